@@ -1,0 +1,57 @@
+"""The headless face of cati: the same services the GUI uses, for supervisors, finance and admins.
+
+``cati [--db URL] [gui]`` opens the app; every other command is a sub-command (``cati --help``).
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+from collections.abc import Sequence
+
+from cati.commands.common import CommandError
+from cati.domain.roles import PermissionDenied
+
+# Command groups, each a module in cati/commands with register(subparsers).
+COMMAND_MODULES = ("gui", "database", "users")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="cati",
+        description="cati: telefonische enquêtes voor het tevredenheidsonderzoek Blik op Werk",
+    )
+    parser.add_argument("--db", metavar="URL", help="database-URL of pad naar een SQLite-bestand "
+                        "(standaard: CATI_DATABASE_URL, anders het ingebouwde SQLite-bestand)")
+    parser.add_argument("--user", metavar="NAAM", help="inloggen als deze gebruiker (of CATI_USER / CATI_TOKEN)")
+    parser.add_argument("--password-stdin", action="store_true", help="lees het wachtwoord van standaardinvoer")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    for name in COMMAND_MODULES:
+        module = importlib.import_module(f"cati.commands.{name}")
+        module.register(sub)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    parser = build_parser()
+    args, rest = parser.parse_known_args(argv)
+    if args.command is None:  # `cati [--db URL]` opens the app; Qt options pass through
+        args = parser.parse_args([*argv[: len(argv) - len(rest)], "gui", *rest])
+    elif rest:
+        parser.error(f"onbekende argumenten: {' '.join(rest)}")
+    try:
+        return int(args.func(args) or 0)
+    except CommandError as e:
+        print(f"cati: {e}", file=sys.stderr)
+        return 2
+    except PermissionDenied as e:
+        print(f"cati: geweigerd: {e}", file=sys.stderr)
+        return 3
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,90 @@
+"""What the CLI commands share: opening the database, logging in, printing tables or JSON."""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import json
+import os
+import sys
+from collections.abc import Sequence
+from dataclasses import asdict, is_dataclass
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+
+from cati.domain.roles import Actor
+from cati.services.container import Services, build_services
+from cati.services.users import LoginFailed
+
+ENV_TOKEN = "CATI_TOKEN"
+ENV_USER = "CATI_USER"
+
+
+class CommandError(Exception):
+    """A problem the user can fix; printed without a traceback, exit code 2."""
+
+
+def open_services(args: argparse.Namespace) -> Services:
+    return build_services(getattr(args, "db", None))
+
+
+def login(args: argparse.Namespace, services: Services) -> Actor:
+    """Log in like the GUI does: a token from CATI_TOKEN, or a user name and password."""
+    token = os.environ.get(ENV_TOKEN)
+    if token:
+        try:
+            return services.users.login_token(token)
+        except LoginFailed as e:
+            raise CommandError(str(e)) from None
+    username = getattr(args, "user", None) or os.environ.get(ENV_USER)
+    if not username:
+        if not sys.stdin.isatty():
+            raise CommandError("Inloggen nodig: geef --user NAAM (wachtwoord via --password-stdin) of zet CATI_TOKEN.")
+        username = input("Gebruiker: ").strip()
+    password = read_password(args, "Wachtwoord: ")
+    try:
+        return services.users.login(username, password)
+    except LoginFailed as e:
+        raise CommandError(str(e)) from None
+
+
+def read_password(args: argparse.Namespace, prompt: str) -> str:
+    if getattr(args, "password_stdin", False) or not sys.stdin.isatty():
+        line = sys.stdin.readline()
+        if not line:
+            raise CommandError("Geen wachtwoord ontvangen op standaardinvoer.")
+        return line.rstrip("\r\n")
+    return getpass.getpass(prompt)
+
+
+def _plain(value: Any) -> Any:
+    if is_dataclass(value) and not isinstance(value, type):
+        return {k: _plain(v) for k, v in asdict(value).items()}
+    if isinstance(value, dict):
+        return {str(k): _plain(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple, set, frozenset)):
+        return [_plain(v) for v in value]
+    if isinstance(value, (datetime, date)):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return str(value)
+    return value
+
+
+def print_json(value: Any) -> None:
+    json.dump(_plain(value), sys.stdout, ensure_ascii=False, indent=2)
+    sys.stdout.write("\n")
+
+
+def print_table(headers: Sequence[str], rows: Sequence[Sequence[Any]]) -> None:
+    cells = [[str(h) for h in headers]] + [["" if c is None else str(c) for c in r] for r in rows]
+    widths = [max(len(row[i]) for row in cells) for i in range(len(headers))]
+    for n, row in enumerate(cells):
+        print("  ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)).rstrip())
+        if n == 0:
+            print("  ".join("-" * w for w in widths))
+
+
+def add_format(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--format", choices=["table", "json"], default="table", help="uitvoer voor mensen of scripts")

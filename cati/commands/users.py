@@ -1,0 +1,116 @@
+"""`cati user …` and `cati audit …`."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from cati.commands.common import (
+    CommandError,
+    add_format,
+    login,
+    open_services,
+    print_json,
+    print_table,
+    read_password,
+)
+from cati.domain.roles import parse_role
+from cati.services.users import UserError
+
+
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    user = sub.add_parser("user", help="gebruikers beheren").add_subparsers(dest="user_command", required=True)
+    p = user.add_parser("add", help="gebruiker toevoegen (wachtwoord via prompt of standaardinvoer)")
+    p.add_argument("username")
+    p.add_argument("--role", action="append", required=True, help="interviewer, supervisor, finance of admin")
+    p.add_argument("--name", default="", help="volledige naam")
+    p.set_defaults(func=run_add)
+    p = user.add_parser("list", help="gebruikers tonen")
+    add_format(p)
+    p.set_defaults(func=run_list)
+    for verb in ("disable", "enable"):
+        p = user.add_parser(verb, help="account uitschakelen" if verb == "disable" else "account weer inschakelen")
+        p.add_argument("username")
+        p.set_defaults(func=run_disable, disabled=verb == "disable")
+    p = user.add_parser("token", help="token voor geplande taken (CATI_TOKEN)")
+    p.add_argument("username")
+    p.add_argument("--label", default="")
+    p.set_defaults(func=run_token)
+
+    audit = sub.add_parser("audit", help="audittrail bekijken of exporteren").add_subparsers(
+        dest="audit_command", required=True)
+    p = audit.add_parser("list")
+    p.add_argument("--action")
+    p.add_argument("--limit", type=int, default=50)
+    add_format(p)
+    p.set_defaults(func=run_audit_list)
+    p = audit.add_parser("export")
+    p.add_argument("--out", type=Path, required=True)
+    p.set_defaults(func=run_audit_export)
+
+
+def run_add(args: argparse.Namespace) -> int:
+    services = open_services(args)
+    try:
+        roles = {parse_role(r) for r in args.role}
+    except ValueError as e:
+        raise CommandError(str(e)) from None
+    actor = login(args, services) if services.users.has_users() else None
+    password = read_password(args, f"Nieuw wachtwoord voor {args.username}: ")
+    try:
+        row = services.users.add_user(actor, args.username, password, roles, args.name)
+    except UserError as e:
+        raise CommandError(str(e)) from None
+    print(f"Gebruiker {row.username} toegevoegd met rol(len): {', '.join(row.roles)}")
+    return 0
+
+
+def run_list(args: argparse.Namespace) -> int:
+    services = open_services(args)
+    rows = services.users.list_users(login(args, services))
+    if args.format == "json":
+        print_json(rows)
+    else:
+        print_table(["gebruiker", "naam", "rollen", "uitgeschakeld", "mislukte pogingen"],
+                    [(r.username, r.display_name, ",".join(r.roles), "ja" if r.disabled else "nee",
+                      r.failed_logins) for r in rows])
+    return 0
+
+
+def run_disable(args: argparse.Namespace) -> int:
+    services = open_services(args)
+    try:
+        services.users.set_disabled(login(args, services), args.username, args.disabled)
+    except UserError as e:
+        raise CommandError(str(e)) from None
+    print(f"{args.username}: {'uitgeschakeld' if args.disabled else 'ingeschakeld'}")
+    return 0
+
+
+def run_token(args: argparse.Namespace) -> int:
+    services = open_services(args)
+    try:
+        token = services.users.create_token(login(args, services), args.username, args.label)
+    except UserError as e:
+        raise CommandError(str(e)) from None
+    print(token)
+    return 0
+
+
+def run_audit_list(args: argparse.Namespace) -> int:
+    services = open_services(args)
+    rows = services.audit.events(login(args, services), action=args.action, limit=args.limit)
+    if args.format == "json":
+        print_json(rows)
+    else:
+        print_table(["#", "tijd (UTC)", "gebruiker", "actie", "object", "details"],
+                    [(r.id, r.at.strftime("%Y-%m-%d %H:%M:%S"), r.username, r.action,
+                      f"{r.object_type} {r.object_id}".strip(), r.detail) for r in rows])
+    return 0
+
+
+def run_audit_export(args: argparse.Namespace) -> int:
+    services = open_services(args)
+    n = services.audit.export_csv(login(args, services), args.out)
+    print(f"{n} auditregels geschreven naar {args.out}")
+    return 0

@@ -1,0 +1,166 @@
+"""Admin area: users (add, roles, disable) and the audit trail."""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QSplitter,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from cati.domain.roles import Actor, Role
+from cati.gui.table_model import Column, RowTableModel
+from cati.gui.tasks import TaskRunner
+from cati.gui.widgets import named
+from cati.services.audit import AuditRow
+from cati.services.container import Services
+from cati.services.users import UserError, UserRow
+
+
+class AdminArea(QWidget):
+    def __init__(self, services: Services, runner: TaskRunner, actor: Actor, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.services, self.runner, self.actor = services, runner, actor
+        tr = self.tr
+        self.users_model: RowTableModel[UserRow] = RowTableModel([
+            Column(tr("User"), lambda r: r.username),
+            Column(tr("Name"), lambda r: r.display_name),
+            Column(tr("Roles"), lambda r: ", ".join(r.roles)),
+            Column(tr("Disabled"), lambda r: tr("yes") if r.disabled else tr("no")),
+            Column(tr("Failed logins"), lambda r: r.failed_logins, align_right=True),
+        ], self)
+        self.audit_model: RowTableModel[AuditRow] = RowTableModel([
+            Column(tr("When"), lambda r: r.at.astimezone().strftime("%d-%m-%Y %H:%M:%S")),
+            Column(tr("User"), lambda r: r.username),
+            Column(tr("Action"), lambda r: r.action),
+            Column(tr("Object"), lambda r: f"{r.object_type} {r.object_id}".strip()),
+            Column(tr("Details"), lambda r: ", ".join(f"{k}={v}" for k, v in sorted(r.detail.items()))),
+        ], self)
+
+        self.users_view = _table(self.users_model, "usersTable")
+        self.audit_view = _table(self.audit_model, "auditTable")
+
+        users_box = QGroupBox(tr("Users"))
+        ub = QVBoxLayout(users_box)
+        ub.addWidget(self.users_view)
+        buttons = QHBoxLayout()
+        self.disable_button = named(QPushButton(tr("Disable / enable selected")), "toggleDisabled")
+        buttons.addWidget(self.disable_button)
+        buttons.addStretch(1)
+        ub.addLayout(buttons)
+
+        add_box = QGroupBox(tr("Add user"))
+        form = QFormLayout(add_box)
+        self.new_username = named(QLineEdit(), "newUsername")
+        self.new_name = named(QLineEdit(), "newName")
+        self.new_password = named(QLineEdit(), "newPassword")
+        self.new_password.setEchoMode(QLineEdit.EchoMode.Password)
+        self.role_boxes = {r: named(QCheckBox(_role_label(self, r)), f"role_{r.value}") for r in Role}
+        roles_row = QHBoxLayout()
+        for box in self.role_boxes.values():
+            roles_row.addWidget(box)
+        form.addRow(tr("User name"), self.new_username)
+        form.addRow(tr("Full name"), self.new_name)
+        form.addRow(tr("Password"), self.new_password)
+        form.addRow(tr("Roles"), roles_row)
+        self.add_button = named(QPushButton(tr("Add")), "addUser")
+        self.message = named(QLabel(""), "adminMessage")
+        self.message.setWordWrap(True)
+        form.addRow(self.add_button)
+        form.addRow(self.message)
+
+        audit_box = QGroupBox(tr("Audit trail (newest first)"))
+        ab = QVBoxLayout(audit_box)
+        ab.addWidget(self.audit_view)
+
+        top = QWidget()
+        tl = QHBoxLayout(top)
+        tl.setContentsMargins(0, 0, 0, 0)
+        tl.addWidget(users_box, 3)
+        tl.addWidget(add_box, 2)
+        split = QSplitter()
+        split.setOrientation(split.orientation().Vertical)
+        split.addWidget(top)
+        split.addWidget(audit_box)
+        lay = QVBoxLayout(self)
+        lay.addWidget(split)
+
+        self.add_button.clicked.connect(self.add_user)
+        self.disable_button.clicked.connect(self.toggle_disabled)
+        self.refresh()
+
+    def refresh(self) -> None:
+        users, audit, actor = self.services.users, self.services.audit, self.actor
+        self.runner.submit(lambda: (users.list_users(actor), audit.events(actor, limit=500)), self._show, self._error)
+
+    def _show(self, data: tuple[list[UserRow], list[AuditRow]]) -> None:
+        self.users_model.set_rows(data[0])
+        self.audit_model.set_rows(data[1])
+        self.users_view.resizeColumnsToContents()
+
+    def _error(self, exc: BaseException) -> None:
+        self.message.setText(str(exc))
+
+    def add_user(self) -> None:
+        roles = {r for r, box in self.role_boxes.items() if box.isChecked()}
+        username, name, password = self.new_username.text(), self.new_name.text(), self.new_password.text()
+        users, actor = self.services.users, self.actor
+        self.runner.submit(lambda: users.add_user(actor, username, password, roles, name), self._added, self._error)
+
+    def _added(self, row: UserRow) -> None:
+        self.message.setText(self.tr("User %s added.") % row.username)
+        for w in (self.new_username, self.new_name, self.new_password):
+            w.clear()
+        for box in self.role_boxes.values():
+            box.setChecked(False)
+        self.refresh()
+
+    def toggle_disabled(self) -> None:
+        sel = self.users_view.selectionModel().selectedRows()
+        if not sel:
+            self.message.setText(self.tr("Select a user first."))
+            return
+        row = self.users_model.row(sel[0].row())
+        users, actor = self.services.users, self.actor
+
+        def work() -> None:
+            users.set_disabled(actor, row.username, not row.disabled)
+
+        def done(_: object) -> None:
+            self.message.setText("")
+            self.refresh()
+
+        def failed(exc: BaseException) -> None:
+            self.message.setText(str(exc) if isinstance(exc, UserError) else repr(exc))
+
+        self.runner.submit(work, done, failed)
+
+
+def _table(model: RowTableModel[object] | RowTableModel[UserRow] | RowTableModel[AuditRow], name: str) -> QTableView:
+    view = named(QTableView(), name)
+    view.setModel(model)
+    view.setSelectionBehavior(QTableView.SelectionBehavior.SelectRows)
+    view.setSelectionMode(QTableView.SelectionMode.SingleSelection)
+    view.setAlternatingRowColors(True)
+    view.verticalHeader().setVisible(False)
+    view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+    view.horizontalHeader().setStretchLastSection(True)
+    return view
+
+
+def _role_label(w: QWidget, role: Role) -> str:
+    return {
+        Role.INTERVIEWER: w.tr("interviewer"),
+        Role.SUPERVISOR: w.tr("supervisor"),
+        Role.FINANCE: w.tr("finance"),
+        Role.ADMIN: w.tr("admin"),
+    }[role]

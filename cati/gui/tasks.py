@@ -1,0 +1,70 @@
+"""The background database runner: one serial worker thread; results come back as Qt signals.
+
+Screens never touch the database on the GUI thread. They call ``runner.submit(fn, on_done,
+on_error)``; ``fn`` runs on the worker, and ``on_done(result)`` / ``on_error(exc)`` run on the GUI
+thread. Serial on purpose: actions of one desk happen in the order the interviewer did them.
+"""
+
+from __future__ import annotations
+
+import logging
+import traceback
+from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
+from typing import Any
+
+from PySide6.QtCore import QObject, Signal, Slot
+
+log = logging.getLogger(__name__)
+
+
+class TaskRunner(QObject):
+    _finished = Signal(object, object, object)  # callback, payload, is_error
+    busy_changed = Signal(bool)
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="cati-db")
+        self._pending = 0
+        self._finished.connect(self._deliver)
+
+    def submit(
+        self,
+        fn: Callable[[], Any],
+        on_done: Callable[[Any], None] | None = None,
+        on_error: Callable[[BaseException], None] | None = None,
+    ) -> Future[Any]:
+        self._pending += 1
+        if self._pending == 1:
+            self.busy_changed.emit(True)
+
+        def job() -> Any:
+            try:
+                result = fn()
+            except BaseException as exc:  # delivered to the GUI thread, never swallowed
+                log.debug("task failed: %s", "".join(traceback.format_exception(exc)))
+                self._finished.emit(on_error or _default_error, exc, True)
+                raise
+            self._finished.emit(on_done, result, False)
+            return result
+
+        return self._pool.submit(job)
+
+    @Slot(object, object, object)
+    def _deliver(self, callback: Callable[[Any], None] | None, payload: Any, _is_error: bool) -> None:
+        self._pending -= 1
+        if self._pending == 0:
+            self.busy_changed.emit(False)
+        if callback is not None:
+            callback(payload)
+
+    @property
+    def pending(self) -> int:
+        return self._pending
+
+    def shutdown(self) -> None:
+        self._pool.shutdown(wait=True)
+
+
+def _default_error(exc: BaseException) -> None:
+    log.error("background task failed: %s", exc)

@@ -1,0 +1,41 @@
+"""Every interface string has a Dutch translation, and the .ts file is current with the code."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+from cati.paths import resources_dir
+
+TS = resources_dir() / "translations" / "cati_nl.ts"
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def _messages(ts: Path) -> dict[tuple[str, str], ET.Element]:
+    out = {}
+    for ctx in ET.parse(ts).getroot().iter("context"):
+        for msg in ctx.iter("message"):
+            tr = msg.find("translation")
+            assert tr is not None
+            if tr.get("type") in ("vanished", "obsolete"):
+                continue
+            out[(ctx.findtext("name", ""), msg.findtext("source", ""))] = tr
+    return out
+
+
+def test_every_string_is_translated() -> None:
+    missing = [k for k, tr in _messages(TS).items() if tr.get("type") == "unfinished" or not (tr.text or "").strip()]
+    assert missing == [], f"untranslated, run scripts/i18n.py: {missing}"
+
+
+def test_ts_file_is_current_with_the_code(tmp_path: Path) -> None:
+    fresh = tmp_path / "fresh.ts"
+    shutil.copy(TS, fresh)
+    lupdate = Path(sys.executable).parent / "pyside6-lupdate"
+    sources = sorted(str(p) for p in (ROOT / "cati" / "gui").rglob("*.py"))
+    subprocess.run([str(lupdate), *sources, "-ts", str(fresh), "-no-obsolete", "-locations", "none"],
+                   check=True, capture_output=True)
+    assert set(_messages(fresh)) == set(_messages(TS)), "run scripts/i18n.py update and translate"
