@@ -14,7 +14,7 @@ from cati.commands.common import CommandError
 from cati.domain.roles import PermissionDenied
 
 # Command groups, each a module in cati/commands with register(subparsers).
-COMMAND_MODULES = ("gui", "database", "users")
+COMMAND_MODULES = ("gui", "database", "users", "form")
 
 
 def build_parser() -> argparse.ArgumentParser:

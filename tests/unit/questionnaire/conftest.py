@@ -1,0 +1,11 @@
+from __future__ import annotations
+
+import pytest
+from qn_helpers import FORMS_DIR
+
+from cati.domain.questionnaire import Form, load_forms
+
+
+@pytest.fixture(scope="session")
+def forms() -> dict[str, Form]:
+    return load_forms(FORMS_DIR)
