@@ -13,8 +13,18 @@ from collections.abc import Sequence
 from cati.commands.common import CommandError
 from cati.domain.roles import PermissionDenied
 
-# Command groups, each a module in cati/commands with register(subparsers).
-COMMAND_MODULES = ("gui", "database", "users", "form")
+# Command groups: every module in cati/commands with a register(subparsers) function, in this
+# order first, then the others alphabetically.
+FIRST = ("gui", "database", "users")
+
+
+def command_modules() -> list[str]:
+    import pkgutil
+
+    import cati.commands
+
+    found = sorted(m.name for m in pkgutil.iter_modules(cati.commands.__path__) if m.name != "common")
+    return [n for n in FIRST if n in found] + [n for n in found if n not in FIRST]
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -27,9 +37,10 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--user", metavar="NAAM", help="inloggen als deze gebruiker (of CATI_USER / CATI_TOKEN)")
     parser.add_argument("--password-stdin", action="store_true", help="lees het wachtwoord van standaardinvoer")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
-    for name in COMMAND_MODULES:
+    for name in command_modules():
         module = importlib.import_module(f"cati.commands.{name}")
-        module.register(sub)
+        if hasattr(module, "register"):
+            module.register(sub)
     return parser
 
 

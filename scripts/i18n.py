@@ -3,7 +3,8 @@
 
   scripts/i18n.py update      re-extract tr() strings from cati/gui (keeps existing translations)
   scripts/i18n.py check       list strings without a Dutch translation (exit 1 if any)
-  scripts/i18n.py fill < TSV  set translations from "source<TAB>translation" lines (\\n for newlines)
+  scripts/i18n.py fill [TSV...]  set translations from "source<TAB>translation" lines (\\n for
+                              newlines), from the files given or from standard input
 """
 
 from __future__ import annotations
@@ -62,7 +63,10 @@ def main() -> int:
     if cmd == "update":
         update()
     elif cmd == "fill":
-        print(f"{fill(sys.stdin.readlines())} translations set")
+        lines: list[str] = []
+        for name in sys.argv[2:]:
+            lines += Path(name).read_text(encoding="utf-8").splitlines()
+        print(f"{fill(lines if sys.argv[2:] else sys.stdin.readlines())} translations set")
     missing = unfinished()
     for ctx, src in missing:
         print(f"untranslated [{ctx}]: {src!r}")

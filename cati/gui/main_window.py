@@ -8,7 +8,9 @@ from PySide6.QtWidgets import QLabel, QMainWindow, QMessageBox, QStackedWidget, 
 
 from cati.domain.roles import Actor, Role
 from cati.gui.areas.admin import AdminArea
-from cati.gui.areas.placeholder import PendingArea
+from cati.gui.areas.calls import CallsArea
+from cati.gui.areas.finance import FinanceArea
+from cati.gui.areas.supervision import SupervisionArea
 from cati.gui.login import LoginPage
 from cati.gui.tasks import TaskRunner
 from cati.gui.widgets import named
@@ -83,22 +85,18 @@ class MainWindow(QMainWindow):
         self.areas_shown.emit()
 
     def areas_for(self, actor: Actor) -> list[tuple[QWidget, str]]:
+        """The work areas this user's roles give, in a fixed order."""
         assert self.services is not None
+        args = (self.services, self.runner, actor)
         areas: list[tuple[QWidget, str]] = []
         if actor.has_role(Role.INTERVIEWER):
-            areas.append((PendingArea(self.tr("Calls"), self.tr(
-                "Your call queues, the case card, the outcome buttons and the question screens come here.")),
-                self.tr("Calls")))
+            areas.append((CallsArea(*args), self.tr("Calls")))
         if actor.has_role(Role.SUPERVISOR):
-            areas.append((PendingArea(self.tr("Supervision"), self.tr(
-                "Providers, client-file imports, live progress, exports and report figures come here.")),
-                self.tr("Supervision")))
+            areas.append((SupervisionArea(*args), self.tr("Supervision")))
         if actor.has_role(Role.FINANCE):
-            areas.append((PendingArea(self.tr("Finance"), self.tr(
-                "Billing statements, the subsidy claim and the reconciliation check come here.")),
-                self.tr("Finance")))
+            areas.append((FinanceArea(*args), self.tr("Finance")))
         if actor.has_role(Role.ADMIN):
-            areas.append((AdminArea(self.services, self.runner, actor), self.tr("Admin")))
+            areas.append((AdminArea(*args), self.tr("Admin")))
         return areas
 
     def role_name(self, role: Role) -> str:

@@ -1,7 +1,8 @@
-<?xml version='1.0' encoding='utf-8'?>
+<?xml version="1.0" encoding="utf-8"?>
+<!DOCTYPE TS>
 <TS version="2.1" language="nl_NL">
 <context>
-    <name />
+    <name></name>
     <message>
         <source>User</source>
         <translation>Gebruiker</translation>
@@ -88,6 +89,39 @@
     <message>
         <source>Select a user first.</source>
         <translation>Kies eerst een gebruiker.</translation>
+    </message>
+</context>
+<context>
+    <name>CallsArea</name>
+    <message>
+        <source>Calls</source>
+        <translation>Bellen</translation>
+    </message>
+    <message>
+        <source>Your call queues, the case card, the outcome buttons and the question screens come here.</source>
+        <translation>Hier komen uw belwachtrijen, de caskaart, de uitkomstknoppen en de vraagschermen.</translation>
+    </message>
+</context>
+<context>
+    <name>ExportPage</name>
+    <message>
+        <source>Export</source>
+        <translation>Export</translation>
+    </message>
+    <message>
+        <source>Exports of completed interviews come here.</source>
+        <translation>Hier komen de exports van afgeronde interviews.</translation>
+    </message>
+</context>
+<context>
+    <name>FinanceArea</name>
+    <message>
+        <source>Finance</source>
+        <translation>Financiën</translation>
+    </message>
+    <message>
+        <source>Billing statements, the subsidy claim and the reconciliation check come here.</source>
+        <translation>Hier komen de facturatieoverzichten, de subsidieclaim en de controle.</translation>
     </message>
 </context>
 <context>
@@ -186,24 +220,12 @@
         <translation>Bellen</translation>
     </message>
     <message>
-        <source>Your call queues, the case card, the outcome buttons and the question screens come here.</source>
-        <translation>Hier komen uw belwachtrijen, de caskaart, de uitkomstknoppen en de vraagschermen.</translation>
-    </message>
-    <message>
         <source>Supervision</source>
         <translation>Supervisie</translation>
     </message>
     <message>
-        <source>Providers, client-file imports, live progress, exports and report figures come here.</source>
-        <translation>Hier komen aanbieders, het inlezen van klantbestanden, de voortgang, exports en rapportcijfers.</translation>
-    </message>
-    <message>
         <source>Finance</source>
         <translation>Financiën</translation>
-    </message>
-    <message>
-        <source>Billing statements, the subsidy claim and the reconciliation check come here.</source>
-        <translation>Hier komen de facturatieoverzichten, de subsidieclaim en de controle.</translation>
     </message>
     <message>
         <source>Admin</source>
@@ -224,6 +246,58 @@
     <message>
         <source>admin</source>
         <translation>beheerder</translation>
+    </message>
+</context>
+<context>
+    <name>ProgressPage</name>
+    <message>
+        <source>Progress</source>
+        <translation>Voortgang</translation>
+    </message>
+    <message>
+        <source>Live progress per provider, queue and interviewer comes here.</source>
+        <translation>Hier komt de voortgang per aanbieder, wachtrij en interviewer.</translation>
+    </message>
+</context>
+<context>
+    <name>ProvidersPage</name>
+    <message>
+        <source>Providers and client files</source>
+        <translation>Aanbieders en klantbestanden</translation>
+    </message>
+    <message>
+        <source>Providers, measurement periods and client-file imports come here.</source>
+        <translation>Hier komen aanbieders, meetperiodes en het inlezen van klantbestanden.</translation>
+    </message>
+</context>
+<context>
+    <name>ReportPage</name>
+    <message>
+        <source>Report figures</source>
+        <translation>Rapportcijfers</translation>
+    </message>
+    <message>
+        <source>The report figures per provider come here.</source>
+        <translation>Hier komen de rapportcijfers per aanbieder.</translation>
+    </message>
+</context>
+<context>
+    <name>SupervisionArea</name>
+    <message>
+        <source>Progress</source>
+        <translation>Voortgang</translation>
+    </message>
+    <message>
+        <source>Providers and client files</source>
+        <translation>Aanbieders en klantbestanden</translation>
+    </message>
+    <message>
+        <source>Export</source>
+        <translation>Export</translation>
+    </message>
+    <message>
+        <source>Report figures</source>
+        <translation>Rapportcijfers</translation>
     </message>
 </context>
 <context>

@@ -1,0 +1,27 @@
+"""Supervision area: providers and imports, progress, exports, report figures (one tab each)."""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import QTabWidget, QWidget
+
+from cati.domain.roles import Actor
+from cati.gui.areas.supervision_export import ExportPage
+from cati.gui.areas.supervision_progress import ProgressPage
+from cati.gui.areas.supervision_providers import ProvidersPage
+from cati.gui.areas.supervision_report import ReportPage
+from cati.gui.tasks import TaskRunner
+from cati.services.container import Services
+
+
+class SupervisionArea(QTabWidget):
+    def __init__(self, services: Services, runner: TaskRunner, actor: Actor, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("supervisionTabs")
+        self.progress = ProgressPage(services, runner, actor)
+        self.providers = ProvidersPage(services, runner, actor)
+        self.export = ExportPage(services, runner, actor)
+        self.report = ReportPage(services, runner, actor)
+        self.addTab(self.progress, self.tr("Progress"))
+        self.addTab(self.providers, self.tr("Providers and client files"))
+        self.addTab(self.export, self.tr("Export"))
+        self.addTab(self.report, self.tr("Report figures"))
