@@ -9,11 +9,7 @@ import json
 import os
 import platform
 import sqlite3
-import statistics
-import subprocess
 import sys
-import tempfile
-import time
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -37,8 +33,19 @@ BENCHES: dict[str, Callable[[argparse.Namespace], list[Figure]]] = {}
 
 
 def bench(fn: Callable[[argparse.Namespace], list[Figure]]) -> Callable[[argparse.Namespace], list[Figure]]:
+    """Register a benchmark. Benchmarks live in scripts/benches/*.py, one module per area."""
     BENCHES[fn.__name__] = fn
     return fn
+
+
+def load_benches() -> None:
+    import importlib.util
+
+    sys.modules.setdefault("bench", sys.modules[__name__])  # benches import this module as `bench`
+    for path in sorted((ROOT / "scripts" / "benches").glob("*.py")):
+        spec = importlib.util.spec_from_file_location(f"benches.{path.stem}", path)
+        assert spec and spec.loader
+        spec.loader.exec_module(importlib.util.module_from_spec(spec))
 
 
 def machine() -> dict[str, str]:
@@ -60,35 +67,16 @@ def machine() -> dict[str, str]:
     }
 
 
-@bench
-def cold_start(args: argparse.Namespace) -> list[Figure]:
-    """Process start to the main window shown and grabbed (`cati gui --screenshot`), on a demo db."""
-    runs = 3 if args.quick else 7
-    with tempfile.TemporaryDirectory() as tmp:
-        db = Path(tmp) / "bench.sqlite"
-        env = {**os.environ, "CATI_CACHE": tmp}
-        subprocess.run([sys.executable, "-m", "cati", "--db", str(db), "demo", "--clients", "20"],
-                       check=True, capture_output=True, env=env)
-        times = []
-        for i in range(runs):
-            shot = Path(tmp) / f"s{i}.png"
-            t0 = time.perf_counter()
-            subprocess.run([sys.executable, "-m", "cati", "--db", str(db), "gui", "--screenshot", str(shot)],
-                           check=True, capture_output=True, env=env)
-            times.append(time.perf_counter() - t0)
-    # the screenshot waits 300 ms for layout before grabbing; that wait is not start-up time
-    return [
-        Figure("cold_start_main_window_median", statistics.median(times) - 0.3, "s", "<=1.5"),
-        Figure("cold_start_main_window_max", max(times) - 0.3, "s", "<=1.5"),
-    ]
-
-
 def main() -> int:
+    load_benches()
     parser = argparse.ArgumentParser()
     parser.add_argument("--json", action="store_true")
     parser.add_argument("--quick", action="store_true", help="fewer repetitions")
     parser.add_argument("names", nargs="*", help=f"benchmarks to run (default all): {', '.join(BENCHES)}")
     args = parser.parse_args()
+    unknown = [n for n in args.names if n not in BENCHES]
+    if unknown:
+        parser.error(f"unknown benchmark(s): {', '.join(unknown)}")
     names = args.names or list(BENCHES)
     info = machine()
     figures: list[Figure] = []
