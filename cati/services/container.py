@@ -13,6 +13,7 @@ from cati.services.context import ServiceContext, system_clock
 from cati.services.exports import ExportService
 from cati.services.imports import ImportService
 from cati.services.interviews import InterviewService
+from cati.services.privacy import PrivacyService
 from cati.services.progress import ProgressService
 from cati.services.providers import ProviderService
 from cati.services.reports import ReportService
@@ -35,6 +36,7 @@ class Services:
     progress: ProgressService
     exports: ExportService
     reports: ReportService
+    privacy: PrivacyService
 
     @property
     def db(self) -> Database:
@@ -64,4 +66,5 @@ def build_services(
         progress=ProgressService(ctx),
         exports=ExportService(ctx),
         reports=ReportService(ctx),
+        privacy=PrivacyService(ctx),
     )
