@@ -37,6 +37,30 @@ class SettingValue:
     valid_from: date | None  # None: the shipped default
 
 
+def check_value(key: str, value: Any) -> None:
+    """A new value must be of the default's kind (a number stays a number, text stays text)."""
+    default = defaults()[key]
+    if value is None:
+        if default is not None and not key.startswith(("queue.", "rates.")):
+            raise SettingError(f"{key}: een waarde is verplicht")
+        return
+    if isinstance(default, bool) or isinstance(value, bool):
+        ok = isinstance(default, bool) and isinstance(value, bool)
+    elif isinstance(default, int) or (default is None and isinstance(value, int)):
+        ok = isinstance(value, int)
+    else:
+        ok = isinstance(value, str)
+    if not ok:
+        raise SettingError(f"{key}: {value!r} is niet van de juiste soort (standaard: {default!r})")
+    if isinstance(default, str) and key.startswith(("billing.", "report.")):
+        from decimal import Decimal, InvalidOperation
+
+        try:
+            Decimal(value)
+        except InvalidOperation:
+            raise SettingError(f"{key}: {value!r} is geen getal (gebruik een punt: 0.50)") from None
+
+
 class SettingsService:
     def __init__(self, ctx: ServiceContext) -> None:
         self.ctx = ctx
@@ -64,6 +88,7 @@ class SettingsService:
         require(actor, Permission.CHANGE_SETTINGS)
         if key not in defaults():
             raise SettingError(f"onbekende instelling: {key}")
+        check_value(key, value)
         valid_from = valid_from or self.ctx.now().date()
         text = json.dumps(value)
         with self.ctx.db.unit_of_work() as s:

@@ -1,8 +1,7 @@
-<?xml version="1.0" encoding="utf-8"?>
-<!DOCTYPE TS>
+<?xml version='1.0' encoding='utf-8'?>
 <TS version="2.1" language="nl_NL">
 <context>
-    <name></name>
+    <name>AdminArea</name>
     <message>
         <source>User</source>
         <translation>Gebruiker</translation>
@@ -76,15 +75,44 @@
         <translation>Toevoegen</translation>
     </message>
     <message>
+        <source>Export audit trail…</source>
+        <translation>Audittrail exporteren…</translation>
+    </message>
+    <message>
         <source>Audit trail (newest first)</source>
         <translation>Audittrail (nieuwste eerst)</translation>
     </message>
-</context>
-<context>
-    <name>AdminArea</name>
+    <message>
+        <source>Settings</source>
+        <translation>Instellingen</translation>
+    </message>
+    <message>
+        <source>Export audit trail</source>
+        <translation>Audittrail exporteren</translation>
+    </message>
     <message>
         <source>User %s added.</source>
         <translation>Gebruiker %s is toegevoegd.</translation>
+    </message>
+    <message>
+        <source>interviewer</source>
+        <translation>interviewer</translation>
+    </message>
+    <message>
+        <source>supervisor</source>
+        <translation>supervisor</translation>
+    </message>
+    <message>
+        <source>finance</source>
+        <translation>financiën</translation>
+    </message>
+    <message>
+        <source>admin</source>
+        <translation>beheerder</translation>
+    </message>
+    <message>
+        <source>Audit rows written: %s</source>
+        <translation>Auditregels geschreven: %s</translation>
     </message>
     <message>
         <source>Select a user first.</source>
@@ -282,6 +310,41 @@
     </message>
 </context>
 <context>
+    <name>SettingsBox</name>
+    <message>
+        <source>Setting</source>
+        <translation>Instelling</translation>
+    </message>
+    <message>
+        <source>Value</source>
+        <translation>Waarde</translation>
+    </message>
+    <message>
+        <source>Valid from</source>
+        <translation>Geldig vanaf</translation>
+    </message>
+    <message>
+        <source>default</source>
+        <translation>standaard</translation>
+    </message>
+    <message>
+        <source>e.g. 25, 0.50 or tel:{number}; empty = none</source>
+        <translation>bijv. 25, 0.50 of tel:{number}; leeg = geen</translation>
+    </message>
+    <message>
+        <source>Save change</source>
+        <translation>Wijziging opslaan</translation>
+    </message>
+    <message>
+        <source>New value</source>
+        <translation>Nieuwe waarde</translation>
+    </message>
+    <message>
+        <source>Saved.</source>
+        <translation>Opgeslagen.</translation>
+    </message>
+</context>
+<context>
     <name>SupervisionArea</name>
     <message>
         <source>Progress</source>
@@ -298,25 +361,6 @@
     <message>
         <source>Report figures</source>
         <translation>Rapportcijfers</translation>
-    </message>
-</context>
-<context>
-    <name>w</name>
-    <message>
-        <source>interviewer</source>
-        <translation>interviewer</translation>
-    </message>
-    <message>
-        <source>supervisor</source>
-        <translation>supervisor</translation>
-    </message>
-    <message>
-        <source>finance</source>
-        <translation>financiën</translation>
-    </message>
-    <message>
-        <source>admin</source>
-        <translation>beheerder</translation>
     </message>
 </context>
 </TS>

@@ -39,3 +39,18 @@ def test_ts_file_is_current_with_the_code(tmp_path: Path) -> None:
     subprocess.run([str(lupdate), *sources, "-ts", str(fresh), "-no-obsolete", "-locations", "none"],
                    check=True, capture_output=True)
     assert set(_messages(fresh)) == set(_messages(TS)), "run scripts/i18n.py update and translate"
+
+
+def test_every_context_is_a_gui_class() -> None:
+    """``self.tr`` looks strings up under the class name; an alias like ``tr = self.tr`` or a helper
+    function loses that context in lupdate, and the string silently stays English at run time."""
+    import ast
+
+    classes = {
+        node.name
+        for p in (ROOT / "cati" / "gui").rglob("*.py")
+        for node in ast.walk(ast.parse(p.read_text(encoding="utf-8")))
+        if isinstance(node, ast.ClassDef)
+    }
+    contexts = {ctx for ctx, _ in _messages(TS)}
+    assert contexts <= classes, f"strings outside a class context: {sorted(contexts - classes)}"

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from pathlib import Path
+
 from PySide6.QtWidgets import (
     QCheckBox,
+    QFileDialog,
     QFormLayout,
     QGroupBox,
     QHBoxLayout,
@@ -13,11 +17,13 @@ from PySide6.QtWidgets import (
     QPushButton,
     QSplitter,
     QTableView,
+    QTabWidget,
     QVBoxLayout,
     QWidget,
 )
 
 from cati.domain.roles import Actor, Role
+from cati.gui.areas.admin_settings import SettingsBox
 from cati.gui.table_model import Column, RowTableModel
 from cati.gui.tasks import TaskRunner
 from cati.gui.widgets import named
@@ -30,57 +36,68 @@ class AdminArea(QWidget):
     def __init__(self, services: Services, runner: TaskRunner, actor: Actor, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.services, self.runner, self.actor = services, runner, actor
-        tr = self.tr
         self.users_model: RowTableModel[UserRow] = RowTableModel([
-            Column(tr("User"), lambda r: r.username),
-            Column(tr("Name"), lambda r: r.display_name),
-            Column(tr("Roles"), lambda r: ", ".join(r.roles)),
-            Column(tr("Disabled"), lambda r: tr("yes") if r.disabled else tr("no")),
-            Column(tr("Failed logins"), lambda r: r.failed_logins, align_right=True),
+            Column(self.tr("User"), lambda r: r.username),
+            Column(self.tr("Name"), lambda r: r.display_name),
+            Column(self.tr("Roles"), lambda r: ", ".join(r.roles)),
+            Column(self.tr("Disabled"), lambda r: self.tr("yes") if r.disabled else self.tr("no")),
+            Column(self.tr("Failed logins"), lambda r: r.failed_logins, align_right=True),
         ], self)
         self.audit_model: RowTableModel[AuditRow] = RowTableModel([
-            Column(tr("When"), lambda r: r.at.astimezone().strftime("%d-%m-%Y %H:%M:%S")),
-            Column(tr("User"), lambda r: r.username),
-            Column(tr("Action"), lambda r: r.action),
-            Column(tr("Object"), lambda r: f"{r.object_type} {r.object_id}".strip()),
-            Column(tr("Details"), lambda r: ", ".join(f"{k}={v}" for k, v in sorted(r.detail.items()))),
+            Column(self.tr("When"), lambda r: r.at.astimezone().strftime("%d-%m-%Y %H:%M:%S")),
+            Column(self.tr("User"), lambda r: r.username),
+            Column(self.tr("Action"), lambda r: r.action),
+            Column(self.tr("Object"), lambda r: f"{r.object_type} {r.object_id}".strip()),
+            Column(self.tr("Details"), lambda r: ", ".join(f"{k}={v}" for k, v in sorted(r.detail.items()))),
         ], self)
 
         self.users_view = _table(self.users_model, "usersTable")
         self.audit_view = _table(self.audit_model, "auditTable")
 
-        users_box = QGroupBox(tr("Users"))
+        users_box = QGroupBox(self.tr("Users"))
         ub = QVBoxLayout(users_box)
         ub.addWidget(self.users_view)
         buttons = QHBoxLayout()
-        self.disable_button = named(QPushButton(tr("Disable / enable selected")), "toggleDisabled")
+        self.disable_button = named(QPushButton(self.tr("Disable / enable selected")), "toggleDisabled")
         buttons.addWidget(self.disable_button)
         buttons.addStretch(1)
         ub.addLayout(buttons)
 
-        add_box = QGroupBox(tr("Add user"))
+        add_box = QGroupBox(self.tr("Add user"))
         form = QFormLayout(add_box)
         self.new_username = named(QLineEdit(), "newUsername")
         self.new_name = named(QLineEdit(), "newName")
         self.new_password = named(QLineEdit(), "newPassword")
         self.new_password.setEchoMode(QLineEdit.EchoMode.Password)
-        self.role_boxes = {r: named(QCheckBox(_role_label(self, r)), f"role_{r.value}") for r in Role}
+        self.role_boxes = {r: named(QCheckBox(self.role_label(r)), f"role_{r.value}") for r in Role}
         roles_row = QHBoxLayout()
         for box in self.role_boxes.values():
             roles_row.addWidget(box)
-        form.addRow(tr("User name"), self.new_username)
-        form.addRow(tr("Full name"), self.new_name)
-        form.addRow(tr("Password"), self.new_password)
-        form.addRow(tr("Roles"), roles_row)
-        self.add_button = named(QPushButton(tr("Add")), "addUser")
+        form.addRow(self.tr("User name"), self.new_username)
+        form.addRow(self.tr("Full name"), self.new_name)
+        form.addRow(self.tr("Password"), self.new_password)
+        form.addRow(self.tr("Roles"), roles_row)
+        self.add_button = named(QPushButton(self.tr("Add")), "addUser")
         self.message = named(QLabel(""), "adminMessage")
         self.message.setWordWrap(True)
         form.addRow(self.add_button)
         form.addRow(self.message)
 
-        audit_box = QGroupBox(tr("Audit trail (newest first)"))
+        audit_box = QWidget()
         ab = QVBoxLayout(audit_box)
         ab.addWidget(self.audit_view)
+        export_row = QHBoxLayout()
+        self.export_button = named(QPushButton(self.tr("Export audit trail…")), "exportAudit")
+        export_row.addStretch(1)
+        export_row.addWidget(self.export_button)
+        ab.addLayout(export_row)
+        self.settings_box = SettingsBox(services, runner, actor)
+        lower = named(QTabWidget(), "adminLower")
+        lower.addTab(audit_box, self.tr("Audit trail (newest first)"))
+        lower.addTab(self.settings_box, self.tr("Settings"))
+        # how the export asks for a file name; tests replace it
+        self.choose_export_file: Callable[[], str] = lambda: QFileDialog.getSaveFileName(
+            self, self.tr("Export audit trail"), "audittrail.csv", "CSV (*.csv)")[0]
 
         top = QWidget()
         tl = QHBoxLayout(top)
@@ -90,12 +107,13 @@ class AdminArea(QWidget):
         split = QSplitter()
         split.setOrientation(split.orientation().Vertical)
         split.addWidget(top)
-        split.addWidget(audit_box)
+        split.addWidget(lower)
         lay = QVBoxLayout(self)
         lay.addWidget(split)
 
         self.add_button.clicked.connect(self.add_user)
         self.disable_button.clicked.connect(self.toggle_disabled)
+        self.export_button.clicked.connect(self.export_audit)
         self.refresh()
 
     def refresh(self) -> None:
@@ -106,6 +124,7 @@ class AdminArea(QWidget):
         self.users_model.set_rows(data[0])
         self.audit_model.set_rows(data[1])
         self.users_view.resizeColumnsToContents()
+        self.audit_view.resizeColumnsToContents()
 
     def _error(self, exc: BaseException) -> None:
         self.message.setText(str(exc))
@@ -123,6 +142,26 @@ class AdminArea(QWidget):
         for box in self.role_boxes.values():
             box.setChecked(False)
         self.refresh()
+
+    def role_label(self, role: Role) -> str:
+        return {
+            Role.INTERVIEWER: self.tr("interviewer"),
+            Role.SUPERVISOR: self.tr("supervisor"),
+            Role.FINANCE: self.tr("finance"),
+            Role.ADMIN: self.tr("admin"),
+        }[role]
+
+    def export_audit(self) -> None:
+        name = self.choose_export_file()
+        if not name:
+            return
+        audit, actor, path = self.services.audit, self.actor, Path(name)
+
+        def done(n: int) -> None:
+            self.message.setText(self.tr("Audit rows written: %s") % n)
+            self.refresh()
+
+        self.runner.submit(lambda: audit.export_csv(actor, path), done, self._error)
 
     def toggle_disabled(self) -> None:
         sel = self.users_view.selectionModel().selectedRows()
@@ -155,12 +194,3 @@ def _table(model: RowTableModel[object] | RowTableModel[UserRow] | RowTableModel
     view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
     view.horizontalHeader().setStretchLastSection(True)
     return view
-
-
-def _role_label(w: QWidget, role: Role) -> str:
-    return {
-        Role.INTERVIEWER: w.tr("interviewer"),
-        Role.SUPERVISOR: w.tr("supervisor"),
-        Role.FINANCE: w.tr("finance"),
-        Role.ADMIN: w.tr("admin"),
-    }[role]

@@ -1,0 +1,32 @@
+"""Admin area: export the audit trail, change a dated setting."""
+
+from __future__ import annotations
+
+import csv
+
+from PySide6.QtCore import Qt
+
+from tests.gui.shots import save_screenshot
+from tests.gui.test_main_window import demo_services, login, window  # noqa: F401  (fixtures)
+
+
+def test_export_audit_and_change_a_setting(qtbot, window, demo_services, tmp_path) -> None:  # type: ignore[no-untyped-def]  # noqa: F811
+    login(qtbot, window, "admin", "welkom-admin")
+    area = window.tabs.currentWidget()
+    qtbot.waitUntil(lambda: area.audit_model.rowCount() > 0, timeout=10_000)
+    out = tmp_path / "audit.csv"
+    area.choose_export_file = lambda: str(out)
+    qtbot.mouseClick(area.export_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: out.exists() and "Auditregels" in area.message.text(), timeout=10_000)
+    rows = list(csv.DictReader(out.open(encoding="utf-8")))
+    assert {"login", "user_add", "demo_seed"} <= {r["action"] for r in rows}
+
+    box = area.settings_box
+    box.key.setCurrentText("queue.inburgering.cap")
+    qtbot.keyClicks(box.value, "20")
+    qtbot.mouseClick(box.save, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: box.message.text() == "Opgeslagen.", timeout=10_000)
+    assert demo_services.settings.get("queue.inburgering.cap") == 20
+    qtbot.waitUntil(lambda: any(r.key == "queue.inburgering.cap" and r.value == 20 for r in box.model.rows()),
+                    timeout=10_000)
+    save_screenshot(area, "admin")
