@@ -28,8 +28,13 @@ def _secret(s: Session) -> bytes:
     return bytes.fromhex(row.value)
 
 
+def _key(secret: bytes, e164: str) -> str:
+    # 18 hex digits (72 bits) fit the 20-character column
+    return "h:" + hmac.new(secret, e164.encode("ascii"), hashlib.sha256).hexdigest()[:18]
+
+
 def hashed_key(s: Session, e164: str) -> str:
-    return "h:" + hmac.new(_secret(s), e164.encode("ascii"), hashlib.sha256).hexdigest()[:18]  # fits the 20-character column; 72 bits
+    return _key(_secret(s), e164)
 
 
 def contains(s: Session, numbers: Iterable[str]) -> set[str]:
@@ -37,7 +42,8 @@ def contains(s: Session, numbers: Iterable[str]) -> set[str]:
     wanted = {n for n in numbers if n}
     if not wanted:
         return set()
-    keys = {n: hashed_key(s, n) for n in wanted}
+    secret = _secret(s)
+    keys = {n: _key(secret, n) for n in wanted}
     found = set(s.scalars(select(DoNotCall.e164).where(DoNotCall.e164.in_([*wanted, *keys.values()]))))
     return {n for n in wanted if n in found or keys[n] in found}
 
@@ -45,11 +51,12 @@ def contains(s: Session, numbers: Iterable[str]) -> set[str]:
 def hash_entries(s: Session, numbers: Iterable[str]) -> int:
     """Replace plain entries for these numbers by their keyed hash. Returns how many changed."""
     changed = 0
+    secret = _secret(s)
     for n in {n for n in numbers if n}:
         row = s.get(DoNotCall, n)
         if row is None:
             continue
-        key = hashed_key(s, n)
+        key = _key(secret, n)
         if s.get(DoNotCall, key) is None:
             s.add(DoNotCall(e164=key, source=row.source, added_at=row.added_at))
         s.delete(row)

@@ -276,3 +276,4 @@ class AnswerChange(Base):
     new_value: Mapped[str | None] = mapped_column(Text)
     changed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     user_id: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"))
+from cati.store import models_billing as _models_billing  # noqa: E402,F401  (registers the billing tables)

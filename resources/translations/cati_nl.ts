@@ -144,12 +144,196 @@
 <context>
     <name>FinanceArea</name>
     <message>
-        <source>Finance</source>
-        <translation>Financiën</translation>
+        <source>Refresh</source>
+        <translation>Vernieuwen</translation>
     </message>
     <message>
-        <source>Billing statements, the subsidy claim and the reconciliation check come here.</source>
-        <translation>Hier komen de facturatieoverzichten, de subsidieclaim en de controle.</translation>
+        <source>Provider and period</source>
+        <translation>Aanbieder en periode</translation>
+    </message>
+    <message>
+        <source>Statement date</source>
+        <translation>Notadatum</translation>
+    </message>
+    <message>
+        <source>Statement</source>
+        <translation>Nota</translation>
+    </message>
+    <message>
+        <source>Interview</source>
+        <translation>Interview</translation>
+    </message>
+    <message>
+        <source>Completed</source>
+        <translation>Afgerond</translation>
+    </message>
+    <message>
+        <source>Subsidised</source>
+        <translation>Gesubsidieerd</translation>
+    </message>
+    <message>
+        <source>yes</source>
+        <translation>ja</translation>
+    </message>
+    <message>
+        <source>no</source>
+        <translation>nee</translation>
+    </message>
+    <message>
+        <source>Cost</source>
+        <translation>Kosten</translation>
+    </message>
+    <message>
+        <source>Provider share</source>
+        <translation>Aandeel aanbieder</translation>
+    </message>
+    <message>
+        <source>Subsidy</source>
+        <translation>Subsidie</translation>
+    </message>
+    <message>
+        <source>Correction of</source>
+        <translation>Correctie van</translation>
+    </message>
+    <message>
+        <source>Inburgering (not billed to the provider)</source>
+        <translation>Inburgering (niet in rekening bij de aanbieder)</translation>
+    </message>
+    <message>
+        <source>Close statement…</source>
+        <translation>Nota sluiten…</translation>
+    </message>
+    <message>
+        <source>Subsidy claim</source>
+        <translation>Subsidieclaim</translation>
+    </message>
+    <message>
+        <source>Reconciliation check</source>
+        <translation>Controle</translation>
+    </message>
+    <message>
+        <source>Export…</source>
+        <translation>Exporteren…</translation>
+    </message>
+    <message>
+        <source>Provider</source>
+        <translation>Aanbieder</translation>
+    </message>
+    <message>
+        <source>Correction</source>
+        <translation>Correctie</translation>
+    </message>
+    <message>
+        <source>Difference</source>
+        <translation>Verschil</translation>
+    </message>
+    <message>
+        <source>Field</source>
+        <translation>Veld</translation>
+    </message>
+    <message>
+        <source>Stored</source>
+        <translation>Opgeslagen</translation>
+    </message>
+    <message>
+        <source>Expected</source>
+        <translation>Verwacht</translation>
+    </message>
+    <message>
+        <source>Subsidy claim and reconciliation</source>
+        <translation>Subsidieclaim en controle</translation>
+    </message>
+    <message>
+        <source>Choose Subsidy claim or Reconciliation check.</source>
+        <translation>Kies Subsidieclaim of Controle.</translation>
+    </message>
+    <message>
+        <source>Export statement</source>
+        <translation>Nota exporteren</translation>
+    </message>
+    <message>
+        <source>Excel (*.xlsx);;CSV (*.csv)</source>
+        <translation>Excel (*.xlsx);;CSV (*.csv)</translation>
+    </message>
+    <message>
+        <source>No providers yet.</source>
+        <translation>Nog geen aanbieders.</translation>
+    </message>
+    <message>
+        <source>Draft (not closed)</source>
+        <translation>Concept (niet gesloten)</translation>
+    </message>
+    <message>
+        <source>Statement %s</source>
+        <translation>Nota %s</translation>
+    </message>
+    <message>
+        <source>Statement %1 — %2, period %3, dated %4 (closed %5 by %6)</source>
+        <translation>Nota %1 — %2, periode %3, notadatum %4 (gesloten %5 door %6)</translation>
+    </message>
+    <message>
+        <source>Draft statement — %1, period %2, dated %3</source>
+        <translation>Conceptnota — %1, periode %2, notadatum %3</translation>
+    </message>
+    <message>
+        <source>Tariff %1 per interview; the first %2 interviews of the period are subsidised %3%.</source>
+        <translation>Tarief %1 per gesprek; de eerste %2 gesprekken van de periode krijgen %3% subsidie.</translation>
+    </message>
+    <message>
+        <source>Total: %1 interviews (%2 subsidised, %3 corrections); cost %4, provider pays %5, subsidy %6.</source>
+        <translation>Totaal: %1 gesprekken (%2 gesubsidieerd, %3 correcties); kosten %4, aanbieder betaalt %5, subsidie %6.</translation>
+    </message>
+    <message>
+        <source>no cap</source>
+        <translation>geen maximum</translation>
+    </message>
+    <message>
+        <source>%1 completes on this statement; %2 in the period (cap %3); tariff %4, amount %5.</source>
+        <translation>%1 geslaagde gesprekken op deze nota; %2 in de periode (maximum %3); tarief %4, bedrag %5.</translation>
+    </message>
+    <message>
+        <source>Over the cap!</source>
+        <translation>Boven het maximum!</translation>
+    </message>
+    <message>
+        <source>There is no draft statement to close.</source>
+        <translation>Er is geen conceptnota om te sluiten.</translation>
+    </message>
+    <message>
+        <source>Close the statement of %1 dated %2? Cost %3, provider %4, subsidy %5. A closed statement never changes.</source>
+        <translation>De nota van %1 met notadatum %2 sluiten? Kosten %3, aanbieder %4, subsidie %5. Een gesloten nota verandert nooit meer.</translation>
+    </message>
+    <message>
+        <source>Close statement</source>
+        <translation>Nota sluiten</translation>
+    </message>
+    <message>
+        <source>Statement %s closed.</source>
+        <translation>Nota %s is gesloten.</translation>
+    </message>
+    <message>
+        <source>%1: %2 interviews, %3</source>
+        <translation>%1: %2 gesprekken, %3</translation>
+    </message>
+    <message>
+        <source>Subsidy claim to Blik op Werk (closed statements): %1 interviews, %2.</source>
+        <translation>Subsidieclaim bij Blik op Werk (gesloten nota's): %1 gesprekken, %2.</translation>
+    </message>
+    <message>
+        <source>Reconciliation check: %s differences found in closed statements.</source>
+        <translation>Controle: %s verschillen gevonden in gesloten nota's.</translation>
+    </message>
+    <message>
+        <source>Reconciliation check: no differences; every closed statement matches the interview records.</source>
+        <translation>Controle: geen verschillen; elke gesloten nota klopt met de interviewgegevens.</translation>
+    </message>
+    <message>
+        <source>There is no statement to export.</source>
+        <translation>Er is geen nota om te exporteren.</translation>
+    </message>
+    <message>
+        <source>Exported to %s.</source>
+        <translation>Geëxporteerd naar %s.</translation>
     </message>
 </context>
 <context>
@@ -290,12 +474,180 @@
 <context>
     <name>ProvidersPage</name>
     <message>
-        <source>Providers and client files</source>
-        <translation>Aanbieders en klantbestanden</translation>
+        <source>Provider</source>
+        <translation>Aanbieder</translation>
     </message>
     <message>
-        <source>Providers, measurement periods and client-file imports come here.</source>
-        <translation>Hier komen aanbieders, meetperiodes en het inlezen van klantbestanden.</translation>
+        <source>Phone option</source>
+        <translation>Telefonische optie</translation>
+    </message>
+    <message>
+        <source>yes</source>
+        <translation>ja</translation>
+    </message>
+    <message>
+        <source>no</source>
+        <translation>nee</translation>
+    </message>
+    <message>
+        <source>Tariff</source>
+        <translation>Tarief</translation>
+    </message>
+    <message>
+        <source>Measurement periods</source>
+        <translation>Meetperiodes</translation>
+    </message>
+    <message>
+        <source>Clients</source>
+        <translation>Cliënten</translation>
+    </message>
+    <message>
+        <source>Purchased cases</source>
+        <translation>Ingekocht (zaken)</translation>
+    </message>
+    <message>
+        <source>Inburgering cases</source>
+        <translation>Inburgering (zaken)</translation>
+    </message>
+    <message>
+        <source>Line</source>
+        <translation>Regel</translation>
+    </message>
+    <message>
+        <source>Client number</source>
+        <translation>Klantnummer</translation>
+    </message>
+    <message>
+        <source>Reasons</source>
+        <translation>Redenen</translation>
+    </message>
+    <message>
+        <source>duplicate: </source>
+        <translation>dubbel: </translation>
+    </message>
+    <message>
+        <source>Warning</source>
+        <translation>Waarschuwing</translation>
+    </message>
+    <message>
+        <source>Add provider or measurement period</source>
+        <translation>Aanbieder of meetperiode toevoegen</translation>
+    </message>
+    <message>
+        <source>Bought the telephone option</source>
+        <translation>Heeft de telefonische optie ingekocht</translation>
+    </message>
+    <message>
+        <source>e.g. 42,50</source>
+        <translation>bijv. 42,50</translation>
+    </message>
+    <message>
+        <source>Add</source>
+        <translation>Toevoegen</translation>
+    </message>
+    <message>
+        <source>Name</source>
+        <translation>Naam</translation>
+    </message>
+    <message>
+        <source>Period start</source>
+        <translation>Begin meetperiode</translation>
+    </message>
+    <message>
+        <source>Period end</source>
+        <translation>Einde meetperiode</translation>
+    </message>
+    <message>
+        <source>Tariff per purchased interview (€)</source>
+        <translation>Tarief per ingekocht gesprek (€)</translation>
+    </message>
+    <message>
+        <source>Client file</source>
+        <translation>Klantbestand</translation>
+    </message>
+    <message>
+        <source>Import client file…</source>
+        <translation>Klantbestand inlezen…</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>Annuleren</translation>
+    </message>
+    <message>
+        <source>Measurement period</source>
+        <translation>Meetperiode</translation>
+    </message>
+    <message>
+        <source>Select a provider, then import its client file.</source>
+        <translation>Kies een aanbieder en lees daarna het klantbestand in.</translation>
+    </message>
+    <message>
+        <source>Rejected rows and duplicates</source>
+        <translation>Afgewezen en dubbele regels</translation>
+    </message>
+    <message>
+        <source>Warnings (repairs and doubts)</source>
+        <translation>Waarschuwingen (herstel en twijfel)</translation>
+    </message>
+    <message>
+        <source>Provider %s added.</source>
+        <translation>Aanbieder %s toegevoegd.</translation>
+    </message>
+    <message>
+        <source>Provider %s updated.</source>
+        <translation>Aanbieder %s bijgewerkt.</translation>
+    </message>
+    <message>
+        <source>Import client file</source>
+        <translation>Klantbestand inlezen</translation>
+    </message>
+    <message>
+        <source>Client files (*.csv *.txt *.xlsx);;All files (*)</source>
+        <translation>Klantbestanden (*.csv *.txt *.xlsx);;Alle bestanden (*)</translation>
+    </message>
+    <message>
+        <source>Reading %s…</source>
+        <translation>%s wordt gelezen…</translation>
+    </message>
+    <message>
+        <source>Cancelling…</source>
+        <translation>Bezig met annuleren…</translation>
+    </message>
+    <message>
+        <source>Reading: %v of %m rows</source>
+        <translation>Lezen: %v van %m regels</translation>
+    </message>
+    <message>
+        <source>Saving: %v of %m clients</source>
+        <translation>Opslaan: %v van %m cliënten</translation>
+    </message>
+    <message>
+        <source>%1: %2 rows read into %3.</source>
+        <translation>%1: %2 regels ingelezen voor %3.</translation>
+    </message>
+    <message>
+        <source>Accepted %1 (purchased queue %2, inburgering queue %3, not phoned: mail/post %4, do-not-call %5); rejected %6; duplicates %7; warnings %8.</source>
+        <translation>Geaccepteerd %1 (wachtrij ingekocht %2, wachtrij inburgering %3, niet gebeld: mail/post %4, niet-bellen %5); afgewezen %6; dubbel %7; waarschuwingen %8.</translation>
+    </message>
+    <message>
+        <source>This file was imported before; no client was added twice.</source>
+        <translation>Dit bestand is al eerder ingelezen; geen cliënt is dubbel toegevoegd.</translation>
+    </message>
+    <message>
+        <source>Rejected rows saved to %s.</source>
+        <translation>Afgewezen regels opgeslagen in %s.</translation>
+    </message>
+    <message>
+        <source>Import cancelled; nothing was changed.</source>
+        <translation>Import geannuleerd; er is niets veranderd.</translation>
+    </message>
+    <message>
+        <source>The file was not imported, nothing was changed: %s</source>
+        <translation>Het bestand is niet ingelezen, er is niets veranderd: %s</translation>
+    </message>
+    <message>
+        <source>The import failed, nothing was changed: %s</source>
+        <translation>De import is mislukt, er is niets veranderd: %s</translation>
     </message>
 </context>
 <context>
