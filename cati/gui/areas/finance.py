@@ -288,7 +288,7 @@ class FinanceArea(QWidget):
         self.show_statement(view)
 
     def show_statement(self, view: StatementView) -> None:
-        tr, st = self.tr, view.statement
+        st = view.statement
         period = f"{self.day(st.period.start)} – {self.day(st.period.end)}"
         if view.number:
             closed_at = self.when(view.closed_at) if view.closed_at else ""
