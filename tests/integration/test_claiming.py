@@ -1,0 +1,124 @@
+"""Safe claiming and the inburgering cap, on both backends; the 8-process concurrency run is @slow."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+import sqlalchemy as sa
+from case_data import add_queue, case_row, users
+
+from cati.services.calls import CallError, QuotaFull
+from cati.services.simulate import simulate
+from cati.store.models import CallAttempt, CallCase, Interview
+
+
+def _complete(services, actor, card, clock):  # type: ignore[no-untyped-def]
+    start = clock.now
+    clock.advance(seconds=30)
+    return services.calls.record_outcome(actor, card.case_id, "COMPLETE", start, clock.now)
+
+
+def test_quota_full_at_25(services, clock) -> None:  # type: ignore[no-untyped-def]
+    u = users(services)
+    anna, bram = u["anna"], u["bram"]
+    q = add_queue(services.db, 30, "inburgering")
+    other = add_queue(services.db, 3, "inburgering")  # another provider's queue is not affected
+    for i in range(24):
+        res = _complete(services, anna, services.calls.next_case(anna, q.provider_id), clock)
+        assert res.quota_closed == 0, i
+    held = services.calls.next_case(bram, q.provider_id)
+    [row] = [r for r in services.calls.queue_summary(u["sanne"], q.provider_id)]
+    assert row.cap_text == "24/25"
+    res = _complete(services, anna, services.calls.next_case(anna, q.provider_id), clock)
+    assert res.final_code == "COMPLETE" and res.quota_closed == 5
+    assert case_row(services.db, held.case_id)["final_outcome"] == "QUOTA_FULL"
+    with pytest.raises(CallError, match="afgesloten"):  # the 26th complete never happens
+        _complete(services, bram, held, clock)
+    nxt = services.calls.claim_next(bram, q.provider_id)
+    assert nxt.card is None
+    [row] = services.calls.queue_summary(u["sanne"], q.provider_id)
+    assert (row.completes, row.final, row.cap_text) == (25, 30, "25/25")
+    with services.db.engine.connect() as conn:
+        outcomes = dict(conn.execute(sa.select(CallCase.final_outcome, sa.func.count())
+                                     .where(CallCase.period_id == q.period_id).group_by(CallCase.final_outcome)).all())
+        assert conn.execute(sa.select(sa.func.count()).select_from(CallAttempt)).scalar() == 25  # no attempt for closing
+    assert outcomes == {"COMPLETE": 25, "QUOTA_FULL": 5}
+    assert services.calls.next_case(bram, other.provider_id) is not None
+    assert [e.detail["closed"] for e in services.audit.events(u["admin"], action="quota_full")] == [5]
+
+
+def test_interviews_in_progress_take_a_place(services, clock) -> None:  # type: ignore[no-untyped-def]
+    u = users(services)
+    anna, bram, cees = u["anna"], u["bram"], u["cees"]
+    services.settings.set(u["admin"], "queue.inburgering.cap", 2, valid_from=date(2026, 1, 1))
+    q = add_queue(services.db, 6, "inburgering")
+    a = services.calls.next_case(anna, q.provider_id)
+    b = services.calls.next_case(bram, q.provider_id)
+    c = services.calls.next_case(cees, q.provider_id)
+    ia = services.interviews.start_or_resume(anna, a.case_id)
+    services.interviews.start_or_resume(bram, b.case_id)
+    with pytest.raises(QuotaFull):  # 0 complete + 2 in progress: no place for a third
+        services.interviews.start_or_resume(cees, c.case_id)
+    services.calls.release(cees, c.case_id)
+    nxt = services.calls.claim_next(cees, q.provider_id)
+    assert nxt.card is None and nxt.reason.code == "QUOTA_NO_ROOM"
+    [e] = services.calls.explain(u["sanne"], c.case_id)
+    assert e.explanation.code == "QUOTA_NO_ROOM"
+    # anna's respondent stops: her place frees up
+    services.interviews.breakoff(anna, ia.interview_id)
+    c = services.calls.next_case(cees, q.provider_id)
+    ic = services.interviews.start_or_resume(cees, c.case_id)
+    # a crashed client's lease runs out: its place frees up too
+    clock.advance(minutes=31)
+    fresh = [cid for cid in q.case_ids if cid not in (a.case_id, b.case_id, c.case_id)][0]
+    [e] = services.calls.explain(u["sanne"], fresh)
+    assert e.explanation.code == "DUE_NEW"  # 0 complete + 1 live interview (cees) < 2
+    # cees completes (1 of 2); bram, whose lease ran out, may still finish: the cap is checked again
+    services.calls.renew_lease(cees, c.case_id)
+    res = _complete(services, cees, c, clock)
+    assert res.final_code == "COMPLETE" and res.quota_closed == 0
+    with services.db.engine.connect() as conn:
+        assert conn.execute(sa.select(Interview.status).where(Interview.id == ic.interview_id)).scalar() == "complete"
+    res = _complete(services, bram, b, clock)
+    assert res.final_code == "COMPLETE" and res.quota_closed == 3
+    [row] = services.calls.queue_summary(u["sanne"], q.provider_id)
+    assert row.cap_text == "2/2" and row.final == 6
+
+
+def test_only_on_a_test_database(services, clock) -> None:  # type: ignore[no-untyped-def]
+    from cati.services.simulate import SimulationError
+
+    u = users(services)
+    with pytest.raises(SimulationError, match="testdatabase"):
+        simulate(services, u["sanne"], workers=1, duration=1)
+
+
+@pytest.mark.slow
+def test_eight_worker_processes_never_double_claim_and_keep_the_cap(services, clock) -> None:  # type: ignore[no-untyped-def]
+    """8 interviewer processes for 20 s on one provider's queues (a few thousand cases)."""
+    u = users(services)
+    services.db.set_info("test_database", "yes")
+    q = add_queue(services.db, 2500, "purchased", provider="Drukte BV")
+    mid = q.period_id  # the same provider also gets an inburgering queue
+    inb = add_queue(services.db, 400, "inburgering")
+    with services.db.engine.begin() as conn:
+        conn.execute(sa.update(CallCase).where(CallCase.period_id == inb.period_id).values(period_id=mid))
+    report = simulate(services, u["sanne"], provider_id=q.provider_id, workers=8, seed=7, respond_rate=0.6,
+                      duration=20)
+    print(report)
+    assert report.errors == ()
+    assert report.violations == ()
+    assert report.seconds >= 20
+    assert report.claims > 40 and report.attempts > 30  # a loaded 2-core machine
+    by = {s.queue: s for s in report.queues}
+    assert by["inburgering"].completes == 25
+    with services.db.engine.connect() as conn:
+        assert conn.execute(sa.select(sa.func.count()).select_from(CallAttempt)
+                            .where(CallAttempt.outcome.is_(None))).scalar() == 0
+        done = conn.execute(sa.select(sa.func.count()).select_from(CallCase).where(
+            CallCase.period_id == mid, CallCase.queue == "inburgering", CallCase.final_outcome == "COMPLETE")).scalar()
+        assert done == 25
+        open_inb = conn.execute(sa.select(sa.func.count()).select_from(CallCase).where(
+            CallCase.period_id == mid, CallCase.queue == "inburgering", CallCase.status != "final")).scalar()
+        assert open_inb == 0
