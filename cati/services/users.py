@@ -149,7 +149,8 @@ class UserService:
     def _check_login(self, username: str, password: str) -> Actor | LoginFailed:
         now = self.ctx.now()
         generic = "Onbekende gebruikersnaam of onjuist wachtwoord."
-        with self.ctx.db.unit_of_work() as s:
+        # immediate: read-then-write; on SQLite another desk's write in between would fail the upgrade
+        with self.ctx.db.unit_of_work(immediate=True) as s:
             user = s.scalar(select(User).where(User.username == username.strip()))
             if user is None:
                 verify_password(password, _dummy_hash())  # same cost as a real check

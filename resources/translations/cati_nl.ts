@@ -123,7 +123,7 @@
     <name>CallsArea</name>
     <message>
         <source>Calls</source>
-        <translation>Bellen</translation>
+        <translation>Gesprekken</translation>
     </message>
     <message>
         <source>Your call queues, the case card, the outcome buttons and the question screens come here.</source>
@@ -133,12 +133,96 @@
 <context>
     <name>ExportPage</name>
     <message>
-        <source>Export</source>
-        <translation>Export</translation>
+        <source>Provider</source>
+        <translation>Aanbieder</translation>
     </message>
     <message>
-        <source>Exports of completed interviews come here.</source>
-        <translation>Hier komen de exports van afgeronde interviews.</translation>
+        <source>Period</source>
+        <translation>Meetperiode</translation>
+    </message>
+    <message>
+        <source>Client questionnaire (regular and low-threshold)</source>
+        <translation>Cliëntvragenlijst (regulier en laagdrempelig)</translation>
+    </message>
+    <message>
+        <source>Inburgering questionnaire</source>
+        <translation>Inburgeringsvragenlijst</translation>
+    </message>
+    <message>
+        <source>CSV for Dutch Excel (; and BOM)</source>
+        <translation>CSV voor Nederlandse Excel (; en BOM)</translation>
+    </message>
+    <message>
+        <source>With paradata (attempts, outcomes, interviewer, length)</source>
+        <translation>Met paradata (pogingen, uitkomsten, interviewer, duur)</translation>
+    </message>
+    <message>
+        <source>With name, phone number and e-mail (logged)</source>
+        <translation>Met naam, telefoonnummer en e-mail (wordt vastgelegd)</translation>
+    </message>
+    <message>
+        <source>Choose…</source>
+        <translation>Kiezen…</translation>
+    </message>
+    <message>
+        <source>Export</source>
+        <translation>Exporteren</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>Annuleren</translation>
+    </message>
+    <message>
+        <source>Which interviews (select one or more provider periods; none selected: all)</source>
+        <translation>Welke interviews (kies een of meer meetperioden; niets gekozen: alle)</translation>
+    </message>
+    <message>
+        <source>File</source>
+        <translation>Bestand</translation>
+    </message>
+    <message>
+        <source>Questionnaire</source>
+        <translation>Vragenlijst</translation>
+    </message>
+    <message>
+        <source>Format</source>
+        <translation>Formaat</translation>
+    </message>
+    <message>
+        <source>Save as</source>
+        <translation>Opslaan als</translation>
+    </message>
+    <message>
+        <source>One row per complete interview; a codebook goes with every file. Without contact data the file holds no name, phone number or e-mail address.</source>
+        <translation>Eén rij per afgerond interview; bij elk bestand hoort een codeboek. Zonder contactgegevens staat er geen naam, telefoonnummer of e-mailadres in het bestand.</translation>
+    </message>
+    <message>
+        <source>Complete interviews: %1 client questionnaire, %2 inburgering</source>
+        <translation>Afgeronde interviews: %1 cliëntvragenlijst, %2 inburgering</translation>
+    </message>
+    <message>
+        <source>Export to</source>
+        <translation>Exporteren naar</translation>
+    </message>
+    <message>
+        <source>There is nothing to export.</source>
+        <translation>Er is niets te exporteren.</translation>
+    </message>
+    <message>
+        <source>Exporting…</source>
+        <translation>Bezig met exporteren…</translation>
+    </message>
+    <message>
+        <source>Cancelling…</source>
+        <translation>Bezig met afbreken…</translation>
+    </message>
+    <message>
+        <source>%1 interviews exported: %2</source>
+        <translation>%1 interviews geëxporteerd: %2</translation>
+    </message>
+    <message>
+        <source>Export cancelled; no file was written.</source>
+        <translation>Export afgebroken; er is geen bestand geschreven.</translation>
     </message>
 </context>
 <context>
@@ -149,7 +233,7 @@
     </message>
     <message>
         <source>Provider and period</source>
-        <translation>Aanbieder en periode</translation>
+        <translation>Aanbieder en meetperiode</translation>
     </message>
     <message>
         <source>Statement date</source>
@@ -165,7 +249,7 @@
     </message>
     <message>
         <source>Completed</source>
-        <translation>Afgerond</translation>
+        <translation>Ingevuld</translation>
     </message>
     <message>
         <source>Subsidised</source>
@@ -429,7 +513,7 @@
     </message>
     <message>
         <source>Calls</source>
-        <translation>Bellen</translation>
+        <translation>Gesprekken</translation>
     </message>
     <message>
         <source>Supervision</source>
@@ -463,12 +547,144 @@
 <context>
     <name>ProgressPage</name>
     <message>
-        <source>Progress</source>
-        <translation>Voortgang</translation>
+        <source>Provider</source>
+        <translation>Aanbieder</translation>
     </message>
     <message>
-        <source>Live progress per provider, queue and interviewer comes here.</source>
-        <translation>Hier komt de voortgang per aanbieder, wachtrij en interviewer.</translation>
+        <source>Queue</source>
+        <translation>Wachtrij</translation>
+    </message>
+    <message>
+        <source>Sample</source>
+        <translation>Steekproef</translation>
+    </message>
+    <message>
+        <source>Net sample</source>
+        <translation>Netto steekproef</translation>
+    </message>
+    <message>
+        <source>Never called</source>
+        <translation>Nooit gebeld</translation>
+    </message>
+    <message>
+        <source>In progress</source>
+        <translation>Bezig</translation>
+    </message>
+    <message>
+        <source>Held now</source>
+        <translation>Nu in behandeling</translation>
+    </message>
+    <message>
+        <source>Appointments today</source>
+        <translation>Afspraken vandaag</translation>
+    </message>
+    <message>
+        <source>Final</source>
+        <translation>Afgerond</translation>
+    </message>
+    <message>
+        <source>Completes</source>
+        <translation>Compleet</translation>
+    </message>
+    <message>
+        <source>Interviewer</source>
+        <translation>Interviewer</translation>
+    </message>
+    <message>
+        <source>Hours logged in</source>
+        <translation>Uren ingelogd</translation>
+    </message>
+    <message>
+        <source>Calls</source>
+        <translation>Gesprekken</translation>
+    </message>
+    <message>
+        <source>Contacts</source>
+        <translation>Contacten</translation>
+    </message>
+    <message>
+        <source>Completes per hour</source>
+        <translation>Compleet per uur</translation>
+    </message>
+    <message>
+        <source>Mean interview length (min)</source>
+        <translation>Gem. duur interview (min)</translation>
+    </message>
+    <message>
+        <source>All providers</source>
+        <translation>Alle aanbieders</translation>
+    </message>
+    <message>
+        <source>Today</source>
+        <translation>Vandaag</translation>
+    </message>
+    <message>
+        <source>Standard e</source>
+        <translation>Standaard-e</translation>
+    </message>
+    <message>
+        <source>Save e as setting</source>
+        <translation>e opslaan als instelling</translation>
+    </message>
+    <message>
+        <source>Refresh</source>
+        <translation>Vernieuwen</translation>
+    </message>
+    <message>
+        <source>Interviewers from</source>
+        <translation>Interviewers van</translation>
+    </message>
+    <message>
+        <source>to</source>
+        <translation>tot en met</translation>
+    </message>
+    <message>
+        <source>Completes per day</source>
+        <translation>Compleet per dag</translation>
+    </message>
+    <message>
+        <source>Outcome mix (call attempts)</source>
+        <translation>Uitkomsten (belpogingen)</translation>
+    </message>
+    <message>
+        <source>Per provider and queue</source>
+        <translation>Per aanbieder en wachtrij</translation>
+    </message>
+    <message>
+        <source>AAPOR rates (%) over the final cases</source>
+        <translation>AAPOR-percentages over de afgeronde zaken</translation>
+    </message>
+    <message>
+        <source>Per interviewer</source>
+        <translation>Per interviewer</translation>
+    </message>
+    <message>
+        <source>purchased</source>
+        <translation>ingekocht</translation>
+    </message>
+    <message>
+        <source>inburgering</source>
+        <translation>inburgering</translation>
+    </message>
+    <message>
+        <source>chosen here</source>
+        <translation>hier gekozen</translation>
+    </message>
+    <message>
+        <source>setting</source>
+        <translation>instelling</translation>
+    </message>
+    <message>
+        <source>from the data</source>
+        <translation>uit de data</translation>
+    </message>
+    <message>
+        <source>Error: %s</source>
+        <translation>Fout: %s</translation>
+    </message>
+    <message>
+        <source>Updated %s (today is %s)</source>
+        <translation>Bijgewerkt %s (vandaag is %s)</translation>
     </message>
 </context>
 <context>
@@ -611,7 +827,7 @@
     </message>
     <message>
         <source>Cancelling…</source>
-        <translation>Bezig met annuleren…</translation>
+        <translation>Bezig met afbreken…</translation>
     </message>
     <message>
         <source>Reading: %v of %m rows</source>
@@ -653,12 +869,104 @@
 <context>
     <name>ReportPage</name>
     <message>
-        <source>Report figures</source>
-        <translation>Rapportcijfers</translation>
+        <source>Service</source>
+        <translation>Dienst</translation>
     </message>
     <message>
-        <source>The report figures per provider come here.</source>
-        <translation>Hier komen de rapportcijfers per aanbieder.</translation>
+        <source>Net sample</source>
+        <translation>Netto steekproef</translation>
+    </message>
+    <message>
+        <source>Completed</source>
+        <translation>Ingevuld</translation>
+    </message>
+    <message>
+        <source>Response %</source>
+        <translation>Respons %</translation>
+    </message>
+    <message>
+        <source>Mean grade</source>
+        <translation>Gem. rapportcijfer</translation>
+    </message>
+    <message>
+        <source>Published</source>
+        <translation>Gepubliceerd</translation>
+    </message>
+    <message>
+        <source>yes</source>
+        <translation>ja</translation>
+    </message>
+    <message>
+        <source>no</source>
+        <translation>nee</translation>
+    </message>
+    <message>
+        <source>Show</source>
+        <translation>Tonen</translation>
+    </message>
+    <message>
+        <source>Save as…</source>
+        <translation>Opslaan als…</translation>
+    </message>
+    <message>
+        <source>Provider and period</source>
+        <translation>Aanbieder en meetperiode</translation>
+    </message>
+    <message>
+        <source>Grades given (1-10)</source>
+        <translation>Gegeven rapportcijfers (1-10)</translation>
+    </message>
+    <message>
+        <source>Table 1.1: net sample and response</source>
+        <translation>Tabel 1.1: netto steekproef en respons</translation>
+    </message>
+    <message>
+        <source>Keurmerk and promoter score</source>
+        <translation>Keurmerk en promotorscore</translation>
+    </message>
+    <message>
+        <source>Total</source>
+        <translation>Totaal</translation>
+    </message>
+    <message>
+        <source>Total commissioners (not phoned)</source>
+        <translation>Totaal opdrachtgevers (niet gebeld)</translation>
+    </message>
+    <message>
+        <source>Net sample: the %1 clients of this period in cati minus %2 unreachable (final outcome 4.x, except quota full). Completed: phone interviews only; answers by mail or post are not in cati.</source>
+        <translation>Netto steekproef: de %1 cliënten van deze periode in cati min %2 onbereikbaar (einduitkomst 4.x, behalve quotum vol). Ingevuld: alleen telefonische interviews; antwoorden per post of e-mail staan niet in cati.</translation>
+    </message>
+    <message>
+        <source>Keurmerk norm met</source>
+        <translation>Keurmerknorm behaald</translation>
+    </message>
+    <message>
+        <source>Keurmerk norm met after the correction for low grades</source>
+        <translation>Keurmerknorm behaald na correctie voor lage cijfers</translation>
+    </message>
+    <message>
+        <source>Keurmerk norm not met</source>
+        <translation>Keurmerknorm niet behaald</translation>
+    </message>
+    <message>
+        <source>No grades yet</source>
+        <translation>Nog geen rapportcijfers</translation>
+    </message>
+    <message>
+        <source>Mean %1, corrected for low grades %2</source>
+        <translation>Gemiddeld %1, na correctie voor lage cijfers %2</translation>
+    </message>
+    <message>
+        <source>Actual promoter score: %1 (recommended %2, advised against %3, neither %4)</source>
+        <translation>Actuele promotorscore: %1 (aangeraden %2, afgeraden %3, geen van beide %4)</translation>
+    </message>
+    <message>
+        <source>Save report figures</source>
+        <translation>Rapportcijfers opslaan</translation>
+    </message>
+    <message>
+        <source>Saved: %s</source>
+        <translation>Opgeslagen: %s</translation>
     </message>
 </context>
 <context>
@@ -708,7 +1016,7 @@
     </message>
     <message>
         <source>Export</source>
-        <translation>Export</translation>
+        <translation>Exporteren</translation>
     </message>
     <message>
         <source>Report figures</source>

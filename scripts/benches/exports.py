@@ -1,0 +1,145 @@
+"""Exports: 100,000 complete interviews to CSV, XLSX and SPSS .sav, against the bare pandas/pyreadstat
+write of the same frame (the floor). The ratio export / floor is the figure to watch (target <= 1.3).
+
+The interviews go into a temporary SQLite database with bulk core inserts (about 35 answers each,
+drawn from a few hundred realistic answer sets of the regular client form).
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import secrets
+import tempfile
+import time
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+from bench import Figure, bench
+
+N = 100_000
+N_QUICK = 10_000
+
+
+def _answer_sets(rng: random.Random, count: int) -> list[list[tuple[str, str]]]:
+    from cati.domain.questionnaire import Answer, QType, load_forms
+    from cati.domain.questionnaire.codec import answer_to_json
+    from cati.paths import forms_dir
+
+    form = load_forms(forms_dir())["client_regular"]
+    sets = []
+    for _ in range(count):
+        out: list[tuple[str, str]] = []
+        for q in form.questions:
+            if q.type is QType.INFO or (q.show_if is not None and rng.random() < 0.5):
+                continue
+            for var in q.answer_vars:
+                r = rng.random()
+                if r < 0.04 and q.allow_dont_know:
+                    a = Answer.dont_know()
+                elif q.type in (QType.SINGLE, QType.GRID):
+                    a = Answer.single(rng.choice(q.options).code)
+                elif q.type is QType.MULTI:
+                    a = Answer.multi(rng.sample([o.code for o in q.options if not o.exclusive], 2))
+                elif q.type is QType.GRADE:
+                    a = Answer.num(rng.choice(["4", "6", "6.5", "7", "7.5", "8", "9", "10"]))
+                elif q.type is QType.NUMBER:
+                    a = Answer.num(rng.randrange(0, 12))
+                elif q.type is QType.OPEN:
+                    a = Answer.open(rng.choice(["Prima", "Goed geholpen, dank", "Kon beter"]))
+                else:
+                    continue
+                if q.other_option is not None and r > 0.9:
+                    a = Answer(code=a.code, codes=a.codes, other_text="iets anders")
+                out.append((var, answer_to_json(a)))
+        sets.append(out)
+    return sets
+
+
+def _fill(url: str, n: int) -> Any:
+    import sqlalchemy as sa
+
+    from cati.domain.roles import Role
+    from cati.services.container import build_services
+    from cati.store.models import Answer, CallCase, Client, Interview, MeasurementPeriod, Provider
+
+    services = build_services(url)
+    services.users.add_user(None, "admin", "welkom-admin", {Role.ADMIN})
+    admin = services.users.login("admin", "welkom-admin")
+    services.users.add_user(admin, "sanne", "welkom-sanne", {Role.SUPERVISOR})
+    actor = services.users.login("sanne", "welkom-sanne")
+    rng = random.Random(7)
+    sets = _answer_sets(rng, 300)
+    start = datetime(2026, 3, 2, 9, tzinfo=UTC)
+    with services.db.engine.begin() as conn:
+        pid = conn.execute(sa.insert(Provider).values(name="Bench", phone_option=True).returning(Provider.id)).scalar()
+        mp = conn.execute(sa.insert(MeasurementPeriod).values(
+            provider_id=pid, start_date=date(2026, 1, 1), end_date=date(2026, 12, 31)).returning(MeasurementPeriod.id)
+        ).scalar()
+        batch = 10_000
+        for lo in range(0, n, batch):
+            ids = range(lo + 1, min(n, lo + batch) + 1)
+            conn.execute(sa.insert(Client), [
+                {"id": i, "period_id": mp, "client_number": f"K{i}", "respondent_key": secrets.token_hex(8),
+                 "name": f"Naam {i}", "email": f"c{i}@example.org", "service": rng.choice([1, 3, 5, 7, 9]),
+                 "end_date": date(2025, 6, 1) + timedelta(days=i % 300), "variant": "regular",
+                 "phone_option": True} for i in ids])
+            conn.execute(sa.insert(CallCase), [
+                {"id": i, "client_id": i, "period_id": mp, "queue": "purchased", "status": "final",
+                 "final_outcome": "COMPLETE", "last_outcome": "COMPLETE", "attempts": 1 + i % 4, "contacted": True}
+                for i in ids])
+            conn.execute(sa.insert(Interview), [
+                {"id": i, "case_id": i, "form_id": "client_regular", "form_version": "1", "status": "complete",
+                 "started_at": start + timedelta(seconds=30 * i), "started_by": actor.user_id,
+                 "completed_at": start + timedelta(seconds=30 * i + 600)} for i in ids])
+            conn.execute(sa.insert(Answer), [
+                {"interview_id": i, "variable": var, "value": value, "on_route": True,
+                 "answered_at": start, "user_id": actor.user_id}
+                for i in ids for var, value in sets[i % len(sets)]])
+    return services, actor
+
+
+@bench
+def export_100k(args: argparse.Namespace) -> list[Figure]:
+    """100k completes: cati's export (database to file + codebook) vs pandas/pyreadstat writing the frame."""
+    import pyreadstat
+
+    from cati.io.exports import to_frame, write_table
+
+    n = N_QUICK if args.quick else N
+    figures: list[Figure] = []
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp)
+        t0 = time.perf_counter()
+        services, actor = _fill(f"sqlite:///{folder / 'bench.sqlite'}", n)
+        figures.append(Figure(f"export_fill_{n}_interviews", time.perf_counter() - t0, "s", "info"))
+        _, table = services.exports.table(actor, providers=["Bench"])
+        assert table.rows == n
+        frame = to_frame(table)
+        spss_frame = to_frame(table, for_spss=True)
+        floors = {
+            "csv": lambda p: frame.to_csv(p, index=False),
+            "xlsx": lambda p: frame.to_excel(p, index=False),
+            "sav": lambda p: pyreadstat.write_sav(spss_frame, str(p)),
+        }
+        for fmt in ("csv", "xlsx", "sav"):
+            t0 = time.perf_counter()
+            floors[fmt](folder / f"floor.{fmt}")
+            floor = time.perf_counter() - t0
+            t0 = time.perf_counter()
+            result = services.exports.export(actor, folder / f"cati.{fmt}", providers=["Bench"])
+            ours = time.perf_counter() - t0
+            assert result.rows == n
+            t0 = time.perf_counter()
+            write_table(folder / f"write.{fmt}", table, fmt)
+            write = time.perf_counter() - t0
+            figures += [
+                Figure(f"export_{fmt}_{n}", ours, "s", "info"),
+                Figure(f"export_{fmt}_floor_{n}", floor, "s", "info"),
+                Figure(f"export_{fmt}_ratio", ours / floor, "x", "<=1.3"),
+                # the file writing alone (frame + file + codebook), without reading the database
+                Figure(f"export_{fmt}_write_only_ratio", write / floor, "x", "<=1.3"),
+            ]
+        services.db.dispose()
+    return figures
