@@ -120,14 +120,284 @@
     </message>
 </context>
 <context>
-    <name>CallsArea</name>
+    <name>AppointmentScreen</name>
     <message>
-        <source>Calls</source>
-        <translation>Gesprekken</translation>
+        <source>Day</source>
+        <translation>Dag</translation>
     </message>
     <message>
-        <source>Your call queues, the case card, the outcome buttons and the question screens come here.</source>
-        <translation>Hier komen uw belwachtrijen, de caskaart, de uitkomstknoppen en de vraagschermen.</translation>
+        <source>Time</source>
+        <translation>Tijd</translation>
+    </message>
+    <message>
+        <source>When</source>
+        <translation>Wanneer</translation>
+    </message>
+    <message>
+        <source>Client</source>
+        <translation>Cliënt</translation>
+    </message>
+    <message>
+        <source>Provider</source>
+        <translation>Aanbieder</translation>
+    </message>
+    <message>
+        <source>My upcoming appointments</source>
+        <translation>Mijn komende afspraken</translation>
+    </message>
+    <message>
+        <source>Note (e.g. ask for the respondent by first name)</source>
+        <translation>Notitie (bijvoorbeeld: vraag naar de respondent met de voornaam)</translation>
+    </message>
+    <message>
+        <source>Cancel  (Esc)</source>
+        <translation>Annuleren  (Esc)</translation>
+    </message>
+    <message>
+        <source>Exact time ⇄ day part  (F6)</source>
+        <translation>Vast tijdstip ⇄ dagdeel  (F6)</translation>
+    </message>
+    <message>
+        <source>Confirm  (Enter)</source>
+        <translation>Bevestigen  (Enter)</translation>
+    </message>
+    <message>
+        <source>↑↓ choose · Tab next list · Enter confirm · Esc cancel</source>
+        <translation>↑↓ kiezen · Tab volgende lijst · Enter bevestigen · Esc annuleren</translation>
+    </message>
+    <message>
+        <source> · F6 exact time or day part</source>
+        <translation> · F6 vast tijdstip of dagdeel</translation>
+    </message>
+    <message>
+        <source>Day part</source>
+        <translation>Dagdeel</translation>
+    </message>
+    <message>
+        <source>Mon</source>
+        <translation>ma</translation>
+    </message>
+    <message>
+        <source>Tue</source>
+        <translation>di</translation>
+    </message>
+    <message>
+        <source>Wed</source>
+        <translation>wo</translation>
+    </message>
+    <message>
+        <source>Thu</source>
+        <translation>do</translation>
+    </message>
+    <message>
+        <source>Fri</source>
+        <translation>vr</translation>
+    </message>
+    <message>
+        <source>Sat</source>
+        <translation>za</translation>
+    </message>
+    <message>
+        <source>Sun</source>
+        <translation>zo</translation>
+    </message>
+    <message>
+        <source> (today)</source>
+        <translation> (vandaag)</translation>
+    </message>
+    <message>
+        <source> (tomorrow)</source>
+        <translation> (morgen)</translation>
+    </message>
+    <message>
+        <source>morning</source>
+        <translation>ochtend</translation>
+    </message>
+    <message>
+        <source>afternoon</source>
+        <translation>middag</translation>
+    </message>
+    <message>
+        <source>evening</source>
+        <translation>avond</translation>
+    </message>
+    <message>
+        <source>Choose a day and a time first.</source>
+        <translation>Kies eerst een dag en een tijd.</translation>
+    </message>
+</context>
+<context>
+    <name>CaseScreen</name>
+    <message>
+        <source>Earlier attempts</source>
+        <translation>Eerdere pogingen</translation>
+    </message>
+    <message>
+        <source>When</source>
+        <translation>Wanneer</translation>
+    </message>
+    <message>
+        <source>Who</source>
+        <translation>Wie</translation>
+    </message>
+    <message>
+        <source>Outcome</source>
+        <translation>Uitkomst</translation>
+    </message>
+    <message>
+        <source>Number</source>
+        <translation>Nummer</translation>
+    </message>
+    <message>
+        <source>Note</source>
+        <translation>Notitie</translation>
+    </message>
+    <message>
+        <source>Not called before.</source>
+        <translation>Nog niet eerder gebeld.</translation>
+    </message>
+    <message>
+        <source>Dial  (F2)</source>
+        <translation>Bellen  (F2)</translation>
+    </message>
+    <message>
+        <source>Contact: start interview  (F4)</source>
+        <translation>Contact: interview starten  (F4)</translation>
+    </message>
+    <message>
+        <source>low-threshold form</source>
+        <translation>laagdrempelige vragenlijst</translation>
+    </message>
+    <message>
+        <source>inburgering form</source>
+        <translation>vragenlijst inburgering</translation>
+    </message>
+    <message>
+        <source>regular form</source>
+        <translation>reguliere vragenlijst</translation>
+    </message>
+    <message>
+        <source>%1 · service %2 · %3 · client %4 · attempt %5 of %6</source>
+        <translation>%1 · dienst %2 · %3 · cliënt %4 · poging %5 van %6</translation>
+    </message>
+    <message>
+        <source>Why now: %s</source>
+        <translation>Waarom nu: %s</translation>
+    </message>
+    <message>
+        <source> (check this number before dialling)</source>
+        <translation> (controleer dit nummer voor u belt)</translation>
+    </message>
+    <message>
+        <source>Press F2 to dial.</source>
+        <translation>Druk op F2 om te bellen.</translation>
+    </message>
+    <message>
+        <source>No number can be dialled now; record an outcome.</source>
+        <translation>Er is nu geen nummer te bellen; kies een uitkomst.</translation>
+    </message>
+    <message>
+        <source>Other numbers: %s</source>
+        <translation>Andere nummers: %s</translation>
+    </message>
+    <message>
+        <source>Appointment %1 made by %2</source>
+        <translation>Afspraak %1, gemaakt door %2</translation>
+    </message>
+    <message>
+        <source>Contact: resume interview  (F4)</source>
+        <translation>Contact: interview hervatten  (F4)</translation>
+    </message>
+    <message>
+        <source>Dial this number on your desk phone.</source>
+        <translation>Bel dit nummer met uw bureautelefoon.</translation>
+    </message>
+    <message>
+        <source>Handed to your softphone: %s</source>
+        <translation>Doorgegeven aan uw softphone: %s</translation>
+    </message>
+    <message>
+        <source>The softphone did not take the number (%s); dial it by hand.</source>
+        <translation>De softphone nam het nummer niet aan (%s); bel het met de hand.</translation>
+    </message>
+</context>
+<context>
+    <name>Desk</name>
+    <message>
+        <source>Looking for a case you were working on…</source>
+        <translation>Zoeken naar een zaak waar u nog mee bezig was…</translation>
+    </message>
+    <message>
+        <source>all providers</source>
+        <translation>alle aanbieders</translation>
+    </message>
+    <message>
+        <source>Press F5 or Enter for the next case.</source>
+        <translation>Druk op F5 of Enter voor de volgende zaak.</translation>
+    </message>
+    <message>
+        <source>You were still working on this case when the program stopped.</source>
+        <translation>U was nog met deze zaak bezig toen het programma stopte.</translation>
+    </message>
+    <message>
+        <source>Press F4 to resume the interview at the question where it stopped.</source>
+        <translation>Druk op F4 om het interview te hervatten bij de vraag waar het stopte.</translation>
+    </message>
+    <message>
+        <source>Looking for the next case…</source>
+        <translation>Volgende zaak zoeken…</translation>
+    </message>
+    <message>
+        <source>next case expected %s</source>
+        <translation>volgende zaak verwacht %s</translation>
+    </message>
+    <message>
+        <source>This case has no number to dial now.</source>
+        <translation>Deze zaak heeft nu geen nummer om te bellen.</translation>
+    </message>
+    <message>
+        <source>The dialer setting is wrong (%s); dial by hand.</source>
+        <translation>De instelling van de dialer klopt niet (%s); bel met de hand.</translation>
+    </message>
+    <message>
+        <source>%1 with %2</source>
+        <translation>%1 met %2</translation>
+    </message>
+    <message>
+        <source>Recorded: %1 for %2.</source>
+        <translation>Vastgelegd: %1 voor %2.</translation>
+    </message>
+    <message>
+        <source>Next call %s.</source>
+        <translation>Volgende poging %s.</translation>
+    </message>
+    <message>
+        <source>F5 or Enter: next case.</source>
+        <translation>F5 of Enter: volgende zaak.</translation>
+    </message>
+    <message>
+        <source>Opening the questionnaire…</source>
+        <translation>Vragenlijst openen…</translation>
+    </message>
+    <message>
+        <source>This answer was not saved: %s Please give it again.</source>
+        <translation>Dit antwoord is niet opgeslagen: %s Geef het antwoord opnieuw.</translation>
+    </message>
+    <message>
+        <source>Recording the complete interview…</source>
+        <translation>Volledig interview vastleggen…</translation>
+    </message>
+    <message>
+        <source>The interview ended without a complete interview: choose the outcome (for example a refusal or wrong person).</source>
+        <translation>Het interview is geëindigd zonder volledig interview: kies de uitkomst (bijvoorbeeld een weigering of verkeerde persoon).</translation>
+    </message>
+    <message>
+        <source>The interview could not be closed: %s</source>
+        <translation>Het interview kon niet worden afgesloten: %s</translation>
+    </message>
+    <message>
+        <source>Stop the interview with %s: when shall we call back?</source>
+        <translation>Interview met %s stoppen: wanneer bellen we terug?</translation>
     </message>
 </context>
 <context>
@@ -545,6 +815,25 @@
     </message>
 </context>
 <context>
+    <name>OutcomePanel</name>
+    <message>
+        <source>Outcome of this call — type the number, then Enter</source>
+        <translation>Uitkomst van dit gesprek — typ het nummer, dan Enter</translation>
+    </message>
+    <message>
+        <source>Note for the next call (Tab)</source>
+        <translation>Notitie voor de volgende poging (Tab)</translation>
+    </message>
+    <message>
+        <source>Record outcome  (Enter)</source>
+        <translation>Uitkomst vastleggen  (Enter)</translation>
+    </message>
+    <message>
+        <source>Choose an outcome first: type its number.</source>
+        <translation>Kies eerst een uitkomst: typ het nummer.</translation>
+    </message>
+</context>
+<context>
     <name>ProgressPage</name>
     <message>
         <source>Provider</source>
@@ -864,6 +1153,132 @@
     <message>
         <source>The import failed, nothing was changed: %s</source>
         <translation>De import is mislukt, er is niets veranderd: %s</translation>
+    </message>
+</context>
+<context>
+    <name>QuestionScreen</name>
+    <message>
+        <source>← Back  (PgUp)</source>
+        <translation>← Terug  (PgUp)</translation>
+    </message>
+    <message>
+        <source>Stop interview  (F10)</source>
+        <translation>Interview stoppen  (F10)</translation>
+    </message>
+    <message>
+        <source>Next  (Enter) →</source>
+        <translation>Volgende  (Enter) →</translation>
+    </message>
+    <message>
+        <source>Question %1 of %2</source>
+        <translation>Vraag %1 van %2</translation>
+    </message>
+    <message>
+        <source>Read out the answers.</source>
+        <translation>Lees de antwoorden voor.</translation>
+    </message>
+    <message>
+        <source>Closing screen: Enter ends the interview (a complete interview is recorded as complete).</source>
+        <translation>Slotscherm: Enter sluit het interview af (een volledig interview wordt als volledig vastgelegd).</translation>
+    </message>
+    <message>
+        <source>Type the number for each row; ↑↓ moves between rows.</source>
+        <translation>Typ per regel het nummer; ↑↓ gaat naar een andere regel.</translation>
+    </message>
+    <message>
+        <source>More answers possible: type each number.</source>
+        <translation>Meer antwoorden mogelijk: typ elk nummer.</translation>
+    </message>
+    <message>
+        <source>Instruction (not read aloud): %s</source>
+        <translation>Instructie (niet voorlezen): %s</translation>
+    </message>
+    <message>
+        <source>Finish  (Enter) →</source>
+        <translation>Afronden  (Enter) →</translation>
+    </message>
+    <message>
+        <source>Earlier answer: %s</source>
+        <translation>Eerder antwoord: %s</translation>
+    </message>
+    <message>
+        <source>%1 to %2</source>
+        <translation>%1 tot en met %2</translation>
+    </message>
+    <message>
+        <source>a number</source>
+        <translation>een getal</translation>
+    </message>
+    <message>
+        <source>grade %s</source>
+        <translation>cijfer %s</translation>
+    </message>
+    <message>
+        <source>type what the respondent says</source>
+        <translation>typ wat de respondent zegt</translation>
+    </message>
+    <message>
+        <source>dd-mm-yyyy</source>
+        <translation>dd-mm-jjjj</translation>
+    </message>
+</context>
+<context>
+    <name>QueueScreen</name>
+    <message>
+        <source>Your queues</source>
+        <translation>Uw wachtrijen</translation>
+    </message>
+    <message>
+        <source>Queue</source>
+        <translation>Wachtrij</translation>
+    </message>
+    <message>
+        <source>Provider</source>
+        <translation>Aanbieder</translation>
+    </message>
+    <message>
+        <source>My calls today</source>
+        <translation>Mijn gesprekken vandaag</translation>
+    </message>
+    <message>
+        <source>My completes today</source>
+        <translation>Mijn volledige interviews vandaag</translation>
+    </message>
+    <message>
+        <source>My upcoming appointments</source>
+        <translation>Mijn komende afspraken</translation>
+    </message>
+    <message>
+        <source>When</source>
+        <translation>Wanneer</translation>
+    </message>
+    <message>
+        <source>Client</source>
+        <translation>Cliënt</translation>
+    </message>
+    <message>
+        <source>Next case  (F5 or Enter)</source>
+        <translation>Volgende zaak  (F5 of Enter)</translation>
+    </message>
+    <message>
+        <source>All my queues</source>
+        <translation>Al mijn wachtrijen</translation>
+    </message>
+    <message>
+        <source>Clients (purchased)</source>
+        <translation>Cliënten (ingekocht)</translation>
+    </message>
+    <message>
+        <source>Inburgering</source>
+        <translation>Inburgering</translation>
+    </message>
+    <message>
+        <source>All queues</source>
+        <translation>Alle wachtrijen</translation>
+    </message>
+    <message>
+        <source>Today at this desk: %1 calls, %2 completes</source>
+        <translation>Vandaag aan deze werkplek: %1 gesprekken, %2 volledige interviews</translation>
     </message>
 </context>
 <context>

@@ -1,11 +1,11 @@
-"""Calls."""
+"""Calls: the interviewer's desk (see cati/gui/desk)."""
 
 from __future__ import annotations
 
 from PySide6.QtWidgets import QVBoxLayout, QWidget
 
 from cati.domain.roles import Actor
-from cati.gui.areas.placeholder import PendingArea
+from cati.gui.desk import Desk
 from cati.gui.tasks import TaskRunner
 from cati.services.container import Services
 
@@ -14,5 +14,7 @@ class CallsArea(QWidget):
     def __init__(self, services: Services, runner: TaskRunner, actor: Actor, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.services, self.runner, self.actor = services, runner, actor
+        self.desk = Desk(services, runner, actor)
         lay = QVBoxLayout(self)
-        lay.addWidget(PendingArea(self.tr("Calls"), self.tr("Your call queues, the case card, the outcome buttons and the question screens come here.")))
+        lay.setContentsMargins(0, 0, 0, 0)
+        lay.addWidget(self.desk)

@@ -1,0 +1,115 @@
+"""The outcome of a call attempt: numbered outcome buttons (the outcome table's shortcut order), a note.
+
+Type the outcome's number (two digits for 10 and up: 1 then 2 is 12), then Enter to record it.
+Nothing is recorded by a single stray key: the number selects, Enter confirms.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QKeyEvent
+from PySide6.QtWidgets import QButtonGroup, QGridLayout, QLabel, QLineEdit, QPushButton, QVBoxLayout, QWidget
+
+from cati.domain.outcomes import Outcome
+from cati.gui.desk.question_widgets import CodeBuffer, digit_of
+from cati.gui.widgets import named
+
+
+class OutcomePanel(QWidget):
+    confirmed = Signal(str, str)  # outcome code, note
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+        self.outcomes: list[Outcome] = []
+        lay = QVBoxLayout(self)
+        lay.setContentsMargins(0, 0, 0, 0)
+        self.title = named(QLabel(self.tr("Outcome of this call — type the number, then Enter")), "outcomeTitle")
+        self.title.setWordWrap(True)
+        lay.addWidget(self.title)
+        self.grid = QGridLayout()
+        self.grid.setSpacing(4)
+        lay.addLayout(self.grid)
+        self.group = QButtonGroup(self)
+        self.group.setExclusive(True)
+        self.group.idClicked.connect(self._clicked)
+        self.buttons: dict[int, QPushButton] = {}
+        self.note = named(QLineEdit(), "outcomeNote")
+        self.note.setPlaceholderText(self.tr("Note for the next call (Tab)"))
+        lay.addWidget(self.note)
+        self.message = named(QLabel(""), "outcomeMessage")
+        self.message.setWordWrap(True)
+        lay.addWidget(self.message)
+        self.confirm = named(QPushButton(self.tr("Record outcome  (Enter)")), "recordOutcome")
+        self.confirm.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.confirm.clicked.connect(self.submit)
+        lay.addWidget(self.confirm)
+        lay.addStretch(1)
+        self.codes = CodeBuffer([])
+
+    def set_outcomes(self, outcomes: Sequence[Outcome], hide: Sequence[str] = ()) -> None:
+        """Show the selectable outcomes (``hide``: codes that make no sense here)."""
+        for b in self.buttons.values():
+            self.group.removeButton(b)
+            b.deleteLater()
+        self.buttons = {}
+        self.outcomes = [o for o in outcomes if o.key is not None and o.code not in hide]
+        rows = (len(self.outcomes) + 1) // 2
+        for i, o in enumerate(self.outcomes):
+            assert o.key is not None
+            b = named(QPushButton(f"{o.key:>2}   {o.label_nl}"), f"outcome_{o.code}")
+            b.setCheckable(True)
+            b.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+            self.group.addButton(b, o.key)
+            self.buttons[o.key] = b
+            self.grid.addWidget(b, i % rows, i // rows)
+        self.codes = CodeBuffer([o.key for o in self.outcomes if o.key is not None])
+        self.reset()
+
+    def reset(self) -> None:
+        self.group.setExclusive(False)
+        for b in self.buttons.values():
+            b.setChecked(False)
+        self.group.setExclusive(True)
+        self.note.clear()
+        self.message.setText("")
+        self.codes.text = ""
+
+    def selected(self) -> Outcome | None:
+        key = self.group.checkedId()
+        return next((o for o in self.outcomes if o.key == key), None)
+
+    def select(self, code: str) -> None:
+        for o in self.outcomes:
+            if o.code == code and o.key is not None:
+                self.buttons[o.key].setChecked(True)
+                self.message.setText("")
+
+    def _clicked(self, _key: int) -> None:
+        self.message.setText("")
+        self.setFocus()
+
+    def submit(self) -> None:
+        outcome = self.selected()
+        if outcome is None:
+            self.message.setText(self.tr("Choose an outcome first: type its number."))
+            self.setFocus()
+            return
+        self.confirmed.emit(outcome.code, self.note.text().strip())
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        digit = digit_of(event)
+        if digit is not None and not event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier:
+            key = self.codes.feed(digit)
+            if key is not None:
+                self.buttons[key].setChecked(True)
+                self.message.setText("")
+            event.accept()
+            return
+        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+            self.submit()
+            event.accept()
+            return
+        super().keyPressEvent(event)
