@@ -27,7 +27,29 @@ def command_modules() -> list[str]:
     return [n for n in FIRST if n in found] + [n for n in found if n not in FIRST]
 
 
-def build_parser() -> argparse.ArgumentParser:
+GLOBAL_WITH_VALUE = ("--db", "--user")
+
+
+def wants_gui(argv: Sequence[str]) -> bool:
+    """Whether the command line opens the app: no command word, or ``gui``. Then only the gui
+    command is registered, so the window appears without importing every service first."""
+    skip = False
+    for arg in argv:
+        if skip:
+            skip = False
+            continue
+        if arg in GLOBAL_WITH_VALUE:
+            skip = True
+            continue
+        if arg in ("-h", "--help"):
+            return False
+        if arg.startswith("-"):
+            continue
+        return arg == "gui"
+    return True
+
+
+def build_parser(only: Sequence[str] | None = None) -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="cati",
         description="cati: telefonische enquêtes voor het tevredenheidsonderzoek Blik op Werk",
@@ -37,7 +59,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--user", metavar="NAAM", help="inloggen als deze gebruiker (of CATI_USER / CATI_TOKEN)")
     parser.add_argument("--password-stdin", action="store_true", help="lees het wachtwoord van standaardinvoer")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
-    for name in command_modules():
+    for name in only or command_modules():
         module = importlib.import_module(f"cati.commands.{name}")
         if hasattr(module, "register"):
             module.register(sub)
@@ -46,7 +68,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
-    parser = build_parser()
+    parser = build_parser(("gui",) if wants_gui(argv) else None)
     args, rest = parser.parse_known_args(argv)
     if args.command is None:  # `cati [--db URL]` opens the app; Qt options pass through
         args = parser.parse_args([*argv[: len(argv) - len(rest)], "gui", *rest])

@@ -11,11 +11,12 @@ from collections.abc import Sequence
 from dataclasses import asdict, is_dataclass
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from cati.domain.roles import Actor
-from cati.services.container import Services, build_services
-from cati.services.users import LoginFailed
+
+if TYPE_CHECKING:  # imported where used: `cati gui` must not load the services before the window
+    from cati.services.container import Services
 
 ENV_TOKEN = "CATI_TOKEN"
 ENV_USER = "CATI_USER"
@@ -26,11 +27,15 @@ class CommandError(Exception):
 
 
 def open_services(args: argparse.Namespace) -> Services:
+    from cati.services.container import build_services
+
     return build_services(getattr(args, "db", None))
 
 
 def login(args: argparse.Namespace, services: Services) -> Actor:
     """Log in like the GUI does: a token from CATI_TOKEN, or a user name and password."""
+    from cati.services.users import LoginFailed
+
     token = os.environ.get(ENV_TOKEN)
     if token:
         try:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QFormLayout,
@@ -16,8 +18,9 @@ from PySide6.QtWidgets import (
 from cati.domain.roles import Actor
 from cati.gui.tasks import TaskRunner
 from cati.gui.widgets import named
-from cati.services.container import Services
-from cati.services.users import LoginFailed
+
+if TYPE_CHECKING:
+    from cati.services.container import Services
 
 
 class LoginPage(QWidget):
@@ -84,6 +87,8 @@ class LoginPage(QWidget):
         self.button.setEnabled(True)
         self.password.clear()
         self.password.setFocus()
+        from cati.services.users import LoginFailed  # loaded by now: the worker raised it
+
         if isinstance(exc, LoginFailed):
             self.message.setText(str(exc))
         else:

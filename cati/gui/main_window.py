@@ -2,19 +2,19 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from PySide6.QtCore import Signal
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QLabel, QMainWindow, QMessageBox, QStackedWidget, QTabWidget, QWidget
 
 from cati.domain.roles import Actor, Role
-from cati.gui.areas.admin import AdminArea
-from cati.gui.areas.calls import CallsArea
-from cati.gui.areas.finance import FinanceArea
-from cati.gui.areas.supervision import SupervisionArea
 from cati.gui.login import LoginPage
 from cati.gui.tasks import TaskRunner
 from cati.gui.widgets import named
-from cati.services.container import Services
+
+if TYPE_CHECKING:  # the services (and SQLAlchemy) load on the worker thread, after the window shows
+    from cati.services.container import Services
 
 
 class MainWindow(QMainWindow):
@@ -58,6 +58,7 @@ class MainWindow(QMainWindow):
         menu.addAction(quit_action)
 
         self.login_page.logged_in.connect(self.on_logged_in)
+        self.tabs.currentChanged.connect(self.focus_area)
 
     # -- start-up ----------------------------------------------------------------------
     def set_services(self, services: Services) -> None:
@@ -82,11 +83,24 @@ class MainWindow(QMainWindow):
             self.tabs.addTab(area, title)
         self.stack.setCurrentWidget(self.tabs)
         self.logout_action.setEnabled(True)
+        self.focus_area()
         self.areas_shown.emit()
+
+    def focus_area(self, _index: int = -1) -> None:
+        """Put the keyboard focus where work starts in the current area (not on the tab bar)."""
+        area = self.tabs.currentWidget()
+        if area is not None:
+            getattr(area, "focus_start", area.setFocus)()
 
     def areas_for(self, actor: Actor) -> list[tuple[QWidget, str]]:
         """The work areas this user's roles give, in a fixed order."""
         assert self.services is not None
+        # Imported here, not at the top: the login screen must appear before these heavy modules load.
+        from cati.gui.areas.admin import AdminArea
+        from cati.gui.areas.calls import CallsArea
+        from cati.gui.areas.finance import FinanceArea
+        from cati.gui.areas.supervision import SupervisionArea
+
         args = (self.services, self.runner, actor)
         areas: list[tuple[QWidget, str]] = []
         if actor.has_role(Role.INTERVIEWER):
@@ -107,13 +121,31 @@ class MainWindow(QMainWindow):
             Role.ADMIN: self.tr("admin"),
         }[role]
 
-    def logout(self) -> None:
-        self.actor = None
+    def logout(self) -> bool:
+        """Log out, unless an area says it is busy (e.g. a case without an outcome). Areas are
+        closed and deleted, so their timers stop and nothing of this user stays on screen."""
+        areas = [self.tabs.widget(i) for i in range(self.tabs.count())]
+        for area in areas:
+            reason = getattr(area, "busy_reason", lambda: "")()
+            if reason:
+                self.inform(self.tr("Log out"), reason)
+                return False
+        for area in areas:
+            getattr(area, "close_area", lambda: None)()
         self.tabs.clear()
+        for area in areas:
+            if area is not None:
+                area.deleteLater()
+        self.actor = None
         self.stack.setCurrentWidget(self.login_page)
         self.user_label.setText(self.tr("Not logged in"))
         self.logout_action.setEnabled(False)
         self.login_page.username.setFocus()
+        return True
+
+    def inform(self, title: str, text: str) -> None:
+        """Tell the user something; tests replace this to read the message."""
+        QMessageBox.information(self, title, text)
 
     def closeEvent(self, event):  # type: ignore[no-untyped-def]
         self.runner.shutdown()

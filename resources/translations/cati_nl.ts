@@ -227,6 +227,13 @@
     </message>
 </context>
 <context>
+    <name>CallsArea</name>
+    <message>
+        <source>Record an outcome for the open case first (%s).</source>
+        <translation>Leg eerst een uitkomst vast voor de open zaak (%s).</translation>
+    </message>
+</context>
+<context>
     <name>CaseScreen</name>
     <message>
         <source>Earlier attempts</source>
@@ -812,6 +819,10 @@
     <message>
         <source>admin</source>
         <translation>beheerder</translation>
+    </message>
+    <message>
+        <source>Log out</source>
+        <translation>Uitloggen</translation>
     </message>
 </context>
 <context>

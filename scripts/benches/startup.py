@@ -1,4 +1,4 @@
-"""Start-up: process start to the main window shown."""
+"""Start-up: process spawn to the login screen shown, and to the login being usable."""
 
 from __future__ import annotations
 
@@ -16,22 +16,25 @@ from bench import Figure, bench
 
 @bench
 def cold_start(args: argparse.Namespace) -> list[Figure]:
-    """Process start to the main window shown and grabbed (`cati gui --screenshot`), on a demo db."""
+    """`cati gui --screenshot` on a demo database; the app reports its own milestones (CATI_STARTUP_T0)."""
     runs = 3 if args.quick else 7
+    shown: list[float] = []
+    usable: list[float] = []
     with tempfile.TemporaryDirectory() as tmp:
         db = Path(tmp) / "bench.sqlite"
         env = {**os.environ, "CATI_CACHE": tmp}
         subprocess.run([sys.executable, "-m", "cati", "--db", str(db), "demo", "--clients", "20"],
                        check=True, capture_output=True, env=env)
-        times = []
         for i in range(runs):
-            shot = Path(tmp) / f"s{i}.png"
-            t0 = time.perf_counter()
-            subprocess.run([sys.executable, "-m", "cati", "--db", str(db), "gui", "--screenshot", str(shot)],
-                           check=True, capture_output=True, env=env)
-            times.append(time.perf_counter() - t0)
-    # the screenshot waits 300 ms for layout before grabbing; that wait is not start-up time
+            env["CATI_STARTUP_T0"] = repr(time.time())
+            done = subprocess.run(
+                [sys.executable, "-m", "cati", "--db", str(db), "gui", "--screenshot", str(Path(tmp) / f"{i}.png")],
+                check=True, capture_output=True, text=True, env=env)
+            marks = dict(line.split()[1:3] for line in done.stderr.splitlines() if line.startswith("startup "))
+            shown.append(float(marks["login_screen_shown"]))
+            usable.append(float(marks["login_usable"]))
     return [
-        Figure("cold_start_main_window_median", statistics.median(times) - 0.3, "s", "<=1.5"),
-        Figure("cold_start_main_window_max", max(times) - 0.3, "s", "<=1.5"),
+        Figure("cold_start_login_screen_median", statistics.median(shown), "s", "<=1.5"),
+        Figure("cold_start_login_screen_max", max(shown), "s", "<=1.5"),
+        Figure("cold_start_login_usable_median", statistics.median(usable), "s", "-"),
     ]

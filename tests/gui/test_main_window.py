@@ -80,3 +80,24 @@ def test_table_models_pass_the_model_tester(qtbot, qtmodeltester, window) -> Non
     qtbot.waitUntil(lambda: area.audit_model.rowCount() > 0, timeout=10_000)
     qtmodeltester.check(area.users_model)
     qtmodeltester.check(area.audit_model)
+
+
+def test_logout_closes_the_areas_and_is_refused_with_an_open_case(qtbot, window) -> None:  # type: ignore[no-untyped-def]
+    from tests.gui import desk_keys as dk
+
+    login(qtbot, window, "anna", "welkom-anna")
+    desk = window.tabs.currentWidget().desk
+    messages: list[str] = []
+    window.inform = lambda title, text: messages.append(text)
+    qtbot.waitUntil(lambda: desk.current_screen == "queueScreen" and desk.runner.pending == 0, timeout=10_000)
+    dk.key(desk, Qt.Key.Key_F5)
+    qtbot.waitUntil(lambda: desk.card is not None and desk.current_screen == "caseScreen", timeout=10_000)
+    assert window.logout() is False
+    assert messages and desk.card.client_name in messages[0]
+    assert window.stack.currentWidget() is window.tabs
+    dk.type_text(desk, "6")  # NO_ANSWER, Enter: the call is closed
+    dk.enter(desk)
+    qtbot.waitUntil(lambda: desk.card is None and desk.current_screen == "queueScreen", timeout=10_000)
+    assert window.logout() is True
+    assert window.tabs.count() == 0 and window.stack.currentWidget() is window.login_page
+    assert not desk.lease_timer.isActive()

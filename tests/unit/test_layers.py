@@ -70,3 +70,17 @@ def test_no_eval_exec_or_unsafe_yaml_in_the_package() -> None:
                 if isinstance(f, ast.Attribute) and name in ("load", "load_all") and \
                         isinstance(f.value, ast.Name) and f.value.id == "yaml":
                     raise AssertionError(f"{p}:{node.lineno} uses yaml.{name}; use the safe loader")
+
+
+def test_opening_the_app_does_not_import_the_services_first() -> None:
+    """Cold start: the login screen shows before SQLAlchemy and the services load (worker thread)."""
+    import subprocess
+    import sys
+
+    code = ("import sys; from cati.cli import build_parser, wants_gui; "
+            "assert wants_gui(['--db', 'x.sqlite']) and wants_gui(['gui', '--lang', 'en']); "
+            "assert not wants_gui(['--db', 'x', 'demo']) and not wants_gui(['--help']); "
+            "build_parser(['gui']); import cati.gui.app; "
+            "print(sorted(m for m in sys.modules if m.startswith(('sqlalchemy', 'cati.services', 'pandas'))))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.strip() == "[]"

@@ -18,3 +18,15 @@ class CallsArea(QWidget):
         lay = QVBoxLayout(self)
         lay.setContentsMargins(0, 0, 0, 0)
         lay.addWidget(self.desk)
+
+    def focus_start(self) -> None:
+        self.desk.focus_current()
+
+    def busy_reason(self) -> str:
+        """Why the user may not log out now ("" when free)."""
+        if self.desk.card is not None:
+            return self.tr("Record an outcome for the open case first (%s).") % self.desk.card.client_name
+        return ""
+
+    def close_area(self) -> None:
+        self.desk.lease_timer.stop()

@@ -110,6 +110,18 @@ class Desk(QWidget):
         current = self.stack.currentWidget()
         return current.objectName() if current is not None else ""
 
+    def focus_current(self) -> None:
+        """Focus where the interviewer works on the screen shown (used when the tab is entered)."""
+        current = self.stack.currentWidget()
+        if current is self.queue:
+            self.queue.focus()
+        elif current is self.case:
+            self.case.outcome.setFocus()
+        elif current is self.question and self.question.widget is not None:
+            self.question.widget.focus_target().setFocus()
+        elif current is self.picker:
+            self.picker.days.setFocus()
+
     def show_error(self, exc: BaseException) -> None:
         text = str(exc) or repr(exc)
         current = self.stack.currentWidget()
