@@ -29,7 +29,15 @@ from cati.store.models import CallAttempt, CallCase, Interview, MeasurementPerio
 
 SIM_PASSWORD = "simulatie-wachtwoord-1"
 # A Monday 10:00 in Amsterdam (winter time), inside the calling window.
-DEFAULT_START = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
+def default_start(now: datetime) -> datetime:
+    """Where simulated time starts: Monday 09:00 (Amsterdam) two weeks before ``now``, so the
+    simulated calls lie in the past and a statement made today includes them."""
+    from zoneinfo import ZoneInfo
+
+    local = now.astimezone(ZoneInfo("Europe/Amsterdam"))
+    monday = local.date() - timedelta(days=local.weekday() + 14)
+    start = datetime(monday.year, monday.month, monday.day, 9, 0, tzinfo=ZoneInfo("Europe/Amsterdam"))
+    return start.astimezone(UTC)
 
 NON_CONTACT: tuple[tuple[str, int], ...] = (
     ("NO_ANSWER", 30), ("BUSY", 10), ("VOICEMAIL", 12), ("NOT_PRESENT", 8), ("APPOINTMENT", 5),
@@ -157,7 +165,7 @@ def simulate(
     until_empty: bool = False,
     respond_rate: float = 0.3,
     duration: float = 20.0,
-    start: datetime = DEFAULT_START,
+    start: datetime | None = None,
     progress: Callable[[str], None] | None = None,
 ) -> SimReport:
     """Run ``workers`` interviewer processes on this (test) database; see the module docstring."""
@@ -173,6 +181,8 @@ def simulate(
     with db.unit_of_work() as s:
         first_attempt = int(s.scalar(select(func.max(CallAttempt.id))) or 0)
     ctx = mp.get_context("spawn")
+    if start is None:
+        start = default_start(services.ctx.now())
     clock = ctx.Value("d", start.timestamp())
     done = ctx.Value("i", 0)
     results = ctx.Queue()

@@ -1,0 +1,41 @@
+"""`cati simulate` then `cati billing`: the statements count what the simulator says it completed."""
+
+from __future__ import annotations
+
+import io
+import json
+
+import pytest
+
+from cati.cli import main
+
+
+def run(argv: list[str], monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], stdin: str) -> str:
+    monkeypatch.setattr("sys.stdin", io.StringIO(stdin))
+    code = main(argv)
+    out = capsys.readouterr().out
+    assert code == 0, out
+    return out
+
+
+@pytest.mark.slow
+def test_billing_matches_the_simulators_tally(db_url, monkeypatch, capsys) -> None:  # type: ignore[no-untyped-def]
+    run(["--db", db_url, "demo", "--clients", "40"], monkeypatch, capsys, "")
+    sim = json.loads(run(["--db", db_url, "--user", "sanne", "simulate", "--workers", "2", "--duration", "5",
+                          "--seed", "11", "--respond-rate", "0.6", "--format", "json"], monkeypatch, capsys,
+                         "welkom-sanne\n"))
+    assert sim["violations"] == [] and sim["completes"] > 0
+    tally: dict[tuple[str, str], int] = {}
+    for q in sim["queues"]:
+        tally[(q["provider"], q["queue"])] = tally.get((q["provider"], q["queue"]), 0) + q["completes"]
+
+    bill = json.loads(run(["--db", db_url, "--user", "femke", "billing", "--format", "json"], monkeypatch, capsys,
+                          "welkom-femke\n"))
+    billed = {}
+    for row in bill["summary"]["providers"]:
+        billed[(row["provider"], "purchased")] = row["purchased_count"]
+        billed[(row["provider"], "inburgering")] = row["inburgering_count"]
+    assert {k: v for k, v in billed.items() if v} == {k: v for k, v in tally.items() if v}
+    totals = bill["summary"]["totals"]
+    assert totals["purchased_count"] == sum(v for (_, q), v in tally.items() if q == "purchased")
+    assert totals["subsidised_count"] == sum(min(20, v) for (_, q), v in tally.items() if q == "purchased")
