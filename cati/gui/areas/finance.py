@@ -231,6 +231,10 @@ class FinanceArea(QWidget):
             self.period_box.addItem(
                 f"{p.provider_name}  {self.day(p.period.start)} – {self.day(p.period.end)}"
             )
+        # open on the first provider that bought phone interviews: that is what gets billed
+        first = next((i for i, p in enumerate(periods) if p.phone_option), 0)
+        if periods:
+            self.period_box.setCurrentIndex(first)
         self.period_box.blockSignals(False)
         if not periods:
             self.title.setText(self.tr("No providers yet."))

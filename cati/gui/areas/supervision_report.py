@@ -10,6 +10,7 @@ from PySide6.QtWidgets import (
     QFileDialog,
     QGroupBox,
     QHBoxLayout,
+    QHeaderView,
     QLabel,
     QPushButton,
     QVBoxLayout,
@@ -77,8 +78,8 @@ class ReportPage(QWidget):
         sb.addWidget(self.promoter)
         sb.addWidget(self.grades, 1)
         body = QHBoxLayout()
-        body.addWidget(table_box, 3)
-        body.addWidget(side, 2)
+        body.addWidget(table_box, 5)
+        body.addWidget(side, 3)
         lay = QVBoxLayout(self)
         lay.addLayout(bar)
         lay.addLayout(body, 1)
@@ -120,7 +121,10 @@ class ReportPage(QWidget):
         self.figures = fig
         self.message.setText("")
         self.table_model.set_rows([*fig.table.services, fig.table.total, fig.table.commissioners])
-        self.table_view.resizeColumnsToContents()
+        # the figures always fit; the service name takes what is left (long names are elided)
+        header = self.table_view.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         self.note.setText(
             self.tr("Net sample: the %1 clients of this period in cati minus %2 unreachable (final outcome 4.x, "
                     "except quota full). Completed: phone interviews only; answers by mail or post are not in cati.")
