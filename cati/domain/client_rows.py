@@ -23,7 +23,7 @@ from typing import Literal
 from cati.domain.dienst import INBURGERING, Dienst, DienstError, parse_dienst
 from cati.domain.phones import Phone, format_national, parse_phone_cell
 
-RawValue = str | int | float | bool | date | datetime | time | None
+RawValue = str | int | float | bool | date | datetime | time | timedelta | None
 Variant = Literal["regular", "low_threshold"]
 Queue = Literal["purchased", "inburgering", "mail_post"]
 
@@ -146,7 +146,8 @@ def parse_end_date(value: RawValue) -> tuple[date | None, str | None, str | None
         return value.date(), None, None
     if isinstance(value, date):
         return value, None, None
-    if value is None or isinstance(value, (bool, time)):
+    if value is None or isinstance(value, (bool, time, timedelta)):
+        # a time or a duration cell ([h]:mm) is not a date
         return None, None, "einddatum ontbreekt" if value is None else "einddatum is geen datum"
     serial: float | None = None
     if isinstance(value, (int, float)):

@@ -14,7 +14,7 @@ import itertools
 from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Literal, Protocol
+from typing import Any, Literal, Protocol
 
 from cati.domain.client_rows import (
     REQUIRED_COLUMNS,
@@ -182,33 +182,72 @@ def _open_csv(p: Path) -> ClientFile:
 
 
 def _open_xlsx(p: Path) -> ClientFile:
+    """Read with the fast reader (cati.io.xlsx_fast); openpyxl (read_only) for what it does not understand.
+    Both give the same rows, so the outcome does not depend on which one read the file."""
+    from cati.io.xlsx_fast import FastWorkbook, XlsxUnsupported
+
+    try:
+        book = FastWorkbook(p)
+    except XlsxUnsupported:
+        wb = _load_openpyxl(p)
+        sheets = [(ws.title, ws.max_row, ws.iter_rows(min_row=1, values_only=True)) for ws in wb.worksheets]
+        return _pick_sheet(p, wb, sheets)
+    fast = [(ws.title, ws.max_row, _with_fallback(p, i, ws.iter_rows())) for i, ws in enumerate(book.worksheets)]
+    return _pick_sheet(p, book, fast)
+
+
+def _load_openpyxl(p: Path) -> Any:
     import zipfile
 
     from openpyxl import load_workbook
 
     try:
-        wb = load_workbook(p, read_only=True, data_only=True)
+        return load_workbook(p, read_only=True, data_only=True)
     except (zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
         raise ClientFileError(f"'{p.name}' is geen leesbaar Excel-bestand (.xlsx): {exc}. {_SAVE_AS}") from exc
+
+
+def _with_fallback(p: Path, index: int, rows: Iterator[Sequence[object]]) -> Iterator[Sequence[object]]:
+    """The fast reader's rows of worksheet ``index``; if it meets something it does not understand, the
+    rest comes from openpyxl (whose rows up to there are the same)."""
+    from cati.io.xlsx_fast import XlsxUnsupported
+
+    done = 0
+    try:
+        for row in rows:
+            yield row
+            done += 1
+        return
+    except XlsxUnsupported:
+        pass
+    wb = _load_openpyxl(p)
+    try:
+        yield from itertools.islice(wb.worksheets[index].iter_rows(min_row=1, values_only=True), done, None)
+    finally:
+        wb.close()
+
+
+def _pick_sheet(p: Path, wb: Any, sheets: Sequence[tuple[str, int | None, Iterator[Sequence[object]]]]) -> ClientFile:
+    """The first worksheet with a valid header and at least one client below it."""
     first_error: ClientFileError | None = None
-    for ws in wb.worksheets:
-        records = enumerate(ws.iter_rows(min_row=1, values_only=True), start=1)
+    for title, max_row, rows in sheets:
+        records = enumerate(rows, start=1)
         header_line, header = next(((n, r) for n, r in records if not _blank(r)), (0, ()))
         if not header_line:
             first_error = first_error or ClientFileError(f"'{p.name}' is leeg (geen gegevens op het werkblad).")
             continue
         try:
             index, shown, unknown = _match_header(header)
-            _check_required(index, header, f" op werkblad '{ws.title}'")
+            _check_required(index, header, f" op werkblad '{title}'")
         except ClientFileError as exc:
             first_error = first_error or exc
             continue
         peek = next(((n, r) for n, r in records if not _blank(r)), None)
         if peek is None:
             first_error = first_error or ClientFileError(
-                f"'{p.name}' bevat alleen een kopregel en geen cliënten (werkblad '{ws.title}').")
+                f"'{p.name}' bevat alleen een kopregel en geen cliënten (werkblad '{title}').")
             continue
-        total = max(0, (ws.max_row or 0) - header_line)
+        total = max(0, (max_row or 0) - header_line)
         chained = _closing(wb, itertools.chain([peek], records))
         return ClientFile(p, "xlsx", shown, tuple(unknown), total, None, None, index, chained)
     wb.close()

@@ -195,3 +195,11 @@ def test_duplicates_against_an_earlier_import(period: MeasurementPeriod) -> None
                                                                            "+31612345698": "Y"})
     assert [(d.line, d.first_line) for d in dups] == [(2, None), (3, None)]
     assert "eerder geïmporteerd" in dups[0].message and "eerder geïmporteerd" in dups[1].message
+
+
+def test_a_duration_cell_as_end_date_is_rejected_not_a_crash() -> None:
+    from datetime import timedelta
+
+    from cati.domain.client_rows import parse_end_date
+
+    assert parse_end_date(timedelta(hours=30)) == (None, None, "einddatum is geen datum")
