@@ -290,7 +290,7 @@ def validate_row(
 
 
 def _dienst_value(value: RawValue) -> str | int | float | None:
-    if isinstance(value, (date, time)):
+    if isinstance(value, (date, time, timedelta)):
         return str(value)
     return value
 
@@ -300,7 +300,7 @@ def _phones(values: Mapping[str, RawValue], phoned: bool, reasons: list[str], wa
     problems: list[str] = []
     for column in ("telefoon", "telefoon2"):
         raw = values.get(column)
-        if isinstance(raw, (date, time, bool)):
+        if isinstance(raw, (date, time, timedelta, bool)):
             problems.append(f"{column} '{raw}' is geen telefoonnummer")
             continue
         cell = parse_phone_cell(raw)
