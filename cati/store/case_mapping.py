@@ -11,6 +11,11 @@ Where things live:
   A number on the do-not-call table, or a purged number, is never callable.
 - The open ``Appointment`` row (if any) is the case's appointment; day-part appointments store the
   start of their interval in ``due_at`` (the local date of ``due_at`` is the appointment's day).
+
+The mapping reads rows through small protocols, so it works the same on ORM objects (outcomes) and
+on the plain records the claim path reads with one Core query (:class:`CaseRecord` and friends).
+:func:`case_values` / :func:`phone_changes` say what :func:`write_state` writes, as column values
+for a Core ``UPDATE``.
 """
 
 from __future__ import annotations
@@ -19,7 +24,7 @@ import json
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, Protocol
 
 from cati.domain.calendar import CallingCalendar
 from cati.domain.outcomes import PARTIAL
@@ -35,7 +40,7 @@ from cati.domain.scheduling_state import (
 from cati.domain.scheduling_state import (
     PhoneNumber as NumberState,
 )
-from cati.store.models import Appointment, CallCase, PhoneNumber
+from cati.store.models import CallCase, PhoneNumber
 
 #: ``CallCase.priority`` values: the scheduler tier when the case was last written (smaller first).
 PRIORITY_APPOINTMENT = 0
@@ -46,13 +51,128 @@ PRIORITY_RETRY = 4
 PRIORITY_FINAL = 9
 
 
+class CaseLike(Protocol):
+    """What the mapping reads of a ``call_case`` row (an ORM object or a :class:`CaseRecord`)."""
+
+    @property
+    def id(self) -> int: ...
+    @property
+    def queue(self) -> str: ...
+    @property
+    def status(self) -> str: ...
+    @property
+    def last_outcome(self) -> str | None: ...
+    @property
+    def final_outcome(self) -> str | None: ...
+    @property
+    def attempts(self) -> int: ...
+    @property
+    def contacted(self) -> bool: ...
+    @property
+    def current_phone_position(self) -> int: ...
+    @property
+    def next_call_at(self) -> datetime | None: ...
+    @property
+    def day_parts_tried(self) -> str: ...
+    @property
+    def held_by(self) -> int | None: ...
+    @property
+    def lease_expires_at(self) -> datetime | None: ...
+    @property
+    def state(self) -> str: ...
+
+
+class PhoneLike(Protocol):
+    @property
+    def id(self) -> int: ...
+    @property
+    def position(self) -> int: ...
+    @property
+    def e164(self) -> str | None: ...
+    @property
+    def kind(self) -> str: ...
+    @property
+    def flagged(self) -> bool: ...
+    @property
+    def status(self) -> str: ...
+    @property
+    def final_outcome(self) -> str | None: ...
+    @property
+    def attempts(self) -> int: ...
+
+
+class AppointmentLike(Protocol):
+    @property
+    def id(self) -> int: ...
+    @property
+    def case_id(self) -> int: ...
+    @property
+    def made_by(self) -> int | None: ...
+    @property
+    def kind(self) -> str: ...
+    @property
+    def due_at(self) -> datetime: ...
+    @property
+    def day_part(self) -> str | None: ...
+    @property
+    def note(self) -> str: ...
+    @property
+    def status(self) -> str: ...
+
+
+@dataclass(frozen=True, slots=True)
+class CaseRecord:
+    """A ``call_case`` row as read by a Core query (read-only)."""
+
+    id: int
+    client_id: int
+    period_id: int
+    queue: str
+    status: str
+    last_outcome: str | None
+    final_outcome: str | None
+    attempts: int
+    contacted: bool
+    current_phone_position: int
+    next_call_at: datetime | None
+    priority: int
+    day_parts_tried: str
+    held_by: int | None
+    lease_expires_at: datetime | None
+    state: str
+
+
+@dataclass(frozen=True, slots=True)
+class PhoneRecord:
+    id: int
+    position: int
+    e164: str | None
+    kind: str
+    flagged: bool
+    status: str
+    final_outcome: str | None
+    attempts: int
+
+
+@dataclass(frozen=True, slots=True)
+class AppointmentRecord:
+    id: int
+    case_id: int
+    made_by: int | None
+    kind: str
+    due_at: datetime
+    day_part: str | None
+    note: str
+    status: str
+
+
 @dataclass(frozen=True)
 class CaseRows:
-    """The rows one case state is made of (ORM objects of one session)."""
+    """The rows one case state is made of: ORM objects of one session, or Core records."""
 
-    case: CallCase
-    phones: tuple[PhoneNumber, ...]
-    appointment: Appointment | None
+    case: CaseLike
+    phones: tuple[PhoneLike, ...]
+    appointment: AppointmentLike | None
 
 
 def _json(text: str | None) -> dict[str, Any]:
@@ -84,12 +204,12 @@ def format_counts(counts: Sequence[tuple[str, int]]) -> str:
     return ",".join(f"{k}:{v}" for k, v in sorted(counts))
 
 
-def case_extra(case: CallCase) -> dict[str, Any]:
+def case_extra(case: CaseLike) -> dict[str, Any]:
     """The scheduler detail kept in ``CallCase.state``."""
     return _json(case.state)
 
 
-def _number_state(row: PhoneNumber, do_not_call: frozenset[str] | set[str]) -> NumberState:
+def _number_state(row: PhoneLike, do_not_call: frozenset[str] | set[str]) -> NumberState:
     try:
         status = NumberStatus(row.status or "active")
     except ValueError:
@@ -101,7 +221,7 @@ def _number_state(row: PhoneNumber, do_not_call: frozenset[str] | set[str]) -> N
     return NumberState(row.e164, status, row.attempts or 0, row.final_outcome)
 
 
-def appointment_state(row: Appointment, cal: CallingCalendar) -> AppointmentState:
+def appointment_state(row: AppointmentLike, cal: CallingCalendar) -> AppointmentState:
     if row.kind == AppointmentKind.EXACT.value:
         return AppointmentState.exact(row.due_at, made_by=row.made_by)
     return AppointmentState.daypart(cal.local(row.due_at).date(), row.day_part or "", made_by=row.made_by)
@@ -162,8 +282,9 @@ def priority_of(state: CaseState) -> int:
     return PRIORITY_RETRY
 
 
-def write_state(rows: CaseRows, state: CaseState, **extra: Any) -> None:
-    """Copy a new state onto the case and phone rows (appointment rows are the caller's: see calls)."""
+def case_values(rows: CaseRows, state: CaseState, **extra: Any) -> dict[str, Any]:
+    """The ``call_case`` column values :func:`write_state` writes for ``state`` (``extra`` goes in the
+    JSON detail; a None value removes the key)."""
     case = rows.case
     data = _json(case.state)
     data["outcome_counts"] = dict(state.outcome_counts)
@@ -173,29 +294,53 @@ def write_state(rows: CaseRows, state: CaseState, **extra: Any) -> None:
             data.pop(key, None)
         else:
             data[key] = value.isoformat() if isinstance(value, datetime) else value
-    case.status = state.status.value
-    case.last_outcome = state.last_outcome
-    case.final_outcome = state.final_code
-    case.attempts = state.attempts
-    case.contacted = state.contacted_ever
+    values: dict[str, Any] = {
+        "status": state.status.value,
+        "last_outcome": state.last_outcome,
+        "final_outcome": state.final_code,
+        "attempts": state.attempts,
+        "contacted": state.contacted_ever,
+        "current_phone_position": case.current_phone_position,
+        "next_call_at": state.next_call_at,
+        "priority": priority_of(state),
+        "day_parts_tried": format_counts(state.day_parts_tried)[:100],
+        "held_by": state.held_by,
+        "lease_expires_at": state.lease_expires_at,
+        "state": json.dumps(data, sort_keys=True),
+    }
     if rows.phones and 0 <= state.current_number < len(rows.phones):
-        case.current_phone_position = rows.phones[state.current_number].position
-    case.next_call_at = state.next_call_at
-    case.priority = priority_of(state)
-    case.day_parts_tried = format_counts(state.day_parts_tried)[:100]
-    case.held_by = state.held_by
-    case.lease_expires_at = state.lease_expires_at
-    case.state = json.dumps(data, sort_keys=True)
+        values["current_phone_position"] = rows.phones[state.current_number].position
+    return values
+
+
+def phone_changes(rows: CaseRows, state: CaseState) -> list[dict[str, Any]]:
+    """The phone rows :func:`write_state` changes: ``{"id", "attempts", "status", "final_outcome"}``."""
+    changes = []
     for row, number in zip(rows.phones, state.numbers, strict=False):
-        if row.attempts != number.attempts:
-            row.attempts = number.attempts
-        if row.e164 is None:
-            continue
-        if number.status is NumberStatus.ACTIVE:
-            continue  # a number only leaves "active" by an outcome; never written back to active
-        if row.status != number.status.value:
-            row.status = number.status.value
-            row.final_outcome = number.final_code
+        status, final = row.status, row.final_outcome
+        if row.e164 is not None and number.status is not NumberStatus.ACTIVE and row.status != number.status.value:
+            # a number only leaves "active" by an outcome; never written back to active
+            status, final = number.status.value, number.final_code
+        if row.attempts != number.attempts or status != row.status:
+            changes.append({"id": row.id, "attempts": number.attempts, "status": status, "final_outcome": final})
+    return changes
+
+
+def write_state(rows: CaseRows, state: CaseState, **extra: Any) -> None:
+    """Copy a new state onto the case and phone rows, ORM objects of one session (appointment rows
+    are the caller's: see calls)."""
+    case = rows.case
+    assert isinstance(case, CallCase), "write_state writes ORM rows; use case_values for Core"
+    for key, value in case_values(rows, state, **extra).items():
+        setattr(case, key, value)
+    by_id = {p.id: p for p in rows.phones}
+    for change in phone_changes(rows, state):
+        row = by_id[change["id"]]
+        assert isinstance(row, PhoneNumber)
+        row.attempts = change["attempts"]
+        if row.status != change["status"]:
+            row.status = change["status"]
+            row.final_outcome = change["final_outcome"]
 
 
 def with_lease(state: CaseState, user_id: int | None, until: datetime | None) -> CaseState:

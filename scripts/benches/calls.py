@@ -1,5 +1,15 @@
 """Next-case latency with 100,000 cases: 1 and 8 worker processes, SQLite and PostgreSQL, next to
-the bare single-row claim query on the same data (the floor)."""
+the bare single-row claim query on the same data (the floor).
+
+Per backend and worker count: p50 and p95 of ``CallService.next_case`` (each claim followed, untimed,
+by ``record_outcome``, as an interviewer works), p50 and p95 of the floor (one ``UPDATE … WHERE id =
+(SELECT … LIMIT 1 [FOR UPDATE SKIP LOCKED]) RETURNING id`` in its own transaction, followed, untimed,
+by a write that finishes the case), and the ratio next_case / floor (p95, and p50). The machine may
+be shared, so service and floor are measured in alternating rounds (service, floor, service, floor)
+and pooled, and every worker first does a few untimed claims (imports, statement compilation and
+preparation: a long-running desk pays these once). Targets (the issue): p95 <= 5 ms on SQLite with 1
+worker, <= 15 ms on PostgreSQL with 8 workers, and on PostgreSQL a ratio to the floor <= 2.
+"""
 
 from __future__ import annotations
 
@@ -8,7 +18,6 @@ import json
 import os
 import random
 import secrets
-import statistics
 import subprocess
 import sys
 import tempfile
@@ -23,6 +32,8 @@ sys.path.insert(0, str(ROOT))
 N_CASES = 100_000
 NOW = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)  # Monday 10:00 in Amsterdam
 PASSWORD = "bench-wachtwoord-1"
+WARMUP = 3  # untimed claims per worker before the timed ones
+ROUNDS = 2  # alternating service/floor rounds per configuration
 
 
 def _fixed_clock() -> datetime:
@@ -107,9 +118,11 @@ def _worker(url: str, user_id: int, username: str, provider_id: int, n: int, sta
     finish = sa.text("UPDATE call_case SET held_by = NULL, lease_expires_at = NULL, status = 'active', attempts = 1, "
                      "next_call_at = :later WHERE id = :id")
     times: list[float] = []
-    while time.time() < start_at:
-        time.sleep(0.005)
-    for _ in range(n):
+    for i in range(WARMUP + n):
+        if i == WARMUP:
+            times.clear()
+            while time.time() < start_at:
+                time.sleep(0.005)
         if mode == "service":
             t0 = time.perf_counter()
             card = services.calls.next_case(actor, provider_id)
@@ -129,7 +142,7 @@ def _worker(url: str, user_id: int, username: str, provider_id: int, n: int, sta
 
 
 def _run(url: str, provider_id: int, actors: list[tuple[int, str]], workers: int, n: int, mode: str) -> list[float]:
-    start_at = time.time() + 2.0 + 0.6 * workers
+    start_at = time.time() + 3.0 + 0.8 * workers  # after every worker's start-up and warm-up
     procs = [
         subprocess.Popen([sys.executable, __file__, "--worker", url, str(uid), name, str(provider_id), str(n),
                           str(start_at), mode], stdout=subprocess.PIPE, text=True)
@@ -155,20 +168,25 @@ def _backend(label: str, url: str, quick: bool) -> list[object]:
     provider_id, actors = _fill(url, N_CASES)
     n1, n8 = (150, 40) if quick else (400, 100)
     figures = []
-    p95 = {}
     for workers, n in ((1, n1), (8, n8)):
-        for mode in ("service", "floor"):
-            times = _run(url, provider_id, actors, workers, n, mode)
-            p95[(workers, mode)] = _pct(times, 0.95)
-            if mode == "service":
-                target_p95 = {("sqlite", 1): "<=5", ("pg", 8): "<=15"}.get((label, workers), "-")
-                figures.append(Figure(f"next_case_{label}_{workers}w_p50", statistics.median(times) * 1000, "ms", "-"))
-                figures.append(Figure(f"next_case_{label}_{workers}w_p95", p95[(workers, mode)], "ms", target_p95))
-            else:
-                figures.append(Figure(f"bare_claim_{label}_{workers}w_p95", p95[(workers, mode)], "ms", "-"))
-        ratio_target = "<=2" if label == "pg" and workers == 8 else "-"
-        figures.append(Figure(f"next_case_{label}_{workers}w_ratio_to_floor",
-                              p95[(workers, "service")] / max(p95[(workers, "floor")], 1e-6), "x", ratio_target))
+        times: dict[str, list[float]] = {"service": [], "floor": []}
+        for _ in range(ROUNDS):
+            for mode in ("service", "floor"):
+                times[mode] += _run(url, provider_id, actors, workers, max(1, n // ROUNDS), mode)
+        service, floor = times["service"], times["floor"]
+        p95_target = {("sqlite", 1): "<=5", ("pg", 8): "<=15"}.get((label, workers), "-")
+        ratio_target = "<=2" if label == "pg" else "-"
+        tag = f"{label}_{workers}w"
+        figures += [
+            Figure(f"next_case_{tag}_p50", _pct(service, 0.5), "ms", "-"),
+            Figure(f"next_case_{tag}_p95", _pct(service, 0.95), "ms", p95_target),
+            Figure(f"bare_claim_{tag}_p50", _pct(floor, 0.5), "ms", "-"),
+            Figure(f"bare_claim_{tag}_p95", _pct(floor, 0.95), "ms", "-"),
+            Figure(f"next_case_{tag}_ratio_to_floor", _pct(service, 0.95) / max(_pct(floor, 0.95), 1e-6), "x",
+                   ratio_target),
+            Figure(f"next_case_{tag}_ratio_to_floor_p50", _pct(service, 0.5) / max(_pct(floor, 0.5), 1e-6), "x",
+                   "-"),
+        ]
     return figures
 
 
