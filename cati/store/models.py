@@ -238,6 +238,8 @@ class Appointment(Base):
 
 class Interview(Base):
     __tablename__ = "interview"
+    # partials to resume and interviews in progress are looked up by status on every claim
+    __table_args__ = (Index("ix_interview_status_case", "status", "case_id"),)
     id: Mapped[int] = mapped_column(primary_key=True)
     case_id: Mapped[int] = mapped_column(ForeignKey("call_case.id"), index=True)
     form_id: Mapped[str] = mapped_column(String(50))

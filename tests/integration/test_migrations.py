@@ -80,3 +80,21 @@ def test_sqlite_is_wal_with_foreign_keys(sqlite_url: str) -> None:
         assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
         assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
     db.dispose()
+
+
+def test_init_upgrades_an_old_schema_keeping_its_rows(db_url: str, capsys: pytest.CaptureFixture[str]) -> None:
+    """A database made by the first release (revision 0001) is brought to head by `cati init`."""
+    db = Database(db_url)
+    migrate.upgrade(db, "0001")
+    with db.engine.begin() as conn:
+        conn.execute(sa.text("INSERT INTO provider (name, phone_option, tariff_cents, created_at) "
+                             "VALUES ('Oud BV', true, 4000, CURRENT_TIMESTAMP)"))
+        conn.execute(sa.text("INSERT INTO measurement_period (provider_id, start_date, end_date) "
+                             "SELECT id, '2020-04-01', '2021-03-31' FROM provider"))
+    assert migrate.current_revision(db) == "0001"
+    assert main(["--db", db_url, "init"]) == 0
+    assert migrate.current_revision(db) == migrate.head_revision(db) != "0001"
+    with db.unit_of_work() as s:
+        assert s.scalars(sa.select(Provider.name)).all() == ["Oud BV"]
+        assert s.scalar(sa.select(MeasurementPeriod.start_date)) == date(2020, 4, 1)
+    db.dispose()
