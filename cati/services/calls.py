@@ -33,8 +33,9 @@ import json
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -79,9 +80,11 @@ from cati.services.case_card import (
 from cati.services.context import ServiceContext
 from cati.services.queue_summary import (
     CaseExplanation,
+    MyQueue,
     QueueRow,
     appointments_of,
     explain_cases,
+    my_queues,
     provider_ids,
     summary,
 )
@@ -111,6 +114,7 @@ __all__ = [
     "CaseCard",
     "CaseExplanation",
     "CaseNotHeld",
+    "MyQueue",
     "NextCase",
     "NumberInfo",
     "OutcomeResult",
@@ -121,6 +125,7 @@ __all__ = [
 
 BATCH = 4  # candidates per sub-query; ranked in Python with priority_key
 OPEN_INTERVIEW = ("in_progress", "partial")
+AMSTERDAM = ZoneInfo("Europe/Amsterdam")
 CAPS_TTL = 5.0  # seconds a service reuses the queue caps it read (a changed cap counts within this)
 CLAIM_TRIES = 3  # a claim whose winner was taken in between (PostgreSQL) looks again, this often
 
@@ -578,6 +583,17 @@ class CallService:
         )
 
     # -- appointments -----------------------------------------------------------------------
+    def my_queues(self, actor: Actor | None) -> list[MyQueue]:
+        """The queues an interviewer may work, with open cases, completes today and own counts today
+        (today = the Amsterdam calendar day of the service clock)."""
+        actor = require(actor, Permission.WORK_CASES)
+        caps = self._caps()
+        local = self.ctx.now().astimezone(AMSTERDAM)
+        start = datetime(local.year, local.month, local.day, tzinfo=AMSTERDAM)
+        end = start + timedelta(days=1)
+        with self.ctx.db.unit_of_work(immediate=False) as s:
+            return my_queues(s, actor.user_id, start.astimezone(UTC), end.astimezone(UTC), caps)
+
     def my_appointments(self, actor: Actor | None) -> list[AppointmentInfo]:
         """Open appointments this interviewer made, soonest first."""
         actor = require(actor, Permission.WORK_CASES)

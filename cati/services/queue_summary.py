@@ -10,7 +10,8 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy import select
+from sqlalchemy import case as sql_case
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from cati.domain.explain import Explanation, explain
@@ -18,9 +19,19 @@ from cati.domain.scheduling_settings import SchedulerSettings
 from cati.services.case_card import AppointmentInfo, appointment_info
 from cati.store import case_queries as cq
 from cati.store.case_mapping import to_state
-from cati.store.models import Appointment, CallCase, Client, MeasurementPeriod, Provider, User
+from cati.store.models import (
+    Appointment,
+    CallAttempt,
+    CallCase,
+    Client,
+    Interview,
+    MeasurementPeriod,
+    Provider,
+    User,
+)
 
-__all__ = ["CaseExplanation", "QueueRow", "appointments_of", "explain_cases", "provider_ids", "summary"]
+__all__ = ["CaseExplanation", "MyQueue", "QueueRow", "appointments_of", "explain_cases", "my_queues",
+           "provider_ids", "summary"]
 
 
 @dataclass(frozen=True)
@@ -55,6 +66,64 @@ class CaseExplanation:
     last_outcome: str | None
     final_outcome: str | None
     explanation: Explanation
+
+
+@dataclass(frozen=True)
+class MyQueue:
+    """A queue an interviewer may work, as the desk lists it."""
+
+    provider_id: int
+    provider_name: str
+    queue: str
+    open_cases: int  # not final
+    completes_today: int  # by anyone
+    my_calls_today: int
+    my_completes_today: int
+    cap: int | None
+
+
+def my_queues(
+    s: Session, user_id: int, day_start: datetime, day_end: datetime, caps: Mapping[str, int | None]
+) -> list[MyQueue]:
+    """Every queue with cases in an open measurement period, with today's counts (three small
+    grouped queries; no names or numbers of clients)."""
+    key = (Provider.id, Provider.name, CallCase.queue)
+    scope = (
+        select(*key)
+        .select_from(CallCase)
+        .join(MeasurementPeriod, MeasurementPeriod.id == CallCase.period_id)
+        .join(Provider, Provider.id == MeasurementPeriod.provider_id)
+        .where(MeasurementPeriod.closed_at.is_(None))
+    )
+    open_rows = s.execute(
+        scope.add_columns(func.sum(sql_case((CallCase.status != "final", 1), else_=0))).group_by(*key)
+    ).all()
+    done = dict(
+        ((pid, q), int(n))
+        for pid, _, q, n in s.execute(
+            scope.join(Interview, Interview.case_id == CallCase.id)
+            .where(Interview.status == "complete", Interview.completed_at >= day_start,
+                   Interview.completed_at < day_end)
+            .add_columns(func.count()).group_by(*key)
+        )
+    )
+    mine = {
+        (pid, q): (int(n), int(c or 0))
+        for pid, _, q, n, c in s.execute(
+            scope.join(CallAttempt, CallAttempt.case_id == CallCase.id)
+            .where(CallAttempt.user_id == user_id, CallAttempt.started_at >= day_start,
+                   CallAttempt.started_at < day_end)
+            .add_columns(func.count(), func.sum(sql_case((CallAttempt.outcome == "COMPLETE", 1), else_=0)))
+            .group_by(*key)
+        )
+    }
+    return sorted(
+        (
+            MyQueue(pid, name, q, int(n or 0), done.get((pid, q), 0), *mine.get((pid, q), (0, 0)), caps.get(q))
+            for pid, name, q, n in open_rows
+        ),
+        key=lambda r: (r.provider_name, r.queue),
+    )
 
 
 def summary(s: Session, provider_id: int | None, now: datetime, caps: Mapping[str, int | None]) -> list[QueueRow]:

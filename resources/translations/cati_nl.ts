@@ -1248,12 +1248,20 @@
         <translation>Aanbieder</translation>
     </message>
     <message>
-        <source>My calls today</source>
-        <translation>Mijn gesprekken vandaag</translation>
+        <source>Open cases</source>
+        <translation>Open zaken</translation>
     </message>
     <message>
-        <source>My completes today</source>
-        <translation>Mijn volledige interviews vandaag</translation>
+        <source>Completes today</source>
+        <translation>Compleet vandaag</translation>
+    </message>
+    <message>
+        <source>Mine: calls</source>
+        <translation>Ik: gesprekken</translation>
+    </message>
+    <message>
+        <source>Mine: completes</source>
+        <translation>Ik: compleet</translation>
     </message>
     <message>
         <source>My upcoming appointments</source>
@@ -1288,8 +1296,8 @@
         <translation>Alle wachtrijen</translation>
     </message>
     <message>
-        <source>Today at this desk: %1 calls, %2 completes</source>
-        <translation>Vandaag aan deze werkplek: %1 gesprekken, %2 volledige interviews</translation>
+        <source>Today you made %1 calls and %2 completes.</source>
+        <translation>Vandaag voerde u %1 gesprekken en %2 volledige interviews.</translation>
     </message>
 </context>
 <context>

@@ -282,3 +282,23 @@ def test_queue_summary(services, clock) -> None:  # type: ignore[no-untyped-def]
     t = by[("Taalhuis S", "inburgering")]
     assert (t.cases, t.never_called, t.cap, t.cap_text) == (2, 2, 25, "0/25")
     assert [r.provider_name for r in services.calls.queue_summary(u["admin"], q.provider_id)] == ["Aanbieder S"]
+
+
+def test_my_queues_lists_what_an_interviewer_may_work(services, clock) -> None:  # type: ignore[no-untyped-def]
+    """The desk's queue list: open cases, completes today, the interviewer's own calls today."""
+    from cati.services.demo import seed_demo
+
+    seed_demo(services, seed=2, clients_per_provider=8)
+    anna = services.users.login("anna", "welkom-anna")
+    before = {(r.provider_name, r.queue): r for r in services.calls.my_queues(anna)}
+    assert before and all(r.my_calls_today == 0 and r.completes_today == 0 for r in before.values())
+    card = services.calls.next_case(anna)
+    services.calls.record_outcome(anna, card.case_id, "NO_ANSWER", clock.now, clock.now)
+    after = {(r.provider_name, r.queue): r for r in services.calls.my_queues(anna)}
+    key = (card.provider_name, card.queue)
+    assert after[key].my_calls_today == 1 and after[key].open_cases == before[key].open_cases
+    assert sum(r.my_calls_today for r in after.values()) == 1
+    assert [r.cap for r in after.values() if r.queue == "inburgering"] == [25] * sum(
+        1 for r in after.values() if r.queue == "inburgering")
+    with pytest.raises(PermissionDenied):
+        services.calls.my_queues(services.users.login("sanne", "welkom-sanne"))

@@ -32,7 +32,7 @@ from cati.gui.desk.style import DESK_STYLE
 from cati.gui.tasks import TaskRunner
 from cati.gui.widgets import named
 from cati.io.dialer import DialerError, make_dialer
-from cati.services.calls import AppointmentRequest, CaseCard, NextCase, OutcomeResult
+from cati.services.calls import AppointmentRequest, CaseCard, MyQueue, NextCase, OutcomeResult
 from cati.services.container import Services
 from cati.services.interviews import InterviewState
 
@@ -89,7 +89,8 @@ class Desk(QWidget):
         self.show_screen(self.queue)
         self.queue.set_busy(True, self.tr("Looking for a case you were working on…"))
         calls, settings, actor = services.calls, services.settings, actor
-        self.submit(lambda: (calls.held_case(actor), calls.my_appointments(actor), _dialer_settings(settings)),
+        self.submit(lambda: (calls.held_case(actor), calls.my_appointments(actor), _dialer_settings(settings),
+                             calls.my_queues(actor)),
                     self._started)
 
     # -- plumbing -------------------------------------------------------------------------
@@ -140,17 +141,27 @@ class Desk(QWidget):
             self.choices[choice.key] = choice
         self._show_choices()
 
+    def _set_queues(self, rows: list[MyQueue]) -> None:
+        """The queues from the database, with today's counts (replacing the desk's own tally)."""
+        for r in rows:
+            self.choices[(r.provider_id, r.queue)] = QueueChoice(
+                r.provider_id, r.provider_name, r.queue, r.my_calls_today, r.my_completes_today, r.open_cases,
+                r.completes_today, r.cap)
+        self._show_choices()
+
     def _show_choices(self) -> None:
         specific = [c for k, c in self.choices.items() if k != (None, None)]
         everything = QueueChoice(None, self.tr("all providers"), None, sum(c.calls_today for c in specific),
-                                 sum(c.completes_today for c in specific))
+                                 sum(c.completes_today for c in specific), sum(c.open_cases for c in specific),
+                                 sum(c.queue_completes_today for c in specific))
         self.choices[(None, None)] = everything
         rows = [everything, *sorted(specific, key=lambda c: (c.provider_name, c.queue or ""))]
         self.queue.set_queues(rows, self.chosen)
 
-    def _started(self, data: tuple[CaseCard | None, list[Any], tuple[str, str]]) -> None:
-        held, mine, self.dialer = data
+    def _started(self, data: tuple[CaseCard | None, list[Any], tuple[str, str], list[MyQueue]]) -> None:
+        held, mine, self.dialer, queues = data
         self._set_mine(mine)
+        self._set_queues(queues)
         self.queue.set_busy(False, self.tr("Press F5 or Enter for the next case."))
         if held is not None:
             banner = self.tr("You were still working on this case when the program stopped.")
@@ -245,12 +256,6 @@ class Desk(QWidget):
         self.lease_timer.stop()
         self.case.stop_timer()
         self.card, self.engine, self.interview_id, self.attempt_started = None, None, None, None
-        if card is not None:
-            key = (card.provider_id, card.queue)
-            old = self.choices.get(key, QueueChoice(card.provider_id, card.provider_name, card.queue))
-            self.choices[key] = QueueChoice(old.provider_id, old.provider_name, old.queue, old.calls_today + 1,
-                                            old.completes_today + (result.outcome == COMPLETE))
-            self._show_choices()
         label = next((o.label_nl for o in self.outcomes if o.code == result.outcome), result.outcome)
         text = self.tr("Recorded: %1 for %2.").replace("%1", label).replace("%2", card.client_name if card else "")
         if result.next_call_at is not None and not result.case_final:
@@ -261,6 +266,7 @@ class Desk(QWidget):
         self.case_closed.emit(result)
         calls, actor = self.services.calls, self.actor
         self.submit(lambda: calls.my_appointments(actor), self._set_mine)
+        self.submit(lambda: calls.my_queues(actor), self._set_queues)
 
     # -- appointments ---------------------------------------------------------------------
     def open_picker(self, purpose: str, title: str, exact: bool, may_switch: bool, note: str = "") -> None:

@@ -25,8 +25,11 @@ class QueueChoice:
     provider_id: int | None
     provider_name: str
     queue: str | None
-    calls_today: int = 0  # by this interviewer, at this desk
-    completes_today: int = 0
+    calls_today: int = 0  # by this interviewer today
+    completes_today: int = 0  # by this interviewer today
+    open_cases: int = 0  # not final, in the queue
+    queue_completes_today: int = 0  # by anyone
+    cap: int | None = None
 
     @property
     def key(self) -> tuple[int | None, str | None]:
@@ -44,14 +47,16 @@ class QueueScreen(QWidget):
         self.queues_model: RowTableModel[QueueChoice] = RowTableModel([
             Column(self.tr("Queue"), lambda r: self.queue_text(r)),
             Column(self.tr("Provider"), lambda r: r.provider_name),
-            Column(self.tr("My calls today"), lambda r: r.calls_today, align_right=True),
-            Column(self.tr("My completes today"), lambda r: r.completes_today, align_right=True),
+            Column(self.tr("Open cases"), lambda r: r.open_cases, align_right=True),
+            Column(self.tr("Completes today"), lambda r: r.queue_completes_today, align_right=True),
+            Column(self.tr("Mine: calls"), lambda r: r.calls_today, align_right=True),
+            Column(self.tr("Mine: completes"), lambda r: r.completes_today, align_right=True),
         ], self)
         self.queues = compact_table(self.queues_model, "queuesTable")
         body = QHBoxLayout()
         left = QVBoxLayout()
         left.addWidget(self.queues, 1)
-        body.addLayout(left, 3)
+        body.addLayout(left, 5)
         right = QVBoxLayout()
         right.addWidget(named(QLabel(self.tr("My upcoming appointments")), "sectionLabel"))
         self.mine_model: RowTableModel[AppointmentInfo] = RowTableModel([
@@ -89,7 +94,7 @@ class QueueScreen(QWidget):
             self.queues.setCurrentIndex(self.queues_model.index(at, 0))
         calls = rows[0].calls_today if rows else 0
         done = rows[0].completes_today if rows else 0
-        self.tally.setText(self.tr("Today at this desk: %1 calls, %2 completes").replace("%1", str(calls))
+        self.tally.setText(self.tr("Today you made %1 calls and %2 completes.").replace("%1", str(calls))
                            .replace("%2", str(done)))
 
     def chosen(self) -> QueueChoice | None:
