@@ -28,23 +28,11 @@ from decimal import ROUND_FLOOR, ROUND_HALF_UP, Decimal
 from enum import StrEnum
 from fractions import Fraction
 
+from cati.domain.dienst import DIENSTEN
+
 Grade = Decimal | int
 
-SERVICE_NAMES: Mapping[int, str] = {
-    1: "Scholing en opleiding",
-    2: "Fysieke en mentale behandeling of begeleiding",
-    3: "Diagnose, onderzoek en loopbaanoriëntatie",
-    4: "Organisatieadvies en onderzoek",
-    5: "Jobcoaching",
-    6: "Verzuimbegeleiding (wet poortwachter)",
-    7: "Outplacement",
-    8: "Toeleiden van werk naar werk (eerste en tweede spoor)",
-    9: "Toeleiden naar werk vanuit situatie geen werk",
-    10: "Sociale activering en participatie",
-    11: "Inburgeringscursussen en duale trajecten",
-    12: "Duurzame inzetbaarheid",
-    13: "Supported employment",
-}
+SERVICE_NAMES: Mapping[int, str] = {n: d.name for n, d in DIENSTEN.items()}
 
 
 class Binning(StrEnum):
