@@ -87,13 +87,41 @@ def to_frame(table: ExportTable, *, for_spss: bool = False) -> Any:
     for col in table.columns:
         values = table.data[col.name]
         if col.kind in ("code", "flag"):
-            s = pd.Series(values, dtype="float64" if for_spss else "Int64")
+            s = pd.Series(_floats(values) if for_spss else _nullable_ints(values), copy=False)
         elif col.kind == "number":
             s = pd.Series([None if v is None else float(v) for v in values], dtype="float64")
         else:
             s = pd.Series(values, dtype="object")
         series[col.name] = s
     return pd.DataFrame(series, copy=False)
+
+
+def _floats(values: list[Any]) -> Any:
+    """float64 array of ints and None (NaN), straight through numpy; pandas' own path if that fails."""
+    import numpy as np
+    import pandas as pd
+
+    try:
+        return np.array(values, dtype="float64")
+    except (TypeError, ValueError):
+        return pd.array(values, dtype="float64")
+
+
+def _nullable_ints(values: list[Any]) -> Any:
+    """pandas ``Int64`` array of codes and None, built from one float64 pass (exact for integers up to
+    2**53); anything else (fractions, huge numbers, odd types) goes the ordinary, checking way."""
+    import numpy as np
+    import pandas as pd
+
+    try:
+        floats = np.array(values, dtype="float64")
+    except (TypeError, ValueError):
+        return pd.array(values, dtype="Int64")
+    mask = np.isnan(floats)
+    filled = np.where(mask, 0.0, floats)
+    if floats.ndim != 1 or (np.abs(filled) > 2.0**53).any() or (filled != np.trunc(filled)).any():
+        return pd.array(values, dtype="Int64")
+    return pd.arrays.IntegerArray(filled.astype("int64"), mask)
 
 
 def _check(cancel: Cancel | None) -> None:

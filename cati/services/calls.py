@@ -104,6 +104,7 @@ from cati.store.models import (
     Interview,
     Setting,
 )
+from cati.store.outcome_writes import OutcomeWrites
 
 __all__ = [
     "AppointmentInfo",
@@ -199,6 +200,7 @@ class CallService:
         self._scheduler: SchedulerSettings | None = None
         self._settings = SettingsService(ctx)
         self._queries = cq.ClaimQueries(BATCH, postgres=not ctx.db.is_sqlite)
+        self._writes = OutcomeWrites(postgres=not ctx.db.is_sqlite)
         self._caps_read: tuple[date, float, dict[str, int | None]] | None = None
         # validate the data files at start: a broken table must fail loudly, not on the first call
         _ = self.outcome_table, self.scheduler
@@ -486,7 +488,7 @@ class CallService:
             raise CallError("Het einde van het gesprek ligt voor het begin")
         settings = self.scheduler
         conn = s.connection()
-        queries = self._queries
+        queries, writes = self._queries, self._writes
         cap: int | None = None
         period_id, queue = 0, ""
         if code == COMPLETE:
@@ -528,7 +530,7 @@ class CallService:
         attempt = {"case_id": case_id, "phone_id": dialled.id if dialled else None, "user_id": actor.user_id,
                    "started_at": started_at, "ended_at": ended_at, "outcome": code, "note": note}
         if rows.appointment is not None:  # the case has open appointments: this attempt ends them
-            queries.close_appointments(conn, case_id, "missed" if appointment_missed(state, now, settings) else "done")
+            writes.close_appointments(conn, case_id, "missed" if appointment_missed(state, now, settings) else "done")
         appointment_id: int | None = None
         finished: str | None = None
         switched: str | None = None
@@ -537,7 +539,7 @@ class CallService:
         for event in applied.events:
             if isinstance(event, AppointmentSet):
                 appt = event.appointment
-                appointment_id = queries.add_appointment(conn, {
+                appointment_id = writes.add_appointment(conn, {
                     "case_id": case_id, "made_by": appt.made_by, "kind": appt.kind.value, "due_at": event.at,
                     "day_part": appt.day_part, "note": note, "status": "open", "created_at": now,
                 })
@@ -553,21 +555,21 @@ class CallService:
         written = replace(rows, appointment=None)
         values, phones = case_values(written, new, claimed_at=None), phone_changes(written, new)
         if not self.ctx.db.is_sqlite and len(phones) <= 1:  # one round trip for the usual outcome
-            attempt_id = queries.write_outcome(conn, attempt, case_id, values, phones[0] if phones else None)
+            attempt_id = writes.write_outcome(conn, attempt, case_id, values, phones[0] if phones else None)
         else:
-            attempt_id = queries.add_attempt(conn, attempt)
-            queries.write_case(conn, case_id, values)
+            attempt_id = writes.add_attempt(conn, attempt)
+            writes.write_case(conn, case_id, values)
             queries.write_phones(conn, phones)
         if has_interviews:
             # interviews on the case: the named one gets its status, others end by the outcome
-            for iv_id, iv_status in queries.open_interviews(conn, case_id):
+            for iv_id, iv_status in writes.open_interviews(conn, case_id):
                 if interview_id is not None and iv_id == interview_id and interview_status:
-                    queries.set_interview(conn, iv_id, interview_status,
+                    writes.set_interview(conn, iv_id, interview_status,
                                           now if interview_status == "complete" else None)
                 elif iv_status == "in_progress" and code == COMPLETE:
-                    queries.set_interview(conn, iv_id, "complete", now)
+                    writes.set_interview(conn, iv_id, "complete", now)
                 elif iv_status == "in_progress":
-                    queries.set_interview(conn, iv_id, "breakoff" if new.is_final else "partial", None)
+                    writes.set_interview(conn, iv_id, "breakoff" if new.is_final else "partial", None)
         closed = 0
         if code == COMPLETE and cap is not None and done + 1 >= cap:
             s.flush()

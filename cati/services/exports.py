@@ -22,25 +22,29 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from decimal import Decimal
 from functools import cache
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Select, func, select
+from sqlalchemy import Connection, Integer, Select, any_, bindparam, func, literal, select
 from sqlalchemy.orm import Session
+from sqlalchemy.sql.compiler import SQLCompiler
+from sqlalchemy.sql.elements import ClauseElement, ColumnElement
 
 from cati.domain.dienst import DIENSTEN
 from cati.domain.questionnaire import ExportColumn, Form, QType, export_columns, load_forms
 from cati.domain.questionnaire.codec import answer_from_json
-from cati.domain.questionnaire.model import Answer as FormAnswer
+from cati.domain.questionnaire.export import column_value
 from cati.domain.roles import Actor, Permission, require
 from cati.io.exports import ColumnSpec, ExportCancelled, ExportTable, contact_file_name, write_table
 from cati.paths import forms_dir
 from cati.services.audit import record
 from cati.services.context import ServiceContext
+from cati.services.progress import local_day
 from cati.services.reports import ReportError, find_periods, find_provider
 from cati.store.models import (
     Answer,
@@ -54,6 +58,10 @@ from cati.store.models import (
 
 Progress = Callable[[int, int], None]
 Cancel = Callable[[], bool]
+
+ANSWER_BATCH = 5_000  # interviews per answer query
+FETCH_INTERVIEWS = 1_000  # rows per fetchmany; cancel is checked between them
+UNIT_SEP, RECORD_SEP = "\x1f", "\x1e"  # between variable and value; between answers
 
 FAMILIES: dict[str, tuple[str, ...]] = {
     "client": ("client_regular", "client_low_threshold"),
@@ -163,24 +171,6 @@ def _extractors(form: Form) -> dict[str, list[Extractor]]:
         var = col.name if q.type is QType.GRID else q.var
         out.setdefault(var, []).append((col.name, col))
     return out
-
-
-def column_value(form: Form, col: ExportColumn, answer: FormAnswer) -> Any:
-    """One column's value from one answer: the same rules as the domain's ``export_values``."""
-    if col.other_of is not None:
-        return answer.other_text or None
-    if answer.special is not None:
-        special = form.special_code(answer.special)
-        return special if col.kind in ("code", "flag", "number") else str(special)
-    if col.kind == "flag":
-        return 1 if col.option_code in answer.codes else 0
-    if col.kind == "code":
-        return answer.code
-    if col.kind == "number":
-        return answer.number
-    if col.kind == "date":
-        return answer.date
-    return answer.text or None
 
 
 class ExportService:
@@ -324,11 +314,11 @@ class ExportService:
         rows = s.connection().execute(stmt).all() if stmt is not None else []
         n = len(rows)
         data: dict[str, list[Any]] = {c.name: [None] * n for c in specs}
-        index: dict[int, int] = {}
+        ids: list[int] = []
         form_of: list[str] = []
         client_ids: list[int] = []
         for i, r in enumerate(rows):
-            index[r[0]] = i
+            ids.append(r[0])
             form_of.append(r[1])
             client_ids.append(r[14])
             data["respondent_key"][i] = r[5]
@@ -352,11 +342,10 @@ class ExportService:
                 data["email"][i] = r[16]
         if with_contact and n:
             self._phones(s, period_ids, client_ids, data["phone"])
-        total = 2 * n
         if progress:
-            progress(0, total)
+            progress(0, 2 * n)
         if n:
-            self._answers(s, where, index, form_of, data, form_ids, n, progress, cancel)
+            self._answers(s, ids, form_of, data, form_ids, progress, cancel)
         return ExportTable(tuple(specs), data)
 
     def _phones(self, s: Session, period_ids: list[int], client_ids: list[int], out: list[Any]) -> None:
@@ -375,51 +364,90 @@ class ExportService:
     def _answers(
         self,
         s: Session,
-        where: tuple[Any, ...],
-        index: dict[int, int],
+        ids: list[int],
         form_of: list[str],
         data: dict[str, list[Any]],
         form_ids: tuple[str, ...],
-        n: int,
         progress: Progress | None,
         cancel: Cancel | None,
     ) -> None:
+        """Fill the form columns: the on-route answers of the interviews ``ids`` (row i is ``ids[i]``).
+
+        * Read in batches of interviews (exact progress; one plain query on the answer index per batch,
+          on both backends), straight from the DB-API cursor: no ORM, no Row objects.
+        * One row per interview: its answers joined in the database as ``variable US value`` pairs
+          separated by RS (ASCII unit and record separators), half the Python objects of a row per
+          answer. Stored values are ``json.dumps`` text, which never holds a raw control character;
+          still, the answer count comes along and an interview whose pairs do not add up is read
+          again answer by answer. (A value is split from its variable at the first US: variable
+          names are identifiers.)
+        * Answers repeat a lot (``code 1``): each distinct (form, variable, value) is decoded once,
+          into the (column list, value) pairs it fills.
+        """
         all_forms = forms()
-        extract = {f: _extractors(all_forms[f]) for f in form_ids}
-        base = (
-            select(Answer.interview_id, Answer.variable, Answer.value)
-            .join(Interview, Interview.id == Answer.interview_id)
-            .join(CallCase, CallCase.id == Interview.case_id)
-            .where(*where, Answer.on_route.is_(True))
-        )
-        n_answers = s.scalar(select(func.count()).select_from(base.subquery())) or 0
-        done = 0
-        # Core rows (no ORM row processing) streamed in chunks; answers repeat a lot ('{"code": 1}'),
-        # so each distinct (form, variable, stored value) is decoded once.
-        memo: dict[tuple[str, str, str], tuple[tuple[str, Any], ...]] = {}
-        result = s.connection().execution_options(yield_per=20_000).execute(base)
-        for chunk in result.partitions():
+        n = len(ids)
+        sinks = {
+            f: {var: [(data[name], col) for name, col in targets] for var, targets in _extractors(all_forms[f]).items()}
+            for f in form_ids
+        }
+        memos: dict[str, dict[str, tuple[tuple[list[Any], Any], ...]]] = {f: {} for f in form_ids}
+        memo_of = [memos[f] for f in form_of]
+        index = {interview_id: i for i, interview_id in enumerate(ids)}
+
+        def decode(i: int, variable: str, value: str) -> tuple[tuple[list[Any], Any], ...]:
+            form_id = form_of[i]
+            targets = sinks[form_id].get(variable)
+            if not targets:
+                return ()
+            form = all_forms[form_id]
+            answer = answer_from_json(value)
+            return tuple((column, column_value(form, col, answer)) for column, col in targets)
+
+        def check() -> None:
             if cancel is not None and cancel():
                 raise ExportCancelled()
-            for interview_id, variable, value in chunk:
-                i = index[interview_id]
-                form_id = form_of[i]
-                key = (form_id, variable, value)
-                out = memo.get(key)
-                if out is None:
-                    targets = extract[form_id].get(variable)
-                    if targets:
-                        form = all_forms[form_id]
-                        answer = answer_from_json(value)
-                        out = tuple((name, column_value(form, col, answer)) for name, col in targets)
-                    else:
-                        out = ()
-                    memo[key] = out
-                for name, v in out:
-                    data[name][i] = v
-            done += len(chunk)
-            if progress and n_answers:
-                progress(n * done // n_answers, 2 * n)
+
+        conn = s.connection()
+        order = sorted(ids)  # the order of the answer index
+        pair = Answer.variable + literal(UNIT_SEP) + Answer.value
+        for lo in range(0, n, ANSWER_BATCH):
+            batch = order[lo : lo + ANSWER_BATCH]
+            stmt = (
+                select(Answer.interview_id, func.count(), func.aggregate_strings(pair, RECORD_SEP))
+                .where(_of_interviews(conn, batch), Answer.on_route.is_(True))
+                .group_by(Answer.interview_id)
+            )
+            odd: list[int] = []
+            with _raw_cursor(conn, stmt) as cursor:
+                while rows := cursor.fetchmany(FETCH_INTERVIEWS):
+                    check()
+                    for interview_id, count, joined in rows:
+                        i = index[interview_id]
+                        memo = memo_of[i]
+                        pairs = joined.split(RECORD_SEP)
+                        if len(pairs) != count:
+                            odd.append(interview_id)
+                            continue
+                        for key in pairs:
+                            out = memo.get(key)
+                            if out is None:
+                                variable, _, value = key.partition(UNIT_SEP)
+                                out = memo[key] = decode(i, variable, value)
+                            for column, v in out:
+                                column[i] = v
+            if odd:  # a separator inside a stored value: these interviews answer by answer
+                one_by_one = select(Answer.interview_id, Answer.variable, Answer.value).where(
+                    _of_interviews(conn, odd), Answer.on_route.is_(True)
+                )
+                with _raw_cursor(conn, one_by_one) as cursor:
+                    while rows := cursor.fetchmany(FETCH_INTERVIEWS):
+                        check()
+                        for interview_id, variable, value in rows:
+                            i = index[interview_id]
+                            for column, v in decode(i, variable, value):
+                                column[i] = v
+            if progress:
+                progress(lo + len(batch), 2 * n)
 
     # -- writing --------------------------------------------------------------------------
     def export(
@@ -475,7 +503,31 @@ class ExportService:
         return ExportResult(tuple(files), n, family, fmt, with_contact, paradata)
 
 
-def _local_date(moment: dt.datetime | None) -> dt.date | None:
-    from cati.services.progress import local_day
+def _of_interviews(conn: Connection, ids: list[int]) -> ColumnElement[bool]:
+    """``answer.interview_id IN ids``; on PostgreSQL ``= ANY(array)``: one parameter, not thousands."""
+    if conn.dialect.name == "postgresql":
+        from sqlalchemy.dialects.postgresql import ARRAY
 
+        return Answer.interview_id == any_(bindparam("ids", ids, type_=ARRAY(Integer)))
+    return Answer.interview_id.in_(ids)
+
+
+@contextmanager
+def _raw_cursor(conn: Connection, stmt: ClauseElement) -> Iterator[Any]:
+    """A DB-API cursor on the session's connection (same transaction) that has executed ``stmt``:
+    plain tuples from ``fetchmany``, none of SQLAlchemy's per-row work. Only for statements whose
+    parameters and result columns need no type processing (integers and text)."""
+    compiled = stmt.compile(dialect=conn.dialect, compile_kwargs={"render_postcompile": True})
+    assert isinstance(compiled, SQLCompiler)
+    params = compiled.params
+    args: Any = tuple(params[k] for k in compiled.positiontup or ()) if compiled.positional else params
+    cursor = conn.connection.driver_connection.cursor()  # type: ignore[union-attr]
+    try:
+        cursor.execute(compiled.string, args)
+        yield cursor
+    finally:
+        cursor.close()
+
+
+def _local_date(moment: dt.datetime | None) -> dt.date | None:
     return None if moment is None else local_day(moment)

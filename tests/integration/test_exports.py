@@ -228,7 +228,7 @@ def _cli(argv: list[str], monkeypatch: pytest.MonkeyPatch, stdin: str) -> int:
 
 
 def test_cli_export(services, scenario, db_url, monkeypatch, capsys, out) -> None:  # type: ignore[no-untyped-def]
-    monkeypatch.setattr("cati.commands.common.build_services", lambda url: services)
+    monkeypatch.setattr("cati.services.container.build_services", lambda url: services)
     sanne = ["--db", db_url, "--user", "sanne", "--password-stdin", "export"]
     target = out / "w.sav"
     assert _cli([*sanne, "Werkpad", "--period", "2026", "--out", str(target), "--with-contact", "--paradata"],

@@ -71,7 +71,8 @@ def export_columns(form: Form) -> tuple[ExportColumn, ...]:
     return tuple(col for q in form.questions for col in _question_columns(form, q))
 
 
-def _value(form: Form, col: ExportColumn, q: Question, answer: Answer) -> ExportValue:
+def column_value(form: Form, col: ExportColumn, answer: Answer) -> ExportValue:
+    """One export column's value from the stored answer of its variable."""
     special = form.special_code(answer.special) if answer.special is not None else None
     if col.other_of is not None:
         return answer.other_text or None
@@ -96,5 +97,5 @@ def export_values(form: Form, case: Case, answers: Mapping[str, Answer]) -> dict
         q = form.question(col.question_var)
         answer_var = col.name if q.type is QType.GRID else q.var
         answer = answers.get(answer_var)
-        row[col.name] = _value(form, col, q, answer) if answer is not None and answer_var in on_route else None
+        row[col.name] = column_value(form, col, answer) if answer is not None and answer_var in on_route else None
     return row
