@@ -67,5 +67,5 @@ def import_100k(args: argparse.Namespace) -> list[Figure]:
                 admin.dispose()
         xlsx_file = make_large_client_file(Path(tmp) / "groot.xlsx", ROWS)
         figures.append(Figure("import_100k_xlsx_sqlite", _import_once(f"sqlite:///{tmp}/xlsx.sqlite", xlsx_file),
-                              "s", "<=15"))
+                              "s", "<=10"))
     return figures
