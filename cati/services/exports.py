@@ -22,32 +22,27 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from functools import cache
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Connection, Integer, Select, any_, bindparam, func, literal, select
+from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
-from sqlalchemy.sql.compiler import SQLCompiler
-from sqlalchemy.sql.elements import ClauseElement, ColumnElement
 
 from cati.domain.dienst import DIENSTEN
-from cati.domain.questionnaire import ExportColumn, Form, QType, export_columns, load_forms
-from cati.domain.questionnaire.codec import answer_from_json
-from cati.domain.questionnaire.export import column_value
+from cati.domain.questionnaire import ExportColumn, Form, export_columns, load_forms
 from cati.domain.roles import Actor, Permission, require
 from cati.io.exports import ColumnSpec, ExportCancelled, ExportTable, contact_file_name, write_table
 from cati.paths import forms_dir
 from cati.services.audit import record
 from cati.services.context import ServiceContext
+from cati.services.export_reader import Cancel, Progress, read_answers
 from cati.services.progress import local_day
 from cati.services.reports import ReportError, find_periods, find_provider
 from cati.store.models import (
-    Answer,
     CallCase,
     Client,
     Interview,
@@ -56,12 +51,8 @@ from cati.store.models import (
     Provider,
 )
 
-Progress = Callable[[int, int], None]
-Cancel = Callable[[], bool]
-
 ANSWER_BATCH = 5_000  # interviews per answer query
 FETCH_INTERVIEWS = 1_000  # rows per fetchmany; cancel is checked between them
-UNIT_SEP, RECORD_SEP = "\x1f", "\x1e"  # between variable and value; between answers
 
 FAMILIES: dict[str, tuple[str, ...]] = {
     "client": ("client_regular", "client_low_threshold"),
@@ -158,19 +149,6 @@ def _form_spec(form: Form, col: ExportColumn) -> ColumnSpec:
                                         (form.refused_code, q.allow_refused)) if ok)  # fmt: skip
     kind = "number" if col.kind == "number" else col.kind
     return ColumnSpec(col.name, col.label, kind, col.value_labels, missing)
-
-
-Extractor = tuple[str, ExportColumn]
-
-
-def _extractors(form: Form) -> dict[str, list[Extractor]]:
-    """Answer variable -> the columns it fills."""
-    out: dict[str, list[Extractor]] = {}
-    for col in export_columns(form):
-        q = form.question(col.question_var)
-        var = col.name if q.type is QType.GRID else q.var
-        out.setdefault(var, []).append((col.name, col))
-    return out
 
 
 class ExportService:
@@ -371,83 +349,10 @@ class ExportService:
         progress: Progress | None,
         cancel: Cancel | None,
     ) -> None:
-        """Fill the form columns: the on-route answers of the interviews ``ids`` (row i is ``ids[i]``).
-
-        * Read in batches of interviews (exact progress; one plain query on the answer index per batch,
-          on both backends), straight from the DB-API cursor: no ORM, no Row objects.
-        * One row per interview: its answers joined in the database as ``variable US value`` pairs
-          separated by RS (ASCII unit and record separators), half the Python objects of a row per
-          answer. Stored values are ``json.dumps`` text, which never holds a raw control character;
-          still, the answer count comes along and an interview whose pairs do not add up is read
-          again answer by answer. (A value is split from its variable at the first US: variable
-          names are identifiers.)
-        * Answers repeat a lot (``code 1``): each distinct (form, variable, value) is decoded once,
-          into the (column list, value) pairs it fills.
-        """
-        all_forms = forms()
-        n = len(ids)
-        sinks = {
-            f: {var: [(data[name], col) for name, col in targets] for var, targets in _extractors(all_forms[f]).items()}
-            for f in form_ids
-        }
-        memos: dict[str, dict[str, tuple[tuple[list[Any], Any], ...]]] = {f: {} for f in form_ids}
-        memo_of = [memos[f] for f in form_of]
-        index = {interview_id: i for i, interview_id in enumerate(ids)}
-
-        def decode(i: int, variable: str, value: str) -> tuple[tuple[list[Any], Any], ...]:
-            form_id = form_of[i]
-            targets = sinks[form_id].get(variable)
-            if not targets:
-                return ()
-            form = all_forms[form_id]
-            answer = answer_from_json(value)
-            return tuple((column, column_value(form, col, answer)) for column, col in targets)
-
-        def check() -> None:
-            if cancel is not None and cancel():
-                raise ExportCancelled()
-
-        conn = s.connection()
-        order = sorted(ids)  # the order of the answer index
-        pair = Answer.variable + literal(UNIT_SEP) + Answer.value
-        for lo in range(0, n, ANSWER_BATCH):
-            batch = order[lo : lo + ANSWER_BATCH]
-            stmt = (
-                select(Answer.interview_id, func.count(), func.aggregate_strings(pair, RECORD_SEP))
-                .where(_of_interviews(conn, batch), Answer.on_route.is_(True))
-                .group_by(Answer.interview_id)
-            )
-            odd: list[int] = []
-            with _raw_cursor(conn, stmt) as cursor:
-                while rows := cursor.fetchmany(FETCH_INTERVIEWS):
-                    check()
-                    for interview_id, count, joined in rows:
-                        i = index[interview_id]
-                        memo = memo_of[i]
-                        pairs = joined.split(RECORD_SEP)
-                        if len(pairs) != count:
-                            odd.append(interview_id)
-                            continue
-                        for key in pairs:
-                            out = memo.get(key)
-                            if out is None:
-                                variable, _, value = key.partition(UNIT_SEP)
-                                out = memo[key] = decode(i, variable, value)
-                            for column, v in out:
-                                column[i] = v
-            if odd:  # a separator inside a stored value: these interviews answer by answer
-                one_by_one = select(Answer.interview_id, Answer.variable, Answer.value).where(
-                    _of_interviews(conn, odd), Answer.on_route.is_(True)
-                )
-                with _raw_cursor(conn, one_by_one) as cursor:
-                    while rows := cursor.fetchmany(FETCH_INTERVIEWS):
-                        check()
-                        for interview_id, variable, value in rows:
-                            i = index[interview_id]
-                            for column, v in decode(i, variable, value):
-                                column[i] = v
-            if progress:
-                progress(lo + len(batch), 2 * n)
+        """Fill the form columns with the on-route answers of the interviews ``ids`` (row i is ``ids[i]``);
+        how they are read: ``services/export_reader.py``."""
+        read_answers(s.connection(), ids, form_of, data, form_ids, forms(), progress, cancel,
+                     batch_size=ANSWER_BATCH, fetch_size=FETCH_INTERVIEWS)
 
     # -- writing --------------------------------------------------------------------------
     def export(
@@ -501,32 +406,6 @@ class ExportService:
         if progress:
             progress(2 * n, 2 * n)
         return ExportResult(tuple(files), n, family, fmt, with_contact, paradata)
-
-
-def _of_interviews(conn: Connection, ids: list[int]) -> ColumnElement[bool]:
-    """``answer.interview_id IN ids``; on PostgreSQL ``= ANY(array)``: one parameter, not thousands."""
-    if conn.dialect.name == "postgresql":
-        from sqlalchemy.dialects.postgresql import ARRAY
-
-        return Answer.interview_id == any_(bindparam("ids", ids, type_=ARRAY(Integer)))
-    return Answer.interview_id.in_(ids)
-
-
-@contextmanager
-def _raw_cursor(conn: Connection, stmt: ClauseElement) -> Iterator[Any]:
-    """A DB-API cursor on the session's connection (same transaction) that has executed ``stmt``:
-    plain tuples from ``fetchmany``, none of SQLAlchemy's per-row work. Only for statements whose
-    parameters and result columns need no type processing (integers and text)."""
-    compiled = stmt.compile(dialect=conn.dialect, compile_kwargs={"render_postcompile": True})
-    assert isinstance(compiled, SQLCompiler)
-    params = compiled.params
-    args: Any = tuple(params[k] for k in compiled.positiontup or ()) if compiled.positional else params
-    cursor = conn.connection.driver_connection.cursor()  # type: ignore[union-attr]
-    try:
-        cursor.execute(compiled.string, args)
-        yield cursor
-    finally:
-        cursor.close()
 
 
 def _local_date(moment: dt.datetime | None) -> dt.date | None:
