@@ -94,18 +94,9 @@ def print_summary(r: ImportSummary, show: int = 20) -> None:
     print_table(["wachtrij", "geaccepteerd", "gebeld", "niet-bellen", "dubbel", "waarschuwingen"], rows)
     print(f"geaccepteerd {r.accepted}, afgewezen {r.rejected}, dubbel {r.duplicates}, niet-bellen {r.do_not_call}, "
           f"niet gebeld (mail/post) {r.mail_post}, waarschuwingen {r.warnings}")
-    if r.rejected_rows:
-        print(f"\nAfgewezen en dubbele regels ({len(r.rejected_rows)}):")
-        for x in r.rejected_rows[:show]:
-            print(f"  regel {x.line} [{x.client_number or '-'}]: {x.text}")
-        if len(r.rejected_rows) > show:
-            print(f"  … en nog {len(r.rejected_rows) - show}")
-    if r.warning_rows:
-        print(f"\nWaarschuwingen ({len(r.warning_rows)}):")
-        for w in r.warning_rows[:show]:
-            print(f"  regel {w.line}: {w.message}")
-        if len(r.warning_rows) > show:
-            print(f"  … en nog {len(r.warning_rows) - show}")
+    _print_some("Afgewezen en dubbele regels",
+                [f"regel {x.line} [{x.client_number or '-'}]: {x.text}" for x in r.rejected_rows], show)
+    _print_some("Waarschuwingen", [f"regel {w.line}: {w.message}" for w in r.warning_rows], show)
     if r.rejects_file:
         print(f"\nAfgewezen regels opgeslagen in {r.rejects_file}")
     if r.rejects_error:
@@ -154,3 +145,14 @@ def run_dnc_import(args: argparse.Namespace) -> int:
         for w in r.unparseable:
             print(f"  regel {w.line}: {w.message}")
     return 0
+
+
+def _print_some(title: str, lines: list[str], show: int) -> None:
+    """A titled list of at most ``show`` lines, saying how many more there are."""
+    if not lines:
+        return
+    print(f"\n{title} ({len(lines)}):")
+    for line in lines[:show]:
+        print(f"  {line}")
+    if len(lines) > show:
+        print(f"  … en nog {len(lines) - show}")
