@@ -34,11 +34,13 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p.add_argument("--form", choices=list(FAMILIES), help="vragenlijst: client (regulier + laagdrempelig samen), "
                    "client_regular, client_low_threshold of inburgering; nodig als de selectie beide soorten heeft")
     p.add_argument("--format", choices=["csv", "xlsx", "sav"], help="standaard: de extensie van --out")
-    p.add_argument("--out", required=True, metavar="BESTAND")
+    p.add_argument("--out", metavar="BESTAND", help="het exportbestand (nodig, behalve met alleen --refresh-records)")
     p.add_argument("--with-contact", action="store_true", help="met naam, telefoon en e-mail (alleen supervisor; "
                    "komt in het auditlog en in de bestandsnaam)")
     p.add_argument("--paradata", action="store_true", help="met belpogingen, uitkomsten, interviewer en duur")
     p.add_argument("--excel", action="store_true", help="csv voor Nederlandse Excel: ; als scheidingsteken, BOM")
+    p.add_argument("--refresh-records", action="store_true", help="eerst de exportregels schrijven van volledige "
+                   "interviews die er nog geen hebben (van voor versie 0004, of na een gewijzigde vragenlijst)")
     p.set_defaults(func=run_export)
 
     p = sub.add_parser("report", help="rapportcijfers (tabel 1.1, keurmerk, cijfers, promotorscore)")
@@ -109,12 +111,21 @@ def _source(source: str) -> str:
 
 
 def run_export(args: argparse.Namespace) -> int:
-    if not args.providers and not args.all:
-        raise CommandError("Geef een of meer aanbieders, of --all.")
-    if args.providers and args.all:
-        raise CommandError("Geef aanbieders of --all, niet allebei.")
+    only_refresh = args.refresh_records and not args.providers and not args.all and not args.out
+    if not only_refresh:
+        if not args.providers and not args.all:
+            raise CommandError("Geef een of meer aanbieders, of --all.")
+        if args.providers and args.all:
+            raise CommandError("Geef aanbieders of --all, niet allebei.")
+        if not args.out:
+            raise CommandError("Geef het exportbestand met --out BESTAND.")
     services = open_services(args)
     actor = login(args, services)
+    if args.refresh_records:
+        written = services.exports.refresh_records(actor)
+        print(f"{written} exportregels geschreven.")
+        if only_refresh:
+            return 0
     try:
         result = services.exports.export(
             actor, Path(args.out), providers=args.providers, period=args.period, form=args.form, fmt=args.format,

@@ -10,11 +10,15 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import io
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import cached_property
 from pathlib import Path
 from typing import Any
+
+from cati.domain.questionnaire.record import csv_field
 
 Progress = Callable[[int, int], None]
 Cancel = Callable[[], bool]
@@ -40,12 +44,44 @@ class ColumnSpec:
 
 @dataclass(frozen=True)
 class ExportTable:
+    """Column specs and values. ``data`` holds the leading columns (column-major); ``lines``, when
+    given, holds the remaining columns as one CSV line per row, as an interview's export record
+    stores them (:mod:`cati.domain.questionnaire.record`). ``values(name)`` gives any column."""
+
     columns: tuple[ColumnSpec, ...]
     data: dict[str, list[Any]]
+    lines: Sequence[str] | None = None
 
     @property
     def rows(self) -> int:
+        if self.lines is not None:
+            return len(self.lines)
         return len(self.data[self.columns[0].name]) if self.columns else 0
+
+    @property
+    def head(self) -> tuple[ColumnSpec, ...]:
+        """The columns held in ``data``."""
+        return self.columns[: len(self.columns) - len(self.tail)]
+
+    @property
+    def tail(self) -> tuple[ColumnSpec, ...]:
+        """The columns held in ``lines``."""
+        return self.columns[len(self.data):] if self.lines is not None else ()
+
+    def values(self, name: str) -> list[Any]:
+        """One column's values in row order (codes as int, numbers as float, text as str, missing None)."""
+        if name in self.data:
+            return self.data[name]
+        return self._tail_values[name]
+
+    @cached_property
+    def _tail_values(self) -> dict[str, list[Any]]:
+        frame = parse_lines(self.tail, self.lines or ())
+        out: dict[str, list[Any]] = {}
+        for col in self.tail:
+            whole = col.kind in ("code", "flag")
+            out[col.name] = [None if v != v else int(v) if whole else v for v in frame[col.name].tolist()]
+        return out
 
 
 # ------------------------------------------------------------------------ codebook
@@ -80,11 +116,11 @@ def write_codebook_csv(path: Path, table: ExportTable, *, excel: bool = False) -
 
 def to_frame(table: ExportTable, *, for_spss: bool = False) -> Any:
     """The table as a pandas DataFrame: coded columns as nullable integers (float for SPSS),
-    numbers as float, text and dates as objects."""
+    numbers as float, text and dates as objects (missing: None)."""
     import pandas as pd
 
     series = {}
-    for col in table.columns:
+    for col in table.head:
         values = table.data[col.name]
         if col.kind in ("code", "flag"):
             s = pd.Series(_floats(values) if for_spss else _nullable_ints(values), copy=False)
@@ -93,7 +129,51 @@ def to_frame(table: ExportTable, *, for_spss: bool = False) -> Any:
         else:
             s = pd.Series(values, dtype="object")
         series[col.name] = s
+    if table.tail:
+        parsed = parse_lines(table.tail, table.lines or ())
+        for col in table.tail:
+            s = parsed[col.name]
+            if col.kind in ("code", "flag") and not for_spss:
+                s = pd.Series(_ints_from_floats(s.to_numpy()), copy=False)
+            elif col.kind in ("text", "date"):
+                s = s.astype(object).where(s.notna(), None)
+            series[col.name] = s.reset_index(drop=True)
     return pd.DataFrame(series, copy=False)
+
+
+def parse_lines(columns: Sequence[ColumnSpec], lines: Sequence[str]) -> Any:
+    """CSV lines (an export record each) as a DataFrame: numeric columns float64 (NaN missing),
+    text as str objects, dates as ``datetime.date`` (missing: NaN). pandas' C reader, one pass."""
+    import io
+
+    import pandas as pd
+
+    names = [c.name for c in columns]
+    if not lines:
+        return pd.DataFrame({c.name: pd.Series([], dtype="float64" if c.numeric else "object") for c in columns})
+    dtypes = {c.name: ("float64" if c.numeric else object) for c in columns}
+    frame = pd.read_csv(
+        io.StringIO("\n".join(lines)), header=None, names=names, dtype=dtypes, keep_default_na=False,
+        na_values=[""], skip_blank_lines=False, engine="c",
+    )
+    if len(frame) != len(lines):
+        raise ValueError(f"{len(lines)} exportregels gaven {len(frame)} rijen")
+    for col in columns:
+        if col.kind == "date":
+            frame[col.name] = [v if v != v else dt.date.fromisoformat(v) for v in frame[col.name]]
+    return frame
+
+
+def _ints_from_floats(floats: Any) -> Any:
+    """pandas ``Int64`` array from a float64 array of whole numbers (NaN: missing)."""
+    import numpy as np
+    import pandas as pd
+
+    mask = np.isnan(floats)
+    filled = np.where(mask, 0.0, floats)
+    if (np.abs(filled) > 2.0**53).any() or (filled != np.trunc(filled)).any():
+        return pd.array([None if m else v for v, m in zip(floats.tolist(), mask.tolist(), strict=True)], dtype="Float64")
+    return pd.arrays.IntegerArray(filled.astype("int64"), mask)
 
 
 def _floats(values: list[Any]) -> Any:
@@ -140,21 +220,85 @@ def write_csv(
     progress: Progress | None = None,
     cancel: Cancel | None = None,
 ) -> None:
-    """UTF-8 CSV with a header of variable names. ``excel``: ``;``, decimal comma and a BOM, so a
-    Dutch Excel opens it as it is."""
-    frame = to_frame(table)
-    total = len(frame)
-    kwargs: dict[str, Any] = {"index": False, "float_format": "%.10g", "lineterminator": "\n"}
-    if excel:
-        kwargs.update(sep=";", decimal=",")
+    """UTF-8 CSV with a header of variable names, fields as the export records write them
+    (:mod:`cati.domain.questionnaire.record`: ``,``, ``.`` decimals, quoted only when needed), a
+    line feed after each row. ``excel``: ``;``, decimal comma, CR LF and a BOM, so a Dutch Excel
+    opens it as it is.
+
+    Records go to the file as they are (one line each, after the leading columns); only the
+    Excel form re-reads them to change separators and decimal marks."""
+    sep, end = (";", "\r\n") if excel else (",", "\n")
+    head = [_csv_ready(c, table.data[c.name], excel) for c in table.head]
+    lines = table.lines if table.tail else None
+    decimals = [i for i, c in enumerate(table.tail) if c.kind == "number"]
+    total = table.rows
     with path.open("w", newline="", encoding="utf-8-sig" if excel else "utf-8") as fh:
-        if total == 0:
-            frame.to_csv(fh, **kwargs)
+        csv.writer(fh, delimiter=sep, lineterminator=end).writerow([c.name for c in table.columns])
         for start in range(0, total, CHUNK * 4):
             _check(cancel)
-            frame.iloc[start:start + CHUNK * 4].to_csv(fh, header=start == 0, **kwargs)
+            stop = min(start + CHUNK * 4, total)
+            if lines is not None and excel:
+                fh.write(_excel_rows(head, lines, start, stop, decimals))
+            else:
+                fh.write(_joined(head, lines, start, stop, sep))
             if progress:
-                progress(min(start + CHUNK * 4, total), total)
+                progress(stop, total)
+
+
+def _joined(head: list[list[Any]], lines: Sequence[str] | None, start: int, stop: int, sep: str) -> str:
+    """Rows ``start:stop`` as CSV text: the leading fields, then (given lines) the separator and the
+    record, and a line feed. The leading fields are written by ``csv.writer`` with CR LF as its
+    line end, so that it quotes a field holding either; split at CR LF, each row is one piece,
+    unless a field holds a CR LF itself: then row by row."""
+    tails = [""] * (stop - start) if lines is None else [f"{sep}{line}" for line in lines[start:stop]]
+    if not head:
+        return "".join(f"{t[len(sep):]}\n" for t in tails)
+    buf = io.StringIO()
+    csv.writer(buf, delimiter=sep, lineterminator="\r\n").writerows(_rows(head, start, stop))
+    metas = buf.getvalue().split("\r\n")
+    if len(metas) != stop - start + 1:
+        metas = []
+        for row in _rows(head, start, stop):
+            buf = io.StringIO()
+            csv.writer(buf, delimiter=sep, lineterminator="\r\n").writerow(row)
+            metas.append(buf.getvalue()[:-2])
+    return "".join(f"{meta}{t}\n" for meta, t in zip(metas, tails, strict=False))
+
+
+def _excel_rows(head: list[list[Any]], lines: Sequence[str], start: int, stop: int, decimals: list[int]) -> str:
+    """Rows ``start:stop`` for Excel: the records re-read, decimal commas, ``;`` between fields."""
+    buf = io.StringIO()
+    w = csv.writer(buf, delimiter=";", lineterminator="\r\n")
+    fields = csv.reader(io.StringIO("\n".join(lines[start:stop])))
+    metas = _rows(head, start, stop) if head else [()] * (stop - start)
+    for meta, rest in zip(metas, fields, strict=True):
+        for i in decimals:
+            rest[i] = rest[i].replace(".", ",")
+        w.writerow((*meta, *rest))
+    return buf.getvalue()
+
+
+def _rows(columns: list[list[Any]], start: int, stop: int) -> Any:
+    return zip(*(col[start:stop] for col in columns), strict=True)
+
+
+def _csv_ready(col: ColumnSpec, values: list[Any], excel: bool) -> list[Any]:
+    """A leading column ready for ``csv.writer`` (which writes ints, text and None right): dates as
+    ISO text (made once per distinct date), fractional numbers as the records write them, with a
+    decimal comma for Excel."""
+    if col.kind == "date":
+        memo: dict[Any, str] = {None: ""}
+        out = []
+        for v in values:
+            text = memo.get(v)
+            if text is None:
+                text = memo[v] = csv_field(v)
+            out.append(text)
+        return out
+    if col.kind != "number" or all(v is None or type(v) is int for v in values):
+        return values
+    texts = [csv_field(v) for v in values]
+    return [v.replace(".", ",") for v in texts] if excel else texts
 
 
 def _cell(value: Any) -> Any:
@@ -184,7 +328,7 @@ def write_xlsx(
         cell.font = bold
         header.append(cell)
     ws.append(header)
-    columns = [table.data[c.name] for c in table.columns]
+    columns = [table.values(c.name) for c in table.columns]
     dates = [i for i, c in enumerate(table.columns) if c.kind == "date"]
     decimals = [i for i, c in enumerate(table.columns) if c.kind == "number"]
     total = table.rows
@@ -239,9 +383,7 @@ def write_table(
             from cati.io.spss import write_sav
 
             _check(cancel)
-            write_sav(temps[0], table)
-            if progress:
-                progress(table.rows, table.rows)
+            write_sav(temps[0], table, progress=progress, cancel=cancel)
         else:
             raise ValueError(f"onbekend formaat {fmt!r} (csv, xlsx of sav)")
         if fmt != "xlsx":

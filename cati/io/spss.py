@@ -1,7 +1,8 @@
-"""SPSS .sav through pyreadstat: variable labels, value labels, user-missing codes, measures."""
+"""SPSS .sav: variable labels, value labels, user-missing codes, measures (written by :mod:`cati.io.sav_writer`)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -41,8 +42,17 @@ def sav_metadata(table: ExportTable) -> dict[str, Any]:
     }
 
 
-def write_sav(path: Path, table: ExportTable, *, file_label: str = "cati export") -> None:
-    import pyreadstat
+def write_sav(
+    path: Path,
+    table: ExportTable,
+    *,
+    file_label: str = "cati export",
+    progress: Callable[[int, int], None] | None = None,
+    cancel: Callable[[], bool] | None = None,
+) -> None:
+    """The table as an SPSS system file, written by cati's own numpy writer (:mod:`cati.io.sav_writer`,
+    several times faster than pyreadstat's; the tests read every file back with pyreadstat and PSPP)."""
+    from cati.io.sav_writer import write_sav as write
 
     frame = to_frame(table, for_spss=True)
-    pyreadstat.write_sav(frame, str(path), file_label=file_label, **sav_metadata(table))
+    write(frame, path, file_label=file_label, progress=progress, cancel=cancel, **sav_metadata(table))

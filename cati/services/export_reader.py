@@ -15,7 +15,7 @@ DB-API cursor, decoded into the export's form columns (used by ``services/export
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
 
@@ -26,6 +26,7 @@ from sqlalchemy.sql.elements import ClauseElement, ColumnElement
 from cati.domain.questionnaire import ExportColumn, Form, QType, export_columns
 from cati.domain.questionnaire.codec import answer_from_json
 from cati.domain.questionnaire.export import column_value
+from cati.domain.questionnaire.record import csv_line
 from cati.io.exports import ExportCancelled
 from cati.store.models import Answer
 
@@ -124,6 +125,28 @@ def read_answers(
                             column[i] = v
         if progress:
             progress(lo + len(batch), 2 * n)
+
+
+def answer_lines(
+    conn: Connection,
+    interviews: Sequence[tuple[int, str]],
+    form_cols: Sequence[ExportColumn],
+    form_ids: tuple[str, ...],
+    all_forms: dict[str, Form],
+    progress: Progress | None,
+    cancel: Cancel | None,
+    *,
+    batch_size: int,
+    fetch_size: int,
+) -> list[str]:
+    """The export records (:mod:`cati.domain.questionnaire.record` lines of ``form_cols``) of
+    ``interviews`` ((interview id, form id) pairs), made from their on-route answers."""
+    m = len(interviews)
+    values: dict[str, list[Any]] = {c.name: [None] * m for c in form_cols}
+    read_answers(conn, [i for i, _ in interviews], [f for _, f in interviews], values, form_ids, all_forms,
+                 progress, cancel, batch_size=batch_size, fetch_size=fetch_size)
+    columns = [values[c.name] for c in form_cols]
+    return [csv_line(col[j] for col in columns) for j in range(m)]
 
 
 def of_interviews(conn: Connection, ids: list[int]) -> ColumnElement[bool]:

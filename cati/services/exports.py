@@ -21,10 +21,8 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
-from decimal import Decimal
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -34,18 +32,20 @@ from sqlalchemy.orm import Session
 
 from cati.domain.dienst import DIENSTEN
 from cati.domain.questionnaire import ExportColumn, Form, export_columns, load_forms
+from cati.domain.questionnaire import record as rec
 from cati.domain.roles import Actor, Permission, require
 from cati.io.exports import ColumnSpec, ExportCancelled, ExportTable, contact_file_name, write_table
 from cati.paths import forms_dir
 from cati.services.audit import record
 from cati.services.context import ServiceContext
-from cati.services.export_reader import Cancel, Progress, read_answers
-from cati.services.progress import local_day
+from cati.services.export_meta import columns_of, gc_paused, meta_data
+from cati.services.export_reader import Cancel, Progress, answer_lines, raw_cursor
 from cati.services.reports import ReportError, find_periods, find_provider
 from cati.store.models import (
     CallCase,
     Client,
     Interview,
+    InterviewRecord,
     MeasurementPeriod,
     PhoneNumber,
     Provider,
@@ -222,7 +222,7 @@ class ExportService:
         require(actor, Permission.EXPORT_ANSWERS)
         if with_contact:
             require(actor, Permission.EXPORT_CONTACT)
-        with self.ctx.db.unit_of_work() as s:
+        with self.ctx.db.unit_of_work() as s, gc_paused():
             ids = self._period_ids(s, providers, period, period_ids)
             family = self._family(s, ids, form)
             return family, self._build(s, ids, family, with_contact, paradata, progress, cancel)
@@ -266,65 +266,62 @@ class ExportService:
         if clash:
             raise ExportError(f"Variabele(n) {', '.join(sorted(clash))} botsen met de vaste exportkolommen.")
 
-        where = (
-            CallCase.period_id.in_(period_ids),
-            Interview.status == "complete",
-            Interview.voided_at.is_(None),
-            Interview.form_id.in_(form_ids),
-        )
-        cols: list[Any] = [
-            Interview.id, Interview.form_id, Interview.started_at, Interview.completed_at, Interview.started_by,
-            Client.respondent_key, Client.service, Client.end_date, Provider.name,
-            MeasurementPeriod.start_date, MeasurementPeriod.end_date,
-            CallCase.attempts, CallCase.last_outcome, CallCase.final_outcome, Client.id,
+        fields: list[tuple[str, Any]] = [
+            ("interview_id", Interview.id), ("form_id", Interview.form_id), ("started_at", Interview.started_at),
+            ("completed_at", Interview.completed_at), ("respondent_key", Client.respondent_key),
+            ("service", Client.service), ("end_date", Client.end_date), ("period_id", CallCase.period_id),
+            ("client_id", Client.id), ("record_layout", InterviewRecord.layout), ("record_line", InterviewRecord.line),
         ]
+        if paradata:
+            fields += [("started_by", Interview.started_by), ("attempts", CallCase.attempts),
+                       ("last_outcome", CallCase.last_outcome), ("final_outcome", CallCase.final_outcome)]
         if with_contact:
-            cols += [Client.name, Client.email]
-        stmt = (
-            select(*cols)
-            .join(CallCase, CallCase.id == Interview.case_id)
-            .join(Client, Client.id == CallCase.client_id)
-            .join(MeasurementPeriod, MeasurementPeriod.id == CallCase.period_id)
+            fields += [("client_name", Client.name), ("email", Client.email)]
+        periods = {pid: (name, start, end) for pid, name, start, end in s.execute(
+            select(MeasurementPeriod.id, Provider.name, MeasurementPeriod.start_date, MeasurementPeriod.end_date)
             .join(Provider, Provider.id == MeasurementPeriod.provider_id)
-            .where(*where)
-            .order_by(Provider.name, Interview.completed_at, Interview.id)
-        ) if period_ids else None
-        rows = s.connection().execute(stmt).all() if stmt is not None else []
+            .where(MeasurementPeriod.id.in_(period_ids))
+        )} if period_ids else {}
+        rows: list[Any] = []
+        if period_ids:
+            # provider and period are looked up per period, not joined per row; the order (provider,
+            # completion, id) is completion and id from the database, then a stable sort by provider
+            stmt = (
+                select(*(column for _, column in fields))
+                .join(CallCase, CallCase.id == Interview.case_id)
+                .join(Client, Client.id == CallCase.client_id)
+                .outerjoin(InterviewRecord, InterviewRecord.interview_id == Interview.id)
+                .where(CallCase.period_id.in_(period_ids), Interview.status == "complete",
+                       Interview.voided_at.is_(None), Interview.form_id.in_(form_ids))
+                .order_by(Interview.completed_at, Interview.id)
+            )
+            with raw_cursor(s.connection(), stmt) as cursor:
+                while chunk := cursor.fetchmany(FETCH_INTERVIEWS * 10):
+                    if cancel is not None and cancel():
+                        raise ExportCancelled()
+                    rows += chunk
+            if len({name for name, _, _ in periods.values()}) > 1:
+                at = [name for name, _ in fields].index("period_id")
+                rows.sort(key=lambda r: periods[r[at]][0])
         n = len(rows)
-        data: dict[str, list[Any]] = {c.name: [None] * n for c in specs}
-        ids: list[int] = []
-        form_of: list[str] = []
-        client_ids: list[int] = []
-        for i, r in enumerate(rows):
-            ids.append(r[0])
-            form_of.append(r[1])
-            client_ids.append(r[14])
-            data["respondent_key"][i] = r[5]
-            data["provider"][i] = r[8]
-            data["period"][i] = f"{r[9].isoformat()}..{r[10].isoformat()}"
-            data["service"][i] = r[6]
-            data["end_date"][i] = r[7]
-            data["form"][i] = r[1]
-            data["interview_started"][i] = _local_date(r[2])
-            data["interview_completed"][i] = _local_date(r[3])
-            if paradata:
-                data["attempts"][i] = r[11]
-                data["last_outcome"][i] = r[12]
-                data["final_outcome"][i] = r[13]
-                data["interviewer_id"][i] = r[4]
-                data["interview_minutes"][i] = (
-                    None if r[3] is None else Decimal(int((r[3] - r[2]).total_seconds())) / 60
-                )
-            if with_contact:
-                data["client_name"][i] = r[15]
-                data["email"][i] = r[16]
+        by_column = columns_of(rows, [name for name, _ in fields])
+        data = meta_data(by_column, [c.name for c in meta], periods)
+        if with_contact:
+            data["phone"] = [None] * n
+        layouts = {f: rec.layout_key(all_forms[f]) for f in form_ids}
+        current = [layout is not None and layout == layouts[form_id]
+                   for form_id, layout in zip(by_column["form_id"], by_column["record_layout"], strict=True)]
+        lines = [line if ok else "" for ok, line in zip(current, by_column["record_line"], strict=True)]
+        stale = [i for i, ok in enumerate(current) if not ok]  # no current record: made from the answers
+        client_ids = list(by_column["client_id"])
         if with_contact and n:
             self._phones(s, period_ids, client_ids, data["phone"])
         if progress:
-            progress(0, 2 * n)
-        if n:
-            self._answers(s, ids, form_of, data, form_ids, progress, cancel)
-        return ExportTable(tuple(specs), data)
+            progress(n - len(stale), 2 * n)
+        if stale:
+            self._from_answers(s, [(rows[i][0], rows[i][1]) for i in stale], stale, lines, form_cols, form_ids,
+                               progress, cancel)
+        return ExportTable(tuple(specs), data, lines)
 
     def _phones(self, s: Session, period_ids: list[int], client_ids: list[int], out: list[Any]) -> None:
         numbers: dict[int, list[str]] = {}
@@ -339,20 +336,41 @@ class ExportService:
         for i, client_id in enumerate(client_ids):
             out[i] = " ".join(numbers.get(client_id, ())) or None
 
-    def _answers(
+    def _from_answers(
         self,
         s: Session,
-        ids: list[int],
-        form_of: list[str],
-        data: dict[str, list[Any]],
+        interviews: list[tuple[int, str]],
+        row_numbers: list[int],
+        lines: list[str],
+        form_cols: tuple[ExportColumn, ...],
         form_ids: tuple[str, ...],
         progress: Progress | None,
         cancel: Cancel | None,
     ) -> None:
-        """Fill the form columns with the on-route answers of the interviews ``ids`` (row i is ``ids[i]``);
-        how they are read: ``services/export_reader.py``."""
-        read_answers(s.connection(), ids, form_of, data, form_ids, forms(), progress, cancel,
-                     batch_size=ANSWER_BATCH, fetch_size=FETCH_INTERVIEWS)
+        """``lines[row_numbers[j]]``: the record of ``interviews[j]`` ((id, form id); no current record
+        stored) made from its on-route answers."""
+        n, done = len(lines), len(lines) - len(interviews)
+
+        def sub_progress(k: int, _total: int) -> None:
+            if progress:
+                progress(done + k, 2 * n)
+
+        made = answer_lines(s.connection(), interviews, form_cols, form_ids, forms(), sub_progress, cancel,
+                            batch_size=ANSWER_BATCH, fetch_size=FETCH_INTERVIEWS)
+        for row, line in zip(row_numbers, made, strict=True):
+            lines[row] = line
+
+    def refresh_records(self, actor: Actor | None, progress: Progress | None = None) -> int:
+        """Write the export records that complete interviews lack (``services/export_records.py``);
+        returns how many were written. Logged in the audit trail."""
+        from cati.services.export_records import refresh_records
+
+        require(actor, Permission.EXPORT_ANSWERS)
+        written = refresh_records(self.ctx, forms(), progress)
+        with self.ctx.db.unit_of_work() as s:
+            record(s, actor, "export_records_refresh", at=self.ctx.now(), object_type="export", object_id="records",
+                   written=written)
+        return written
 
     # -- writing --------------------------------------------------------------------------
     def export(
@@ -395,7 +413,8 @@ class ExportService:
             if progress:
                 progress(n + done, 2 * n)
 
-        files = write_table(path, table, fmt, excel=excel, progress=write_progress, cancel=cancel)
+        with gc_paused():
+            files = write_table(path, table, fmt, excel=excel, progress=write_progress, cancel=cancel)
         with self.ctx.db.unit_of_work() as s:
             ids = self._period_ids(s, providers, period, period_ids)
             record(
@@ -407,6 +426,3 @@ class ExportService:
             progress(2 * n, 2 * n)
         return ExportResult(tuple(files), n, family, fmt, with_contact, paradata)
 
-
-def _local_date(moment: dt.datetime | None) -> dt.date | None:
-    return None if moment is None else local_day(moment)

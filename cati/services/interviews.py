@@ -26,12 +26,14 @@ from cati.domain.questionnaire import (
     Form,
     QType,
     current,
+    export_values,
     is_complete,
     load_forms,
     route,
     split_answers,
 )
 from cati.domain.questionnaire import Interview as Engine
+from cati.domain.questionnaire import record as rec
 from cati.domain.questionnaire.codec import answer_from_json, answer_to_json
 from cati.domain.roles import Actor, Permission, require
 from cati.paths import forms_dir
@@ -58,6 +60,7 @@ from cati.store.models import (
     MeasurementPeriod,
     Provider,
 )
+from cati.store.records import write_records
 
 __all__ = ["InterviewError", "InterviewService", "InterviewState"]
 
@@ -231,6 +234,8 @@ class InterviewService:
                 if row.on_route != flag:
                     row.on_route = flag
             iv.current_variable = after.position
+            if iv.status == "complete":  # the export record follows the changed answer
+                self._write_record(s, iv, form, fields, final, now)
             return self._state(iv, form, fields, final)
 
     # -- ending -------------------------------------------------------------------------------
@@ -280,16 +285,22 @@ class InterviewService:
             assert case is not None
             if case.held_by != actor.user_id:
                 raise CaseNotHeld(actor, case.id)
+            completed: tuple[Form, dict[str, object], dict[str, Answer]] | None = None
             if code == COMPLETE:
                 form = self.forms[iv.form_id]
                 answers = {k: a for k, (a, _) in self._answers(s, iv.id).items()}
-                if not is_complete(form, self._fields(s, case), answers):
+                fields = self._fields(s, case)
+                if not is_complete(form, fields, answers):
                     raise InterviewError("Het interview is nog niet volledig: beantwoord eerst alle vragen.")
+                completed = form, fields, answers
             now = self.ctx.now()
             claimed = case_extra(case).get("claimed_at")
             start = started_at or (datetime.fromisoformat(claimed) if isinstance(claimed, str) else iv.started_at)
-            return self.calls._record(s, actor, case.id, code, min(start, now), now, note, appointment, None, caps,
-                                      interview_id=iv.id, interview_status=status)
+            result = self.calls._record(s, actor, case.id, code, min(start, now), now, note, appointment, None, caps,
+                                        interview_id=iv.id, interview_status=status)
+            if completed is not None:  # the export record, in the same transaction as the completion
+                self._write_record(s, iv, *completed, now)
+            return result
 
     # -- helpers ------------------------------------------------------------------------------
     def _form_for(self, queue: str, variant: str) -> Form:
@@ -329,6 +340,13 @@ class InterviewService:
         client, period, provider = row
         return case_fields(provider, client.name or "", period.start_date, period.end_date, client.service,
                            client.variant, case.queue)
+
+    def _write_record(
+        self, s: Session, iv: Interview, form: Form, fields: dict[str, object], answers: Mapping[str, Answer],
+        now: datetime,
+    ) -> None:
+        line = rec.record_line(form, export_values(form, fields, answers))
+        write_records(s, [(iv.id, rec.layout_key(form), line)], now)
 
     def _answers(self, s: Session, interview_id: int) -> dict[str, tuple[Answer, AnswerRow]]:
         rows = s.scalars(select(AnswerRow).where(AnswerRow.interview_id == interview_id))

@@ -267,6 +267,18 @@ class Answer(Base):
     user_id: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"))
 
 
+class InterviewRecord(Base):
+    """A complete interview's export record: its form columns as one CSV line
+    (:mod:`cati.domain.questionnaire.record`), written when it completes and when an answer changes
+    afterwards; ``layout`` names the form's column layout the line was written for."""
+
+    __tablename__ = "interview_record"
+    interview_id: Mapped[int] = mapped_column(ForeignKey("interview.id", ondelete="CASCADE"), primary_key=True)
+    layout: Mapped[str] = mapped_column(String(64))
+    line: Mapped[str] = mapped_column(Text)
+    written_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
 class AnswerChange(Base):
     """Every change of a confirmed answer (the answer audit trail)."""
 

@@ -3,14 +3,18 @@ write of the same frame (the floor), target ratio <= 1.3.
 
 The floor leaves out reading the database by definition, so each format reports the whole export
 (``export_FMT_N``, database to file + codebook), the floor, their ratio, and the two parts apart:
-``export_read_N`` (``ExportService.table``: interviews and about 3.4 million answers read and decoded,
-the same for every format) and ``export_FMT_write_N`` (``write_table`` of that table: frame, file,
+``export_read_N`` (``ExportService.table``: the interviews' rows and export records read, the same for
+every format) and ``export_FMT_write_N`` (``write_table`` of that table: frame, file,
 codebook) with ``export_FMT_write_only_ratio`` = write / floor. Timings are the best of two runs
 (one with --quick, and for XLSX, which takes minutes); the machine is shared, so expect +-20 %.
 
 The interviews go into a temporary SQLite database with bulk core inserts (about 35 answers each,
-drawn from a few hundred realistic answer sets of the regular client form). With CATI_BENCH_PG_URL
-the same is done in a fresh PostgreSQL schema (answers by COPY) for the read part and CSV.
+drawn from a few hundred realistic answer sets of the regular client form), and then get their
+export records (one CSV line of the form columns per interview) the way an upgraded database does
+(``refresh_records``, reported as ``export_records_refresh_N``); the interview service writes that
+record when an interview completes (``export_record_per_complete``: the time it takes to make one).
+With CATI_BENCH_PG_URL the same is done in a fresh PostgreSQL schema (answers by COPY) for the read
+part and CSV.
 """
 
 from __future__ import annotations
@@ -70,7 +74,7 @@ def _answer_sets(rng: random.Random, count: int) -> list[list[tuple[str, str]]]:
     return sets
 
 
-def _fill(url: str, n: int) -> Any:
+def _fill(url: str, n: int) -> tuple[Any, Any, float]:
     import sqlalchemy as sa
 
     from cati.domain.roles import Role
@@ -121,7 +125,29 @@ def _fill(url: str, n: int) -> Any:
                 for i in ids for var, value in sets[i % len(sets)]])
         if pg:
             conn.exec_driver_sql("ANALYZE")
-    return services, actor
+    # the interviews were inserted in bulk, not completed through the interview service: write their
+    # export records the way an upgraded database gets them (`cati export --refresh-records`)
+    t0 = time.perf_counter()
+    assert services.exports.refresh_records(actor) == n
+    return services, actor, time.perf_counter() - t0
+
+
+def _record_cost(rng: random.Random) -> float:
+    """Milliseconds the interview service spends making one export record when an interview completes
+    (the line from the answers; the insert is one row in the completion's transaction)."""
+    from cati.domain.questionnaire import load_forms
+    from cati.domain.questionnaire.codec import answer_from_json
+    from cati.domain.questionnaire.export import export_values
+    from cati.domain.questionnaire.record import record_line
+    from cati.paths import forms_dir
+
+    form = load_forms(forms_dir())["client_regular"]
+    sets = [{var: answer_from_json(v) for var, v in answers} for answers in _answer_sets(rng, 200)]
+    fields = {"service": 5, "provider": "Bench", "client_name": "X"}
+    t0 = time.perf_counter()
+    for answers in sets:
+        record_line(form, export_values(form, fields, answers))
+    return (time.perf_counter() - t0) / len(sets) * 1000
 
 
 def _best(fn: Callable[[], Any], runs: int) -> tuple[float, Any]:
@@ -173,8 +199,10 @@ def export_100k(args: argparse.Namespace) -> list[Figure]:
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
         t0 = time.perf_counter()
-        services, actor = _fill(f"sqlite:///{folder / 'bench.sqlite'}", n)
+        services, actor, refresh = _fill(f"sqlite:///{folder / 'bench.sqlite'}", n)
         figures.append(Figure(f"export_fill_{n}_interviews", time.perf_counter() - t0, "s", "info"))
+        figures.append(Figure(f"export_records_refresh_{n}", refresh, "s", "info"))
+        figures.append(Figure("export_record_per_complete", _record_cost(random.Random(3)), "ms", "info"))
         read, (_, table) = _best(lambda: services.exports.table(actor, providers=["Bench"]), runs)
         assert table.rows == n
         figures.append(Figure(f"export_read_{n}", read, "s", "info"))
@@ -203,8 +231,9 @@ def export_100k(args: argparse.Namespace) -> list[Figure]:
         with _pg_schema() as url:
             if url is not None:
                 t0 = time.perf_counter()
-                services, actor = _fill(url, n)
+                services, actor, refresh = _fill(url, n)
                 figures.append(Figure(f"export_pg_fill_{n}_interviews", time.perf_counter() - t0, "s", "info"))
+                figures.append(Figure(f"export_pg_records_refresh_{n}", refresh, "s", "info"))
                 read, (_, table) = _best(lambda: services.exports.table(actor, providers=["Bench"]), runs)
                 assert table.rows == n
                 frame = to_frame(table)

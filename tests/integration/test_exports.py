@@ -84,7 +84,7 @@ def test_the_fast_path_matches_the_domain_export_values(services, scenario, out)
                              tc_informatie=A.single(2), opmerking=A.open("Prima geholpen"),
                              contact_per_maand=A.num(3))
     expected = export_values(form, {"service": 5, "provider": "Werkpad Re-integratie"}, answers)
-    got = {name: table.data[name][1] for name in expected}  # row 1 is c1
+    got = {name: table.values(name)[1] for name in expected}  # row 1 is c1
     assert got == expected
 
 
