@@ -1,18 +1,22 @@
 """Next case, claims and leases, call outcomes, appointments, quota caps (issue 9).
 
-How a claim is made atomic and fast:
+How a claim is made atomic and fast (``services/claiming.py``):
 
-- One Core statement reads the candidates (a ``UNION ALL`` of the tier sub-queries, each
-  ``LIMIT BATCH`` on its index) with their phones, do-not-call flags and open appointment; the
-  pure rules rank them (``priority_key``); one conditional ``UPDATE … WHERE id = :id AND <free>``
-  claims the winner. No ORM objects on this path, and every statement is built once per shape.
-- PostgreSQL: the candidate rows are read ``FOR UPDATE SKIP LOCKED``; two interviewers never see
-  the same candidate, nobody waits, and the winner's ``held_by``/``lease_expires_at`` is committed
-  before the row lock is released.
-- SQLite: the claim runs in ``BEGIN IMMEDIATE`` (one writer at a time).
-- The case card (client, numbers, attempts, appointment, explanation) is read after the claim has
-  committed, in a separate read-only unit of work: the claim transaction holds its locks only for
-  the three statements it needs (``case_card``).
+- The candidates are a ``UNION ALL`` of small tier sub-queries (each ``LIMIT BATCH`` on its index)
+  with their phones, do-not-call flags and open appointment; the winner is the first by the pure
+  rules' order (``priority_key``). No ORM objects on this path; every statement is built once per
+  shape.
+- PostgreSQL: one statement per claim, in autocommit (``store/claim_fast.py``): the candidates are
+  locked ``FOR UPDATE SKIP LOCKED`` (two interviewers never see the same candidate, nobody waits),
+  ranked in SQL by the same order (``store/claim_order.py``, proven equal to ``priority_key`` by
+  the tests), the winner leased and its card read, all in one round trip. The claimed case is then
+  checked against the pure rules (``is_due``). The statement works on the open queues the last
+  transactional claim saw and claims nothing once they changed; then, and when there is no case (to
+  say why), the transactional claim runs.
+- The transactional claim: SQLite in ``BEGIN IMMEDIATE`` (one writer at a time); the open queues
+  with their quota counts, the candidates (PostgreSQL: ``FOR UPDATE SKIP LOCKED``), ranked in
+  Python, and one conditional ``UPDATE … WHERE id = :id AND <free>`` (PostgreSQL: with the card's
+  rows). SQLite reads the card after the commit, so the write lock is held for three statements.
 
 Quota caps and the body of recording an outcome live in ``services/outcome_recording.py``.
 
@@ -31,12 +35,12 @@ from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
 from cati.domain.explain import Explanation, explain
 from cati.domain.outcomes import Outcome, OutcomeTable, load_outcome_table
-from cati.domain.priority import can_start_interview, is_due, priority_key
-from cati.domain.priority import claim as claim_state
+from cati.domain.priority import can_start_interview
 from cati.domain.roles import Actor, Permission, PermissionDenied, require
 from cati.domain.scheduling_settings import SchedulerSettings
 from cati.domain.scheduling_state import Appointment as AppointmentRequest
@@ -51,6 +55,7 @@ from cati.services.case_card import (
     build_card,
     case_fields,
 )
+from cati.services.claiming import Claimed, OpenQueues, claim_in, settle
 from cati.services.context import ServiceContext
 from cati.services.outcome_recording import OutcomeResult, check_code, read_caps, record_in
 from cati.services.queue_summary import (
@@ -66,13 +71,11 @@ from cati.services.queue_summary import (
 from cati.services.settings import SettingsService
 from cati.store import case_queries as cq
 from cati.store.case_mapping import (
-    CaseRecord,
     CaseRows,
     case_extra,
-    case_values,
-    phone_changes,
     to_state,
 )
+from cati.store.claim_fast import ClaimUnavailable, FastClaim
 from cati.store.models import CallCase, Interview
 from cati.store.outcome_writes import OutcomeWrites
 
@@ -112,15 +115,6 @@ class NextCase:
     reason: Explanation
 
 
-@dataclass(frozen=True)
-class _Claimed:
-    rows: CaseRows  # as written by the claim
-    state: CaseState
-    why: Explanation
-    at: datetime
-    card: cq.CardRows | None  # the card's rows, when read by the claim statement (PostgreSQL)
-
-
 # ---------------------------------------------------------------- the service
 
 
@@ -133,6 +127,10 @@ class CallService:
         self._scheduler: SchedulerSettings | None = None
         self._settings = SettingsService(ctx)
         self._queries = cq.ClaimQueries(BATCH, postgres=not ctx.db.is_sqlite)
+        # PostgreSQL: the one-statement claim, in autocommit, on the queues last seen open
+        self._fast = None if ctx.db.is_sqlite else FastClaim(BATCH, ctx.db.engine)
+        self._autocommit = ctx.db.engine.execution_options(isolation_level="AUTOCOMMIT")
+        self._open: dict[tuple[int | None, tuple[str, ...]], OpenQueues] = {}
         self._writes = OutcomeWrites(postgres=not ctx.db.is_sqlite)
         self._caps_read: tuple[date, float, dict[str, int | None]] | None = None
         # validate the data files at start: a broken table must fail loudly, not on the first call
@@ -203,6 +201,9 @@ class CallService:
         if not settings.calendar.is_callable(now):
             return NextCase(None, explain(CaseState.new("-", ["-"]), now, settings))
         caps = self._caps()
+        fast = self._claim_fast(actor, provider_id, (queue,) if queue else cq.QUEUES, caps, now)
+        if fast is not None:
+            return NextCase(self._card(fast.rows, fast.state, fast.why, fast.at, card_rows=fast.card), fast.why)
         for _ in range(CLAIM_TRIES):
             with self.ctx.db.unit_of_work(immediate=True) as s:
                 claimed = self._claim(s, actor, provider_id, queue, caps)
@@ -214,64 +215,30 @@ class CallService:
                                 claimed.why)
         raise CallError("Er kon geen zaak worden toegewezen; probeer het opnieuw")
 
+    def _claim_fast(
+        self, actor: Actor, provider_id: int | None, queues: tuple[str, ...], caps: Mapping[str, int | None],
+        now: datetime,
+    ) -> Claimed | None:
+        """PostgreSQL: the claim in one statement, on the queues the last transactional claim saw open
+        (``claim_fast``; checked by ``claiming.settle``); None: take the transactional path."""
+        known = self._open.get((provider_id, queues))
+        if self._fast is None or known is None or not known.pairs:
+            return None
+        try:
+            got = self._fast.claim(known.pairs, known.empty, known.periods, provider_id, caps, now, actor.user_id,
+                                   self.scheduler)
+            return None if got is None else settle(self._autocommit.connect, self._queries, got, actor.user_id, now,
+                                                   self.scheduler)
+        except (ClaimUnavailable, OperationalError):
+            return None  # e.g. a dropped connection: the transactional path tries again
+
     def _claim(
         self, s: Session, actor: Actor, provider_id: int | None, queue: str | None, caps: Mapping[str, int | None]
-    ) -> _Claimed | Explanation | None:
+    ) -> Claimed | Explanation | None:
         """One claim transaction: the claimed case, why there is none, or None (taken in between)."""
-        settings = self.scheduler
-        conn = s.connection()
-        now = self.ctx.now()  # read after the write lock: claims are ordered in time
-        queues = (queue,) if queue else cq.QUEUES
-        usable: list[cq.Pair] = []
-        blocked = False
-        postgres = not self.ctx.db.is_sqlite
-        capped = [q for q in queues if caps.get(q) is not None]
-        for scope in self._queries.scope(conn, provider_id, queues, capped, now, generic_plans=postgres):
-            cap = caps.get(scope.pair[1])
-            if cap is not None:
-                if not scope.has_open:
-                    continue  # an empty capped queue: nothing to count
-                if not can_start_interview(scope.completes or 0, scope.live or 0, cap):
-                    blocked = True
-                    continue
-            usable.append(scope.pair)
-        rows, dnc = self._queries.candidates(conn, usable, now, lock=postgres)
-        states = {cid: to_state(r, settings.calendar, dnc) for cid, r in rows.items()}
-        due = [st for st in states.values() if is_due(st, now, actor.user_id, settings)]
-        # nothing callable left (e.g. every number on the do-not-call list): look again tomorrow
-        self._queries.postpone(conn, [cid for cid, st in states.items() if not st.is_final and st.active_number is None],
-                               now + timedelta(days=1))
-        if not due:
-            nxt = cq.next_planned(s, usable, now)
-            if blocked and nxt is None:
-                return Explanation(False, "QUOTA_NO_ROOM", "Het quotum is (voorlopig) vol",
-                                   "quota full or all places taken", None)
-            if nxt is None:
-                return Explanation(False, "QUEUE_EMPTY", "Er zijn nu geen zaken te bellen", "no case to call", None)
-            return Explanation(False, "NOTHING_DUE", "Nu is er geen zaak aan de beurt", "nothing due now",
-                               settings.calendar.snap(nxt))
-        best = min(due, key=lambda st: priority_key(st, now, actor.user_id, settings))
-        case_rows = rows[int(best.case_id)]
-        why = explain(best, now, settings, actor.user_id)
-        # PostgreSQL: the candidates are locked only now; read the clock again so a claim never
-        # starts before the previous holder's attempt ended
-        at = max(now, self.ctx.now())
-        claimed = claim_state(best, actor.user_id, at, settings)
-        values = case_values(case_rows, claimed, claimed_at=at)
-        card: cq.CardRows | None = None
-        if not postgres:
-            taken = self._queries.claim(conn, case_rows.case.id, values, at)
-        else:  # one round trip: the claim and the card's rows (no need to keep SQLite's write lock for it)
-            made_by = case_rows.appointment.made_by if case_rows.appointment is not None else None
-            card = self._queries.claim_with_card(conn, case_rows.case.id, values, at, made_by)
-            taken = card is not None
-        if not taken:
-            s.rollback()
-            return None
-        self._queries.write_phones(conn, phone_changes(case_rows, claimed))
-        assert isinstance(case_rows.case, CaseRecord)
-        held = CaseRows(replace(case_rows.case, **values), case_rows.phones, case_rows.appointment)
-        return _Claimed(held, claimed, why, at, card)
+        return claim_in(s, actor.user_id, provider_id, (queue,) if queue else cq.QUEUES, caps, queries=self._queries,
+                        settings=self.scheduler, clock=self.ctx.now, postgres=not self.ctx.db.is_sqlite,
+                        seen=self._open)
 
     def _card(
         self, rows: CaseRows, state: CaseState, why: Explanation, now: datetime, s: Session | None = None,
@@ -334,6 +301,7 @@ class CallService:
         case.lease_expires_at = None
         extra = case_extra(case)
         extra.pop("claimed_at", None)
+        extra["released_at"] = self.ctx.now().astimezone(UTC).isoformat()  # a next claim starts no earlier
         case.state = json.dumps(extra, sort_keys=True)
         for iv in s.scalars(select(Interview).where(Interview.case_id == case.id, Interview.status == "in_progress")):
             iv.status = "partial"

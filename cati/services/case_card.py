@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
+from functools import lru_cache
 
 from cati.domain.dienst import DIENSTEN
 from cati.domain.explain import Explanation
@@ -28,6 +29,9 @@ __all__ = [
     "build_card",
     "case_fields",
 ]
+
+#: the national form of a number (a card shows the same numbers again: its own, its attempts')
+national = lru_cache(maxsize=256)(format_national)
 
 
 @dataclass(frozen=True)
@@ -142,7 +146,7 @@ def build_card(
     """The card of a case: ``rows``/``state`` as claimed (or held), ``card`` from the card query."""
     case = rows.case
     numbers = tuple(
-        NumberInfo(p.position, p.e164 or "", format_national(p.e164) if p.e164 else "", p.kind, p.flagged,
+        NumberInfo(p.position, p.e164 or "", national(p.e164) if p.e164 else "", p.kind, p.flagged,
                    n.status.value, n.attempts, n.callable)
         for p, n in zip(rows.phones, state.numbers, strict=False)
     )
@@ -151,7 +155,7 @@ def build_card(
     attempts = tuple(
         AttemptInfo(
             a.started_at, a.ended_at, a.user_id, a.username or "", a.outcome, label(a.outcome),
-            format_national(phone_by_id[a.phone_id].e164 or "")
+            national(phone_by_id[a.phone_id].e164 or "")
             if a.phone_id in phone_by_id and phone_by_id[a.phone_id].e164 else "",
             a.note,
         )

@@ -209,6 +209,14 @@ def case_extra(case: CaseLike) -> dict[str, Any]:
     return _json(case.state)
 
 
+def claim_not_before(case: CaseLike) -> datetime | None:
+    """The earliest start of a new claim of the case: when its last attempt or its release was
+    recorded (a claim never starts before the previous holder's call ended); None: any time."""
+    extra = _json(case.state)
+    times = [t for t in (_dt(extra.get("last_attempt_at")), _dt(extra.get("released_at"))) if t is not None]
+    return max(times, default=None)
+
+
 def _number_state(row: PhoneLike, do_not_call: frozenset[str] | set[str]) -> NumberState:
     try:
         status = NumberStatus(row.status or "active")

@@ -1,26 +1,23 @@
-"""The claim path's Core statements: candidates, the claim, the case card (one statement each).
+"""The claim path's Core statements: candidates, the transactional claim, the case card.
 
 Candidate selection is a handful of small, index-backed queries (each ``LIMIT batch``) instead of
-one sort over the whole queue, so a claim stays cheap with 100,000 cases:
+one sort over the whole queue, so a claim stays cheap with 100,000 cases
+(:func:`candidate_union`):
 
 - never-called cases: ``status='new'`` (index ``ix_call_case_queue_status_next``)
 - due retries: ``status='active' AND next_call_at <= now``, longest waiting first (same index)
 - due appointments and callbacks: open ``appointment`` rows due in the last day (index on ``due_at``)
 - partial interviews to resume: ``interview.status='partial'`` (small table)
 
-:class:`ClaimQueries` sends these as one Core statement: a ``UNION ALL`` of the tier sub-queries
-(each ``LIMIT batch``, each on its index), joined to the candidates' phones, the do-not-call list
-and the open appointment, returning plain records (no ORM objects). The caller ranks the union with
-the pure rules (``cati.domain.priority.priority_key``) and claims the winner with one conditional
-``UPDATE … WHERE id = :id AND <free>``. On PostgreSQL the candidate rows are locked ``FOR UPDATE
-SKIP LOCKED`` inside that statement, so concurrent claimers never wait for or take each other's
-candidates; on SQLite the caller runs inside ``BEGIN IMMEDIATE``.
-
-Round trips per claim: the queue scope with its quota counts, the candidates, and the claim; on
-PostgreSQL the claim ``UPDATE`` and the case card's read are one statement (``WITH claimed AS
-(UPDATE … RETURNING …) SELECT …``), on SQLite the card is read after the commit. Recording an
-outcome reads the held case (locked on PostgreSQL) in one statement here and writes the attempt,
-the case and its phone in one more (:mod:`cati.store.outcome_writes`).
+The transactional claim (SQLite in ``BEGIN IMMEDIATE``; PostgreSQL's fallback): the queue scope with
+its quota counts (:meth:`ClaimQueries.scope`), the candidates joined to their phones, the
+do-not-call list and the open appointment (:meth:`ClaimQueries.candidates`: plain records, no ORM
+objects; on PostgreSQL locked ``FOR UPDATE SKIP LOCKED``), ranked by the caller with the pure rules
+(``priority_key``), and the winner claimed with one conditional ``UPDATE … WHERE id = :id AND
+<free>`` (on PostgreSQL together with the card's rows; on SQLite the card is read after the commit).
+PostgreSQL's usual claim is one statement (:mod:`cati.store.claim_fast`) on the same candidates.
+Recording an outcome reads the held case (locked on PostgreSQL) in one statement here and writes
+the attempt, the case and its phone in one more (:mod:`cati.store.outcome_writes`).
 
 The statements are built once per shape (number of queues, locking) with bound parameters, so
 SQLAlchemy's compiled-statement cache serves every later claim; on PostgreSQL constants and
@@ -31,22 +28,21 @@ prepared statements are not planned again per claim.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from contextvars import ContextVar
 from dataclasses import dataclass
-from datetime import datetime, timedelta
-from typing import Any, cast
+from datetime import datetime
+from typing import Any
 
 from sqlalchemy import (
-    BindParameter,
     Connection,
+    Integer,
     Select,
-    Table,
+    String,
     and_,
+    any_,
     bindparam,
     case,
     exists,
     func,
-    literal,
     literal_column,
     or_,
     select,
@@ -55,82 +51,118 @@ from sqlalchemy import (
 )
 
 from cati.store.case_mapping import AppointmentRecord, CaseRecord, CaseRows, PhoneRecord
-from cati.store.models import (
-    Appointment,
-    CallAttempt,
-    CallCase,
-    Client,
-    DoNotCall,
-    Interview,
-    MeasurementPeriod,
-    PhoneNumber,
-    Provider,
-    User,
+from cati.store.claim_card import CardRows, card_rows, card_select
+from cati.store.claim_sql import (
+    AP,
+    APPOINTMENT_LOOKBACK,
+    AT,
+    ATTEMPT_COLUMNS,
+    CASE_COLUMNS,
+    CC,
+    CL,
+    CLAIM_COLUMNS,
+    COMPLETE,
+    DN,
+    FINAL,
+    IV,
+    MP,
+    OPEN_INTERVIEW,
+    PER_PAIR_MAX,
+    PH,
+    PR,
+    US,
+    Pair,
+    StatementCache,
+    case_params,
+    case_sets,
+    const,
+    free_now,
+    inline,
 )
-from cati.store.types import UTCDateTime, utcnow
+from cati.store.claim_sql import at as _at
+from cati.store.types import UTCDateTime
 
-FINAL = "final"
-COMPLETE = "COMPLETE"
-APPOINTMENT_LOOKBACK = timedelta(days=1)
-PER_PAIR_MAX = 4  # up to this many (period, queue) pairs get their own candidate queries
-
-Pair = tuple[int, str]  # (period id, queue)
-
-CC = cast(Table, CallCase.__table__)
-PH = cast(Table, PhoneNumber.__table__)
-DN = cast(Table, DoNotCall.__table__)
-AP = cast(Table, Appointment.__table__)
-IV = cast(Table, Interview.__table__)
-MP = cast(Table, MeasurementPeriod.__table__)
-CL = cast(Table, Client.__table__)
-PR = cast(Table, Provider.__table__)
-AT = cast(Table, CallAttempt.__table__)
-US = cast(Table, User.__table__)
-OPEN_INTERVIEW = ("in_progress", "partial")
-
-#: the ``call_case`` columns the claim path reads (``case_mapping.CaseRecord``)
-CASE_COLUMNS = ("id", "client_id", "period_id", "queue", "status", "last_outcome", "final_outcome", "attempts",
-                "contacted", "current_phone_position", "next_call_at", "priority", "day_parts_tried", "held_by",
-                "lease_expires_at", "state")
-#: the ``call_attempt`` columns an outcome writes
-ATTEMPT_COLUMNS = ("case_id", "phone_id", "user_id", "started_at", "ended_at", "outcome", "note")
-#: the ``call_case`` columns a claim writes (``case_mapping.case_values``)
-CLAIM_COLUMNS = ("status", "last_outcome", "final_outcome", "attempts", "contacted", "current_phone_position",
-                 "next_call_at", "priority", "day_parts_tried", "held_by", "lease_expires_at", "state")
+__all__ = [
+    "AP", "APPOINTMENT_LOOKBACK", "AT", "ATTEMPT_COLUMNS", "CASE_COLUMNS", "CC", "CL", "CLAIM_COLUMNS", "COMPLETE",
+    "DN", "FINAL", "IV", "MP", "OPEN_INTERVIEW", "PER_PAIR_MAX", "PH", "PR", "US", "CardRows", "ClaimQueries", "Pair",
+    "PairScope", "StatementCache", "candidate_union", "case_cols", "case_params", "case_sets", "const",
+]
 
 
-_INLINE = ContextVar("_INLINE", default=False)
+def case_cols(t: Any) -> list[Any]:
+    """The claim path's ``call_case`` columns of ``t`` (the table or a sub-query with its columns)."""
+    return [t.c[name] for name in CASE_COLUMNS]
 
 
-def const(value: str) -> Any:
-    """A constant: on PostgreSQL rendered into the SQL (not a bound parameter), so the prepared
-    statements' generic plans know it, as they know the ``LIMIT``; on SQLite a bound parameter
-    (its planner reads the ``status = 'new' AND (next_call_at IS NULL OR …)`` branch differently with
-    literals and sorts the whole queue)."""
-    assert "'" not in value
-    return literal_column(f"'{value}'") if _INLINE.get() else literal(value)
+def pair_params(pairs: Sequence[Pair]) -> tuple[bool, int, dict[str, Any]]:
+    """How :func:`candidate_union` takes these pairs (``single``, ``n``) and their bound parameters."""
+    single = len(pairs) <= PER_PAIR_MAX
+    params: dict[str, Any] = {}
+    if single:
+        for i, (period_id, queue) in enumerate(pairs):
+            params[f"p{i}"], params[f"q{i}"] = period_id, queue
+    else:
+        params["periods"], params["queues"] = sorted({p for p, _ in pairs}), sorted({q for _, q in pairs})
+    return single, len(pairs) if single else 0, params
 
 
-def _at(name: str = "now") -> BindParameter[datetime]:
-    return bindparam(name, type_=UTCDateTime())
+def candidate_union(n: int, single: bool, batch: int, lock: bool, *, arrays: bool = False) -> Any:
+    """The candidates: a ``UNION ALL`` of the tier sub-queries (each ``LIMIT batch`` on its index;
+    with ``lock`` read ``FOR UPDATE SKIP LOCKED``), returning the case columns. The queues are bound
+    parameters: ``p{i}``/``q{i}`` for ``n`` pairs (``single``), else the lists ``periods`` and
+    ``queues`` (``arrays``: PostgreSQL arrays, ``= ANY(…)``, else expanded ``IN`` lists); also ``now``
+    and ``since``."""
+    if single:  # one bound parameter per pair: no IN list to expand on every claim
+        scope_all = and_(CC.c.period_id.in_([bindparam(f"p{i}") for i in range(n)]),
+                         CC.c.queue.in_([bindparam(f"q{i}") for i in range(n)]))
+    elif arrays:
+        from sqlalchemy.dialects.postgresql import ARRAY
 
+        scope_all = and_(CC.c.period_id == any_(bindparam("periods", type_=ARRAY(Integer))),
+                         CC.c.queue == any_(bindparam("queues", type_=ARRAY(String))))
+    else:
+        scope_all = and_(CC.c.period_id.in_(bindparam("periods", expanding=True)),
+                         CC.c.queue.in_(bindparam("queues", expanding=True)))
 
-def case_sets() -> dict[Any, Any]:
-    """SET clause of a case write: the state columns, and ``updated_at`` explicitly (an ``onupdate``
-    default is not applied to an UPDATE inside a CTE)."""
-    sets: dict[Any, Any] = {CC.c[c]: bindparam(f"v_{c}", type_=CC.c[c].type) for c in CLAIM_COLUMNS}
-    sets[CC.c.updated_at] = bindparam("v_updated_at", type_=UTCDateTime())
-    return sets
+    def branch(stmt: Select[Any]) -> Select[Any]:
+        # each branch returns the case columns itself: on PostgreSQL these are the locked
+        # (newest) row versions, never an older snapshot of a row another claimer just changed
+        stmt = stmt.with_only_columns(*case_cols(CC)).limit(
+            literal_column(str(batch)) if inline() else batch)
+        if lock:
+            stmt = stmt.with_for_update(skip_locked=True, of=CC)
+        sub = stmt.subquery()
+        return select(*case_cols(sub))
 
-
-def case_params(values: Mapping[str, Any]) -> dict[str, Any]:
-    params = {f"v_{c}": values[c] for c in CLAIM_COLUMNS}
-    params["v_updated_at"] = utcnow()
-    return params
-
-
-def _free_now() -> Any:
-    return or_(CC.c.held_by.is_(None), CC.c.lease_expires_at <= _at())
+    branches = [
+        branch(
+            select(CC.c.id).select_from(CC.join(AP, AP.c.case_id == CC.c.id))
+            .where(AP.c.status == const("open"), AP.c.due_at <= _at(), AP.c.due_at > _at("since"), scope_all,
+                   CC.c.status != const(FINAL), free_now())
+            .order_by(AP.c.due_at.desc())
+        ),
+        # partial interviews: driven by the (small) interview table, so no plan scans the cases
+        branch(
+            select(CC.c.id).where(
+                CC.c.id.in_(select(IV.c.case_id).where(IV.c.status == const("partial"), IV.c.voided_at.is_(None))),
+                scope_all, CC.c.status != const(FINAL), CC.c.last_outcome == const("PARTIAL"),
+                or_(CC.c.next_call_at.is_(None), CC.c.next_call_at <= _at()), free_now(),
+            )
+        ),
+    ]
+    # never-called cases and due retries: per queue while there are few (each queue gets its
+    # share, in index order), else one query over all of them
+    scopes = ([and_(CC.c.period_id == bindparam(f"p{i}"), CC.c.queue == bindparam(f"q{i}")) for i in range(n)]
+              if single else [scope_all])
+    for scope in scopes:
+        new = select(CC.c.id).where(
+            scope, CC.c.status == const("new"), or_(CC.c.next_call_at.is_(None), CC.c.next_call_at <= _at()),
+            free_now(),
+        )
+        due = select(CC.c.id).where(scope, CC.c.status == const("active"), CC.c.next_call_at <= _at(), free_now())
+        branches.append(branch(new.order_by(CC.c.next_call_at) if single else new))
+        branches.append(branch(due.order_by(CC.c.next_call_at) if single else due))
+    return union_all(*branches)
 
 
 @dataclass(frozen=True)
@@ -141,45 +173,6 @@ class PairScope:
     has_open: bool | None
     completes: int | None
     live: int | None
-
-
-@dataclass(frozen=True)
-class CardRows:
-    """What the case card shows beyond the case state: client, period, provider, interview, attempts."""
-
-    client_id: int
-    client_number: str
-    client_name: str
-    service: int
-    variant: str
-    learning_profile: int | None
-    period_id: int
-    period_start: Any
-    period_end: Any
-    provider_id: int
-    provider_name: str
-    interview_id: int | None
-    made_by_name: str
-    attempts: tuple[Any, ...]  # rows: started_at, ended_at, user_id, username, outcome, phone_id, note
-
-
-class StatementCache:
-    """Statements built once per shape and then reused, so SQLAlchemy's compiled cache serves them;
-    ``postgres``: constants rendered inline (see :func:`const`)."""
-
-    def __init__(self, *, postgres: bool = False) -> None:
-        self.postgres = postgres
-        self._built: dict[tuple[Any, ...], Any] = {}
-
-    def _stmt(self, key: tuple[Any, ...], build: Any) -> Any:
-        stmt = self._built.get(key)
-        if stmt is None:
-            token = _INLINE.set(self.postgres)
-            try:
-                stmt = self._built[key] = build()
-            finally:
-                _INLINE.reset(token)
-        return stmt
 
 
 class ClaimQueries(StatementCache):
@@ -244,7 +237,7 @@ class ClaimQueries(StatementCache):
     # -- candidates ---------------------------------------------------------------------------
     @staticmethod
     def _case_cols(t: Any) -> list[Any]:
-        return [t.c[name] for name in CASE_COLUMNS]
+        return case_cols(t)
 
     def _rows_select(self, cases: Any, where: Any = None) -> Select[Any]:
         """Cases (``cases``: call_case or a sub-query with its columns) with their phones (and the
@@ -275,64 +268,13 @@ class ClaimQueries(StatementCache):
         statement (ranked by the caller), and the numbers among them on the do-not-call list."""
         if not pairs:
             return {}, set()
-        single = len(pairs) <= PER_PAIR_MAX
-        n = len(pairs) if single else 0
-        batch = self.batch
+        single, n, params = pair_params(pairs)
 
         def build() -> Select[Any]:
-            if single:  # one bound parameter per pair: no IN list to expand on every claim
-                scope_all = and_(CC.c.period_id.in_([bindparam(f"p{i}") for i in range(n)]),
-                                 CC.c.queue.in_([bindparam(f"q{i}") for i in range(n)]))
-            else:
-                scope_all = and_(CC.c.period_id.in_(bindparam("periods", expanding=True)),
-                                 CC.c.queue.in_(bindparam("queues", expanding=True)))
-
-            def branch(stmt: Select[Any]) -> Select[Any]:
-                # each branch returns the case columns itself: on PostgreSQL these are the locked
-                # (newest) row versions, never an older snapshot of a row another claimer just changed
-                stmt = stmt.with_only_columns(*self._case_cols(CC)).limit(literal_column(str(batch)) if self.postgres else batch)
-                if lock:
-                    stmt = stmt.with_for_update(skip_locked=True, of=CC)
-                sub = stmt.subquery()
-                return select(*self._case_cols(sub))
-
-            branches = [
-                branch(
-                    select(CC.c.id).select_from(CC.join(AP, AP.c.case_id == CC.c.id))
-                    .where(AP.c.status == const("open"), AP.c.due_at <= _at(), AP.c.due_at > _at("since"), scope_all,
-                           CC.c.status != const(FINAL), _free_now())
-                    .order_by(AP.c.due_at.desc())
-                ),
-                # partial interviews: driven by the (small) interview table, so no plan scans the cases
-                branch(
-                    select(CC.c.id).where(
-                        CC.c.id.in_(select(IV.c.case_id).where(IV.c.status == const("partial"), IV.c.voided_at.is_(None))),
-                        scope_all, CC.c.status != const(FINAL), CC.c.last_outcome == const("PARTIAL"),
-                        or_(CC.c.next_call_at.is_(None), CC.c.next_call_at <= _at()), _free_now(),
-                    )
-                ),
-            ]
-            # never-called cases and due retries: per queue while there are few (each queue gets its
-            # share, in index order), else one query over all of them
-            scopes = ([and_(CC.c.period_id == bindparam(f"p{i}"), CC.c.queue == bindparam(f"q{i}")) for i in range(n)]
-                      if single else [scope_all])
-            for scope in scopes:
-                new = select(CC.c.id).where(
-                    scope, CC.c.status == const("new"), or_(CC.c.next_call_at.is_(None), CC.c.next_call_at <= _at()),
-                    _free_now(),
-                )
-                due = select(CC.c.id).where(scope, CC.c.status == const("active"), CC.c.next_call_at <= _at(), _free_now())
-                branches.append(branch(new.order_by(CC.c.next_call_at) if single else new))
-                branches.append(branch(due.order_by(CC.c.next_call_at) if single else due))
-            return self._rows_select(union_all(*branches).subquery("cand"))
+            return self._rows_select(candidate_union(n, single, self.batch, lock).subquery("cand"))
 
         stmt = self._stmt(("candidates", lock, n, single), build)
-        params: dict[str, Any] = {"now": now, "since": now - APPOINTMENT_LOOKBACK}
-        if single:
-            for i, (period_id, queue) in enumerate(pairs):
-                params[f"p{i}"], params[f"q{i}"] = period_id, queue
-        else:
-            params["periods"], params["queues"] = sorted({p for p, _ in pairs}), sorted({q for _, q in pairs})
+        params.update(now=now, since=now - APPOINTMENT_LOOKBACK)
         return self._collect(conn.execute(stmt, params))
 
     def load(self, conn: Connection, ids: Sequence[int]) -> tuple[dict[int, CaseRows], set[str]]:
@@ -416,12 +358,18 @@ class ClaimQueries(StatementCache):
 
         def build() -> Select[Any]:
             claimed = self._claim_update().returning(CC.c.id, CC.c.client_id).cte("claimed")
-            return self._card_select(claimed)
+            return card_select(claimed)
 
         stmt = self._stmt(("claim_card",), build)
         params = self._claim_params(case_id, values, now)
         params["made_by"] = made_by
-        return self._card_rows(conn.execute(stmt, params).all())
+        return card_rows(conn.execute(stmt, params).all())
+
+    def rewrite(self, conn: Connection, case_id: int, user_id: int, values: Mapping[str, Any]) -> None:
+        """Write the claim's columns of a case again, while ``user_id`` holds it."""
+        stmt = self._stmt(("rewrite",), lambda: update(CC).where(
+            CC.c.id == bindparam("cid"), CC.c.held_by == bindparam("user")).values(case_sets()))
+        conn.execute(stmt, {"cid": case_id, "user": user_id, **case_params(values)})
 
     def write_phones(self, conn: Connection, changes: Sequence[Mapping[str, Any]]) -> None:
         if not changes:
@@ -448,49 +396,10 @@ class ClaimQueries(StatementCache):
         return None if value is None else int(value)
 
     # -- the case card ------------------------------------------------------------------------
-    @staticmethod
-    def _card_select(cases: Any, where: Any = None) -> Select[Any]:
-        maker = US.alias("maker")
-        interview = (
-            select(IV.c.id).where(IV.c.case_id == cases.c.id, IV.c.status.in_([const(x) for x in OPEN_INTERVIEW]), IV.c.voided_at.is_(None))
-            .order_by(IV.c.id.desc()).limit(literal_column("1")).scalar_subquery()
-        )
-        made_by_name = select(maker.c.display_name).where(maker.c.id == bindparam("made_by")).scalar_subquery()
-        joined = (
-            cases.join(CL, CL.c.id == cases.c.client_id)
-            .join(MP, MP.c.id == CL.c.period_id)
-            .join(PR, PR.c.id == MP.c.provider_id)
-            .outerjoin(AT, AT.c.case_id == cases.c.id)
-            .outerjoin(US, US.c.id == AT.c.user_id)
-        )
-        stmt = (
-            select(
-                CL.c.id, CL.c.client_number, CL.c.name, CL.c.service, CL.c.variant, CL.c.learning_profile,
-                MP.c.id.label("period_id"), MP.c.start_date, MP.c.end_date, PR.c.id.label("provider_id"),
-                PR.c.name.label("provider_name"), interview.label("interview_id"),
-                made_by_name.label("made_by_name"), AT.c.id.label("attempt_id"), AT.c.started_at,
-                AT.c.ended_at, AT.c.user_id, US.c.username, AT.c.outcome, AT.c.phone_id, AT.c.note,
-            )
-            .select_from(joined)
-            .order_by(AT.c.started_at, AT.c.id)
-        )
-        return stmt if where is None else stmt.where(where)
-
-    @staticmethod
-    def _card_rows(rows: Sequence[Any]) -> CardRows | None:
-        if not rows:
-            return None
-        r = rows[0]
-        return CardRows(
-            r.id, r.client_number, r.name or "", r.service, r.variant, r.learning_profile, r.period_id, r.start_date,
-            r.end_date, r.provider_id, r.provider_name, r.interview_id, r.made_by_name or "",
-            tuple(x for x in rows if x.attempt_id is not None),
-        )
-
     def card(self, conn: Connection, case_id: int, made_by: int | None) -> CardRows:
         """Client, period, provider, open interview, appointment maker and attempts: one statement."""
-        stmt = self._stmt(("card",), lambda: self._card_select(CC, CC.c.id == bindparam("cid")))
-        card = self._card_rows(conn.execute(stmt, {"cid": case_id, "made_by": made_by}).all())
+        stmt = self._stmt(("card",), lambda: card_select(CC, CC.c.id == bindparam("cid")))
+        card = card_rows(conn.execute(stmt, {"cid": case_id, "made_by": made_by}).all())
         if card is None:
             raise LookupError(f"case {case_id} not found")
         return card

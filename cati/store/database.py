@@ -7,6 +7,7 @@ One :class:`Database` per process, made by the composition root. Every user acti
 from __future__ import annotations
 
 import os
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -14,11 +15,15 @@ from typing import Any
 
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import URL, make_url
+from sqlalchemy.exc import DisconnectionError
 from sqlalchemy.orm import Session, sessionmaker
 
 from cati.store.models import DatabaseInfo
 
 ENV_URL = "CATI_DATABASE_URL"
+#: a pooled server connection that sat unused this long is pinged before it is used again (a
+#: restarted server or a dropped network connection is then found and replaced); a busy one is not
+PING_AFTER_IDLE_SECONDS = 5.0
 
 
 def default_sqlite_path() -> Path:
@@ -66,6 +71,23 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cur.close()
 
 
+def _idle_since(_dbapi_connection: Any, record: Any) -> None:
+    record.info["idle_since"] = time.monotonic()
+
+
+def _ping_when_idle(engine: Engine) -> Any:
+    def checkout(dbapi_connection: Any, record: Any, _proxy: Any) -> None:
+        since = record.info.pop("idle_since", None)
+        if since is None or time.monotonic() - since < PING_AFTER_IDLE_SECONDS:
+            return
+        try:
+            engine.dialect.do_ping(dbapi_connection)
+        except Exception as exc:  # the pool replaces the connection and tries again
+            raise DisconnectionError(str(exc)) from exc
+
+    return checkout
+
+
 def _sqlite_begin(conn: Any) -> None:
     if conn.get_execution_options().get("sqlite_immediate"):
         conn.exec_driver_sql("BEGIN IMMEDIATE")
@@ -85,12 +107,13 @@ class Database:
             if parsed.database and parsed.database != ":memory:":
                 Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
             kwargs["connect_args"] = {"check_same_thread": False, "timeout": 30}
-        else:
-            kwargs["pool_pre_ping"] = True
         self.engine: Engine = create_engine(self.url, **kwargs)
         if self.backend == "sqlite":
             event.listen(self.engine, "connect", _sqlite_pragmas)
             event.listen(self.engine, "begin", _sqlite_begin)
+        else:  # instead of pool_pre_ping, which costs a round trip on every checkout
+            event.listen(self.engine, "checkin", _idle_since)
+            event.listen(self.engine, "checkout", _ping_when_idle(self.engine))
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
 
     @property

@@ -2,7 +2,7 @@
 
 The attempt, the case's new state and its phones, its appointments and interviews. On PostgreSQL
 the attempt, the case and (at most) one phone row go in one statement (data-modifying CTEs); the
-statements are built once per shape, as the claim path's (:mod:`cati.store.claim_queries`).
+statements are built once per shape, as the claim path's (:mod:`cati.store.claim_sql`).
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from typing import Any
 
 from sqlalchemy import Connection, bindparam, select, update
 
-from cati.store.claim_queries import (
+from cati.store.claim_sql import (
     AP,
     AT,
     ATTEMPT_COLUMNS,
