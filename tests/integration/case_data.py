@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import random
 import secrets
 from dataclasses import dataclass
 from datetime import date
 
 import sqlalchemy as sa
 
+from cati.domain.questionnaire import AnswerRejected
 from cati.domain.roles import Actor, Role
 from cati.store.models import CallCase, Client, MeasurementPeriod, PhoneNumber, Provider
 
@@ -96,3 +98,19 @@ def attempts(db, case_id: int | None = None) -> list[dict[str, object]]:  # type
         stmt = stmt.where(CallAttempt.case_id == case_id)
     with db.engine.connect() as conn:
         return [dict(r) for r in conn.execute(stmt).mappings()]
+
+
+def walk(services, actor, state, seed=1):  # type: ignore[no-untyped-def]
+    """Answer an interview to its end through the interview service, with random valid answers."""
+    from cati.services.simulate import fallback_answers, random_answer
+
+    rng = random.Random(seed)
+    while state.current_variable is not None:
+        q = state.form.question(state.current_variable)
+        for answer in [random_answer(state.form, q, rng), *fallback_answers(q)]:
+            try:
+                state = services.interviews.save_answer(actor, state.interview_id, q.var, answer)
+                break
+            except AnswerRejected:
+                continue
+    return state

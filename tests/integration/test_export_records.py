@@ -6,22 +6,20 @@ from __future__ import annotations
 import csv
 import io
 import json
-import random
 from datetime import UTC, datetime
 from pathlib import Path
 
 import pyreadstat
 import pytest
 import sqlalchemy as sa
-from case_data import add_queue, users
+from case_data import add_queue, users, walk
 
 from cati.cli import main
-from cati.domain.questionnaire import Answer, AnswerRejected, export_columns
+from cati.domain.questionnaire import Answer, export_columns
 from cati.domain.roles import PermissionDenied
 from cati.io.exports import ExportTable
 from cati.services.container import Services
 from cati.services.exports import forms
-from cati.services.simulate import fallback_answers, random_answer
 from cati.store.models import AuditEvent, InterviewRecord
 from tests.integration.report_data import build_scenario
 
@@ -47,19 +45,6 @@ def _drop_records(services: Services) -> None:
         s.execute(sa.delete(InterviewRecord))
 
 
-def _walk(services, actor, state, seed):  # type: ignore[no-untyped-def]
-    rng = random.Random(seed)
-    while state.current_variable is not None:
-        q = state.form.question(state.current_variable)
-        for answer in [random_answer(state.form, q, rng), *fallback_answers(q)]:
-            try:
-                state = services.interviews.save_answer(actor, state.interview_id, q.var, answer)
-                break
-            except AnswerRejected:
-                continue
-    return state
-
-
 def _exports_equal(services: Services, actor, folder: Path, **kw) -> None:  # type: ignore[no-untyped-def]
     """The export from the stored records equals the export made from the answers, in every format."""
     with_records = {fmt: services.exports.export(actor, folder / f"rec.{fmt}", fmt=fmt, paradata=True, **kw)
@@ -83,7 +68,7 @@ def test_completed_interviews_carry_their_record_and_export_as_their_answers(ser
     for seed in range(6):
         card = services.calls.next_case(anna, q.provider_id)
         assert card is not None
-        state = _walk(services, anna, services.interviews.start_or_resume(anna, card.case_id), seed)
+        state = walk(services, anna, services.interviews.start_or_resume(anna, card.case_id), seed)
         if seed == 5:  # stopped halfway and never completed: no record
             services.interviews.stop(anna, state.interview_id)
             continue

@@ -7,12 +7,12 @@ from datetime import timedelta
 
 import pytest
 import sqlalchemy as sa
-from case_data import add_queue, attempts, case_row, users
+from case_data import add_queue, attempts, case_row, users, walk
 
 from cati.domain.questionnaire import Answer, AnswerRejected
 from cati.services.calls import CaseNotHeld
 from cati.services.interviews import InterviewError
-from cati.services.simulate import fallback_answers, random_answer
+from cati.services.simulate import random_answer
 from cati.store.models import Answer as AnswerRow
 from cati.store.models import AnswerChange, Interview
 
@@ -24,19 +24,6 @@ def _claim_and_start(services, actor, queue="inburgering"):  # type: ignore[no-u
     q = add_queue(services.db, 2, queue)
     card = services.calls.next_case(actor, q.provider_id)
     return q, card, services.interviews.start_or_resume(actor, card.case_id)
-
-
-def _walk(services, actor, state, seed=1):  # type: ignore[no-untyped-def]
-    rng = random.Random(seed)
-    while state.current_variable is not None:
-        q = state.form.question(state.current_variable)
-        for answer in [random_answer(state.form, q, rng), *fallback_answers(q)]:
-            try:
-                state = services.interviews.save_answer(actor, state.interview_id, q.var, answer)
-                break
-            except AnswerRejected:
-                continue
-    return state
 
 
 def _rows(services, interview_id):  # type: ignore[no-untyped-def]
@@ -139,7 +126,7 @@ def test_complete_in_one_transaction_and_change_after_end_is_audited(services, c
     _, card, st = _claim_and_start(services, anna)
     with pytest.raises(InterviewError, match="nog niet volledig"):
         services.interviews.complete(anna, st.interview_id)
-    st = _walk(services, anna, st)
+    st = walk(services, anna, st)
     assert st.complete and st.current_variable is None
     clock.advance(minutes=1)
     res = services.interviews.complete(anna, st.interview_id)
