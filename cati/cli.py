@@ -10,8 +10,8 @@ import importlib
 import sys
 from collections.abc import Sequence
 
+from cati.accounts.rules.roles import PermissionDenied
 from cati.commands.common import CommandError
-from cati.domain.roles import PermissionDenied
 
 # Command groups: every module in cati/commands with a register(subparsers) function, in this
 # order first, then the others alphabetically.

@@ -9,10 +9,9 @@ import sys
 from datetime import date
 from pathlib import Path
 
-from cati.commands.common import CommandError, login, open_services, print_json, print_table
-from cati.domain.billing import Period
-from cati.domain.roles import Actor
-from cati.services.billing import (
+from cati.accounts.rules.roles import Actor
+from cati.billing.rules import Period
+from cati.billing.service.billing import (
     LINE_HEADERS,
     SUMMARY_HEADERS,
     BillingError,
@@ -32,7 +31,8 @@ from cati.services.billing import (
     when,
     write_csv,
 )
-from cati.services.container import Services
+from cati.commands.common import CommandError, login, open_services, print_json, print_table
+from cati.platform.container import Services
 
 FORMATS = ("table", "csv", "xlsx", "json")
 

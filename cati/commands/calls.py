@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import argparse
 
+from cati.calls.service.calls import CallError
 from cati.commands.common import CommandError, add_format, login, open_services, print_json, print_table
-from cati.services.calls import CallError
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -74,7 +74,7 @@ def run_queue(args: argparse.Namespace) -> int:
 
 
 def run_simulate(args: argparse.Namespace) -> int:
-    from cati.services.simulate import SimulationError, simulate
+    from cati.tools.simulate import SimulationError, simulate
 
     services = open_services(args)
     actor = login(args, services)

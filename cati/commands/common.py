@@ -13,10 +13,10 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
-from cati.domain.roles import Actor
+from cati.accounts.rules.roles import Actor
 
 if TYPE_CHECKING:  # imported where used: `cati gui` must not load the services before the window
-    from cati.services.container import Services
+    from cati.platform.container import Services
 
 ENV_TOKEN = "CATI_TOKEN"
 ENV_USER = "CATI_USER"
@@ -27,14 +27,14 @@ class CommandError(Exception):
 
 
 def open_services(args: argparse.Namespace) -> Services:
-    from cati.services.container import build_services
+    from cati.platform.container import build_services
 
     return build_services(getattr(args, "db", None))
 
 
 def login(args: argparse.Namespace, services: Services) -> Actor:
     """Log in like the GUI does: a token from CATI_TOKEN, or a user name and password."""
-    from cati.services.users import LoginFailed
+    from cati.accounts.service.users import LoginFailed
 
     token = os.environ.get(ENV_TOKEN)
     if token:

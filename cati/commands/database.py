@@ -5,8 +5,8 @@ from __future__ import annotations
 import argparse
 
 from cati.commands.common import CommandError, open_services, print_json
-from cati.services.demo import DemoError, seed_demo
-from cati.store.migrate import current_revision
+from cati.platform.migrate import current_revision
+from cati.tools.demo import DemoError, seed_demo
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:

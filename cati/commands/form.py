@@ -6,7 +6,7 @@ import argparse
 import sys
 from typing import Any, TextIO
 
-from cati.domain.questionnaire import (
+from cati.interviews.rules import (
     Answer,
     AnswerRejected,
     Form,

@@ -9,12 +9,12 @@ from pathlib import Path
 from typing import Any
 
 from cati.commands.common import CommandError, login, open_services, print_json, print_table
-from cati.domain.report_figures import format_number
-from cati.io.exports import ExportCancelled
-from cati.io.report_files import write_report
-from cati.services.exports import FAMILIES, ExportError
-from cati.services.progress import LOCAL, RATE_NAMES, local_day, snapshot_json
-from cati.services.reports import ReportError
+from cati.exports.io.files import ExportCancelled
+from cati.exports.service.exports import FAMILIES, ExportError
+from cati.supervision.io.report_files import write_report
+from cati.supervision.rules.report_figures import format_number
+from cati.supervision.service.progress import LOCAL, RATE_NAMES, local_day, snapshot_json
+from cati.supervision.service.reports import ReportError
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:

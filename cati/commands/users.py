@@ -5,6 +5,8 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+from cati.accounts.rules.roles import parse_role
+from cati.accounts.service.users import UserError
 from cati.commands.common import (
     CommandError,
     add_format,
@@ -14,8 +16,6 @@ from cati.commands.common import (
     print_table,
     read_password,
 )
-from cati.domain.roles import parse_role
-from cati.services.users import UserError
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:

@@ -11,10 +11,10 @@ from pathlib import Path
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication
 
+from cati.core.paths import resources_dir
 from cati.gui.i18n import install_translators
 from cati.gui.main_window import MainWindow
 from cati.gui.tasks import TaskRunner
-from cati.paths import resources_dir
 
 
 def make_application(lang: str = "nl", argv: list[str] | None = None) -> QApplication:
@@ -78,7 +78,7 @@ def run_app(args: argparse.Namespace) -> int:
     def start_services() -> object:
         # On the worker thread: importing SQLAlchemy and the services, and upgrading the schema,
         # happen while the login screen is already on screen.
-        from cati.services.container import build_services
+        from cati.platform.container import build_services
 
         return build_services(db_url)
 

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from PySide6.QtCore import QCoreApplication, QLibraryInfo, QLocale, QTranslator
 
-from cati.paths import cache_dir, resources_dir
+from cati.core.paths import cache_dir, resources_dir
 
 
 def lrelease_command() -> list[str] | None:

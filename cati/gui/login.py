@@ -15,12 +15,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from cati.domain.roles import Actor
+from cati.accounts.rules.roles import Actor
 from cati.gui.tasks import TaskRunner
 from cati.gui.widgets import named
 
 if TYPE_CHECKING:
-    from cati.services.container import Services
+    from cati.platform.container import Services
 
 
 class LoginPage(QWidget):
@@ -87,7 +87,7 @@ class LoginPage(QWidget):
         self.button.setEnabled(True)
         self.password.clear()
         self.password.setFocus()
-        from cati.services.users import LoginFailed  # loaded by now: the worker raised it
+        from cati.accounts.service.users import LoginFailed  # loaded by now: the worker raised it
 
         if isinstance(exc, LoginFailed):
             self.message.setText(str(exc))

@@ -8,13 +8,13 @@ from PySide6.QtCore import Signal
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QLabel, QMainWindow, QMessageBox, QStackedWidget, QTabWidget, QWidget
 
-from cati.domain.roles import Actor, Role
+from cati.accounts.rules.roles import Actor, Role
 from cati.gui.login import LoginPage
 from cati.gui.tasks import TaskRunner
 from cati.gui.widgets import named
 
 if TYPE_CHECKING:  # the services (and SQLAlchemy) load on the worker thread, after the window shows
-    from cati.services.container import Services
+    from cati.platform.container import Services
 
 
 class MainWindow(QMainWindow):

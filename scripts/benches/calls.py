@@ -44,9 +44,9 @@ def _fill(url: str, n: int) -> tuple[int, list[tuple[int, str]]]:
     """One provider with ``n`` cases in its purchased queue: 70% new, 20% due retries, 10% final."""
     import sqlalchemy as sa
 
-    from cati.domain.roles import Role
-    from cati.services.container import build_services
-    from cati.store.models import CallCase, Client, MeasurementPeriod, PhoneNumber, Provider
+    from cati.accounts.rules.roles import Role
+    from cati.platform.container import build_services
+    from cati.platform.models import CallCase, Client, MeasurementPeriod, PhoneNumber, Provider
 
     services = build_services(url, clock=_fixed_clock)
     services.users.add_user(None, "admin", PASSWORD, {Role.ADMIN})
@@ -101,8 +101,8 @@ def _fill(url: str, n: int) -> tuple[int, list[tuple[int, str]]]:
 def _worker(url: str, user_id: int, username: str, provider_id: int, n: int, start_at: float, mode: str) -> list[float]:
     import sqlalchemy as sa
 
-    from cati.domain.roles import Actor, Role
-    from cati.services.container import build_services
+    from cati.accounts.rules.roles import Actor, Role
+    from cati.platform.container import build_services
 
     services = build_services(url, clock=_fixed_clock, upgrade=False)
     actor = Actor(user_id, username, frozenset({Role.INTERVIEWER}))
@@ -199,7 +199,7 @@ def calls(args: argparse.Namespace) -> list[object]:
     if base:
         import sqlalchemy as sa
 
-        from cati.store.database import normalise_url
+        from cati.platform.database import normalise_url
 
         base = normalise_url(base)
         schema = f"bench_{uuid.uuid4().hex[:10]}"

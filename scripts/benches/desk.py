@@ -38,8 +38,8 @@ def desk_next_question(args: argparse.Namespace) -> list[Figure]:
     from cati.gui.app import make_application
     from cati.gui.main_window import MainWindow
     from cati.gui.tasks import TaskRunner
-    from cati.services.container import build_services
-    from cati.services.demo import seed_demo
+    from cati.platform.container import build_services
+    from cati.tools.demo import seed_demo
     from tests.gui import desk_keys as dk
 
     interviews = 2 if args.quick else 6

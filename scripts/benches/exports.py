@@ -40,9 +40,9 @@ N_QUICK = 10_000
 
 
 def _answer_sets(rng: random.Random, count: int) -> list[list[tuple[str, str]]]:
-    from cati.domain.questionnaire import Answer, QType, load_forms
-    from cati.domain.questionnaire.codec import answer_to_json
-    from cati.paths import forms_dir
+    from cati.interviews.rules import Answer, QType, load_forms
+    from cati.interviews.rules.codec import answer_to_json
+    from cati.core.paths import forms_dir
 
     form = load_forms(forms_dir())["client_regular"]
     sets = []
@@ -77,9 +77,9 @@ def _answer_sets(rng: random.Random, count: int) -> list[list[tuple[str, str]]]:
 def _fill(url: str, n: int) -> tuple[Any, Any, float]:
     import sqlalchemy as sa
 
-    from cati.domain.roles import Role
-    from cati.services.container import build_services
-    from cati.store.models import Answer, CallCase, Client, Interview, MeasurementPeriod, Provider
+    from cati.accounts.rules.roles import Role
+    from cati.platform.container import build_services
+    from cati.platform.models import Answer, CallCase, Client, Interview, MeasurementPeriod, Provider
 
     services = build_services(url)
     services.users.add_user(None, "admin", "welkom-admin", {Role.ADMIN})
@@ -135,11 +135,11 @@ def _fill(url: str, n: int) -> tuple[Any, Any, float]:
 def _record_cost(rng: random.Random) -> float:
     """Milliseconds the interview service spends making one export record when an interview completes
     (the line from the answers; the insert is one row in the completion's transaction)."""
-    from cati.domain.questionnaire import load_forms
-    from cati.domain.questionnaire.codec import answer_from_json
-    from cati.domain.questionnaire.export import export_values
-    from cati.domain.questionnaire.record import record_line
-    from cati.paths import forms_dir
+    from cati.interviews.rules import load_forms
+    from cati.interviews.rules.codec import answer_from_json
+    from cati.interviews.rules.export import export_values
+    from cati.interviews.rules.record import record_line
+    from cati.core.paths import forms_dir
 
     form = load_forms(forms_dir())["client_regular"]
     sets = [{var: answer_from_json(v) for var, v in answers} for answers in _answer_sets(rng, 200)]
@@ -169,7 +169,7 @@ def _pg_schema() -> Iterator[str | None]:
         return
     import sqlalchemy as sa
 
-    from cati.store.database import normalise_url
+    from cati.platform.database import normalise_url
 
     base = normalise_url(base)
     schema = f"bench_{uuid.uuid4().hex[:10]}"
@@ -191,7 +191,7 @@ def export_100k(args: argparse.Namespace) -> list[Figure]:
     the database read and the file write also apart."""
     import pyreadstat
 
-    from cati.io.exports import to_frame, write_table
+    from cati.exports.io.files import to_frame, write_table
 
     n = N_QUICK if args.quick else N
     runs = 1 if args.quick else 2

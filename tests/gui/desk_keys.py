@@ -11,8 +11,8 @@ from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QWidget
 
-from cati.domain.questionnaire import QType, Question
 from cati.gui.desk import Desk
+from cati.interviews.rules import QType, Question
 
 
 def focused(desk: Desk) -> QWidget:

@@ -17,14 +17,14 @@ import pytest
 from PySide6.QtCore import Qt
 from sqlalchemy import select
 
-from cati.domain.questionnaire.codec import answer_from_json
 from cati.gui.app import make_application
 from cati.gui.main_window import MainWindow
 from cati.gui.tasks import TaskRunner
-from cati.services.container import build_services
-from cati.services.demo import seed_demo
-from cati.store.models import Answer as AnswerRow
-from cati.store.models import CallCase, Interview
+from cati.interviews.rules.codec import answer_from_json
+from cati.platform.container import build_services
+from cati.platform.models import Answer as AnswerRow
+from cati.platform.models import CallCase, Interview
+from cati.tools.demo import seed_demo
 from tests.conftest import FakeClock
 from tests.gui import desk_keys as dk
 from tests.gui.test_main_window import login

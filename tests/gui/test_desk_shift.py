@@ -14,11 +14,11 @@ from PySide6.QtCore import QObject, Qt, QUrl, Slot
 from PySide6.QtGui import QDesktopServices
 from sqlalchemy import select
 
-from cati.domain.questionnaire import Answer, Special
-from cati.domain.questionnaire.codec import answer_from_json
 from cati.gui.desk import Desk
-from cati.store.models import Answer as AnswerRow
-from cati.store.models import Appointment, CallAttempt, CallCase, Interview
+from cati.interviews.rules import Answer, Special
+from cati.interviews.rules.codec import answer_from_json
+from cati.platform.models import Answer as AnswerRow
+from cati.platform.models import Appointment, CallAttempt, CallCase, Interview
 from tests.gui import desk_keys as dk
 from tests.gui.shots import save_screenshot
 from tests.gui.test_main_window import demo_services, login, window  # noqa: F401  (fixtures)

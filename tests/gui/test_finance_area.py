@@ -10,7 +10,7 @@ from PySide6.QtCore import Qt
 from cati.gui.app import make_application
 from cati.gui.areas.finance import FinanceArea, format_money
 from cati.gui.tasks import TaskRunner
-from cati.services.container import build_services
+from cati.platform.container import build_services
 from tests.gui.shots import save_screenshot
 from tests.integration.billing_data import add_completes, add_provider, add_users
 

@@ -8,8 +8,8 @@ from PySide6.QtCore import Qt
 from cati.gui.app import make_application
 from cati.gui.main_window import MainWindow
 from cati.gui.tasks import TaskRunner
-from cati.services.container import build_services
-from cati.services.demo import seed_demo
+from cati.platform.container import build_services
+from cati.tools.demo import seed_demo
 
 
 @pytest.fixture

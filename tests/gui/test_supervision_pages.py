@@ -15,7 +15,7 @@ from cati.gui.areas.supervision_export import ExportPage
 from cati.gui.areas.supervision_progress import REFRESH_MS, ProgressPage
 from cati.gui.areas.supervision_report import ReportPage
 from cati.gui.tasks import TaskRunner
-from cati.services.container import build_services
+from cati.platform.container import build_services
 from tests.gui.shots import save_screenshot
 from tests.integration.report_data import TODAY, add_attempt, build_scenario, utc
 

@@ -9,10 +9,10 @@ from __future__ import annotations
 import itertools
 from datetime import UTC, date, datetime, timedelta
 
-from cati.domain.roles import Actor, Role
-from cati.services.container import Services
-from cati.store.database import Database
-from cati.store.models import CallCase, Client, Interview, MeasurementPeriod, PhoneNumber, Provider
+from cati.accounts.rules.roles import Actor, Role
+from cati.platform.container import Services
+from cati.platform.database import Database
+from cati.platform.models import CallCase, Client, Interview, MeasurementPeriod, PhoneNumber, Provider
 
 T0 = datetime(2026, 2, 2, 9, 0, tzinfo=UTC)  # before the FakeClock's 2026-03-02 10:00 UTC
 Y2026 = (date(2026, 1, 1), date(2026, 12, 31))

@@ -9,9 +9,9 @@ from datetime import date
 
 import sqlalchemy as sa
 
-from cati.domain.questionnaire import AnswerRejected
-from cati.domain.roles import Actor, Role
-from cati.store.models import CallCase, Client, MeasurementPeriod, PhoneNumber, Provider
+from cati.accounts.rules.roles import Actor, Role
+from cati.interviews.rules import AnswerRejected
+from cati.platform.models import CallCase, Client, MeasurementPeriod, PhoneNumber, Provider
 
 PASSWORDS = {
     "admin": "admin-wachtwoord",
@@ -91,7 +91,7 @@ def case_row(db, case_id: int) -> dict[str, object]:  # type: ignore[no-untyped-
 
 
 def attempts(db, case_id: int | None = None) -> list[dict[str, object]]:  # type: ignore[no-untyped-def]
-    from cati.store.models import CallAttempt
+    from cati.platform.models import CallAttempt
 
     stmt = sa.select(CallAttempt).order_by(CallAttempt.id)
     if case_id is not None:
@@ -102,7 +102,7 @@ def attempts(db, case_id: int | None = None) -> list[dict[str, object]]:  # type
 
 def walk(services, actor, state, seed=1):  # type: ignore[no-untyped-def]
     """Answer an interview to its end through the interview service, with random valid answers."""
-    from cati.services.simulate import fallback_answers, random_answer
+    from cati.tools.simulate import fallback_answers, random_answer
 
     rng = random.Random(seed)
     while state.current_variable is not None:

@@ -1,5 +1,5 @@
 """Generated call cases in every scheduling state, written straight into the tables: for the tests
-that compare the queue order in SQL with the pure rules (``cati.domain.priority``)."""
+that compare the queue order in SQL with the pure rules (``cati.calls.rules.priority``)."""
 
 from __future__ import annotations
 
@@ -10,12 +10,12 @@ from datetime import UTC, datetime, timedelta
 import sqlalchemy as sa
 from case_data import QueueData, add_queue
 
-from cati.domain.priority import is_due, priority_key
-from cati.domain.scheduling_settings import SchedulerSettings
-from cati.domain.scheduling_state import CaseState
-from cati.store.case_mapping import to_state
-from cati.store.claim_queries import ClaimQueries
-from cati.store.models import Appointment, CallCase, DoNotCall, PhoneNumber
+from cati.calls.rules.priority import is_due, priority_key
+from cati.calls.rules.scheduling_settings import SchedulerSettings
+from cati.calls.rules.scheduling_state import CaseState
+from cati.calls.store.case_mapping import to_state
+from cati.calls.store.claim_queries import ClaimQueries
+from cati.platform.models import Appointment, CallCase, DoNotCall, PhoneNumber
 
 OUTCOMES = (None, "NO_ANSWER", "PARTIAL", "APPOINTMENT", "CALLBACK", "BUSY", "NOT_PRESENT")
 

@@ -38,11 +38,11 @@ from datetime import UTC, date, datetime, timedelta
 
 from sqlalchemy.orm import Session
 
-from cati.domain.questionnaire import Answer as A
-from cati.domain.questionnaire.codec import answer_to_json
-from cati.domain.roles import Actor, Role
-from cati.services.container import Services
-from cati.store.models import (
+from cati.accounts.rules.roles import Actor, Role
+from cati.interviews.rules import Answer as A
+from cati.interviews.rules.codec import answer_to_json
+from cati.platform.container import Services
+from cati.platform.models import (
     Answer,
     Appointment,
     AuditEvent,

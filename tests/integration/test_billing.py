@@ -9,11 +9,11 @@ from decimal import Decimal
 import pytest
 import sqlalchemy as sa
 
-from cati.domain.billing import ClosedStatement, Period
-from cati.domain.roles import PermissionDenied
-from cati.services.billing import BillingError, StatementView
-from cati.store.models import AuditEvent
-from cati.store.models_billing import BillingStatement, BillingStatementLine
+from cati.accounts.rules.roles import PermissionDenied
+from cati.billing.rules import ClosedStatement, Period
+from cati.billing.service.billing import BillingError, StatementView
+from cati.platform.models import AuditEvent
+from cati.platform.models_billing import BillingStatement, BillingStatementLine
 from tests.integration.billing_data import Y2025, add_completes, add_period, add_provider, add_users
 
 D = Decimal

@@ -11,8 +11,8 @@ import pytest
 import sqlalchemy as sa
 
 from cati.cli import main
-from cati.services.container import build_services
-from cati.store.models_billing import BillingStatementLine
+from cati.platform.container import build_services
+from cati.platform.models_billing import BillingStatementLine
 from tests.integration.billing_data import add_completes, add_provider, add_users
 
 Y2021 = (datetime(2021, 1, 1).date(), datetime(2021, 12, 31).date())

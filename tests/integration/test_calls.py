@@ -8,9 +8,9 @@ import pytest
 import sqlalchemy as sa
 from case_data import add_queue, attempts, case_row, users
 
-from cati.domain.roles import PermissionDenied
-from cati.services.calls import AppointmentRequest, CallError, CaseNotHeld
-from cati.store.models import Appointment, CallCase, DoNotCall, PhoneNumber
+from cati.accounts.rules.roles import PermissionDenied
+from cati.calls.service.calls import AppointmentRequest, CallError, CaseNotHeld
+from cati.platform.models import Appointment, CallCase, DoNotCall, PhoneNumber
 
 # The FakeClock starts Monday 2 March 2026 10:00 UTC = 11:00 in Amsterdam.
 MON_11 = datetime(2026, 3, 2, 10, 0, tzinfo=UTC)
@@ -286,7 +286,7 @@ def test_queue_summary(services, clock) -> None:  # type: ignore[no-untyped-def]
 
 def test_my_queues_lists_what_an_interviewer_may_work(services, clock) -> None:  # type: ignore[no-untyped-def]
     """The desk's queue list: open cases, completes today, the interviewer's own calls today."""
-    from cati.services.demo import seed_demo
+    from cati.tools.demo import seed_demo
 
     seed_demo(services, seed=2, clients_per_provider=8)
     anna = services.users.login("anna", "welkom-anna")

@@ -8,8 +8,8 @@ from datetime import UTC, date, datetime, timedelta
 import sqlalchemy as sa
 from case_data import add_queue, case_row, users
 
-from cati.services.calls import AppointmentRequest
-from cati.store.models import CallCase, DoNotCall, PhoneNumber
+from cati.calls.service.calls import AppointmentRequest
+from cati.platform.models import CallCase, DoNotCall, PhoneNumber
 
 
 def _call(services, actor, card, code, clock, **kw):  # type: ignore[no-untyped-def]
@@ -84,7 +84,7 @@ def test_do_not_call_numbers_of_a_claimed_case_are_marked(services, clock) -> No
 
 
 def test_a_changed_cap_counts_once_the_cached_caps_expire(services, clock, monkeypatch) -> None:  # type: ignore[no-untyped-def]
-    import cati.services.calls as calls
+    import cati.calls.service.calls as calls
 
     u = users(services)
     q = add_queue(services.db, 3, "inburgering")

@@ -12,12 +12,12 @@ import sqlalchemy as sa
 from case_data import add_queue, case_row, users
 from claim_cases import scrambled_queue
 
-import cati.services.calls as calls_module
-import cati.services.claiming as claiming
-from cati.domain.priority import is_due, priority_key
-from cati.store.case_mapping import to_state
-from cati.store.claim_queries import ClaimQueries
-from cati.store.models import Appointment, CallCase, DoNotCall, MeasurementPeriod
+import cati.calls.service.calls as calls_module
+import cati.calls.service.claiming as claiming
+from cati.calls.rules.priority import is_due, priority_key
+from cati.calls.store.case_mapping import to_state
+from cati.calls.store.claim_queries import ClaimQueries
+from cati.platform.models import Appointment, CallCase, DoNotCall, MeasurementPeriod
 
 
 def _count_fast(services, monkeypatch):  # type: ignore[no-untyped-def]
@@ -222,7 +222,7 @@ def test_a_dropped_connection_costs_no_claim(services, clock, monkeypatch) -> No
     drop): the next claims still work (the pool pings a connection that sat idle)."""
     if services.db.is_sqlite:
         pytest.skip("PostgreSQL connections")
-    import cati.store.database as database
+    import cati.platform.database as database
 
     u = users(services)
     q = add_queue(services.db, 6)
@@ -258,7 +258,7 @@ def test_the_claim_statement_is_planned_on_the_indexes(services, clock, monkeypa
     whole queue (e.g. looking whether a queue left out, as empty, got cases)."""
     if services.db.is_sqlite:
         pytest.skip("PostgreSQL plans")
-    import cati.store.claim_fast as claim_fast
+    import cati.calls.store.claim_fast as claim_fast
 
     u = users(services)
     q = add_queue(services.db, 3000, numbers_per_client=2)

@@ -1,4 +1,4 @@
-"""The queue order in SQL (``cati.store.claim_order``) equals the pure rules on generated cases, on
+"""The queue order in SQL (``cati.calls.store.claim_order``) equals the pure rules on generated cases, on
 both backends: the same cases are due, in the same ``priority_key`` order, with the same tiers."""
 
 from __future__ import annotations
@@ -10,10 +10,10 @@ import sqlalchemy as sa
 from case_data import users
 from claim_cases import domain_order, scrambled_queue
 
-from cati.domain.priority import tier_of
-from cati.store.case_mapping import priority_of
-from cati.store.claim_order import order_keys, order_params, ranked
-from cati.store.claim_sql import CC, StatementCache
+from cati.calls.rules.priority import tier_of
+from cati.calls.store.case_mapping import priority_of
+from cati.calls.store.claim_order import order_keys, order_params, ranked
+from cati.calls.store.claim_sql import CC, StatementCache
 
 # inside the calling hours (Amsterdam): a Monday morning, afternoon and evening, a Saturday
 NOWS = (

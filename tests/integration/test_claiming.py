@@ -8,9 +8,9 @@ import pytest
 import sqlalchemy as sa
 from case_data import add_queue, case_row, users
 
-from cati.services.calls import CallError, QuotaFull
-from cati.services.simulate import simulate
-from cati.store.models import CallAttempt, CallCase, Interview
+from cati.calls.service.calls import CallError, QuotaFull
+from cati.platform.models import CallAttempt, CallCase, Interview
+from cati.tools.simulate import simulate
 
 
 def _complete(services, actor, card, clock):  # type: ignore[no-untyped-def]
@@ -87,7 +87,7 @@ def test_interviews_in_progress_take_a_place(services, clock) -> None:  # type: 
 
 
 def test_only_on_a_test_database(services, clock) -> None:  # type: ignore[no-untyped-def]
-    from cati.services.simulate import SimulationError
+    from cati.tools.simulate import SimulationError
 
     u = users(services)
     with pytest.raises(SimulationError, match="testdatabase"):

@@ -10,14 +10,14 @@ from datetime import UTC, date, datetime
 import pytest
 import sqlalchemy as sa
 
+from cati.accounts.rules.roles import PermissionDenied
 from cati.cli import main
-from cati.domain.questionnaire import Answer as A
-from cati.domain.questionnaire import export_values
-from cati.domain.roles import PermissionDenied
-from cati.io.exports import ExportCancelled
-from cati.io.spss import spss_label
-from cati.services.exports import ExportError, forms
-from cati.store.models import AuditEvent
+from cati.exports.io.files import ExportCancelled
+from cati.exports.io.spss import spss_label
+from cati.exports.service.exports import ExportError, forms
+from cati.interviews.rules import Answer as A
+from cati.interviews.rules import export_values
+from cati.platform.models import AuditEvent
 from tests.integration.report_data import build_scenario, client_answers
 
 
@@ -228,7 +228,7 @@ def _cli(argv: list[str], monkeypatch: pytest.MonkeyPatch, stdin: str) -> int:
 
 
 def test_cli_export(services, scenario, db_url, monkeypatch, capsys, out) -> None:  # type: ignore[no-untyped-def]
-    monkeypatch.setattr("cati.services.container.build_services", lambda url: services)
+    monkeypatch.setattr("cati.platform.container.build_services", lambda url: services)
     sanne = ["--db", db_url, "--user", "sanne", "--password-stdin", "export"]
     target = out / "w.sav"
     assert _cli([*sanne, "Werkpad", "--period", "2026", "--out", str(target), "--with-contact", "--paradata"],

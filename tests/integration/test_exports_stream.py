@@ -9,12 +9,12 @@ from typing import Any
 import pytest
 import sqlalchemy as sa
 
-import cati.services.exports as exports_service
-from cati.domain.questionnaire import Answer as A
-from cati.domain.questionnaire.codec import answer_to_json
-from cati.io.exports import ExportCancelled, ExportTable
-from cati.services.container import Services
-from cati.store.models import Answer
+import cati.exports.service.exports as exports_service
+from cati.exports.io.files import ExportCancelled, ExportTable
+from cati.interviews.rules import Answer as A
+from cati.interviews.rules.codec import answer_to_json
+from cati.platform.container import Services
+from cati.platform.models import Answer
 from tests.integration.report_data import Scenario, build_scenario
 
 

@@ -14,10 +14,10 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 
+from cati.accounts.rules.roles import PermissionDenied, Role
 from cati.cli import main
-from cati.domain.roles import PermissionDenied, Role
-from cati.io.client_file import ClientFileError
-from cati.services.imports import ImportCancelled, ImportFailed
+from cati.sample.io.client_file import ClientFileError
+from cati.sample.service.imports import ImportCancelled, ImportFailed
 
 DATA = Path(__file__).resolve().parents[1] / "data" / "client_files"
 Y21 = (date(2021, 1, 1), date(2021, 12, 31))
@@ -292,7 +292,7 @@ def run(argv: list[str], monkeypatch: pytest.MonkeyPatch, stdin: str = "") -> in
 
 
 def test_import_and_dnc_cli(db_url, monkeypatch, capsys, files, tmp_path) -> None:  # type: ignore[no-untyped-def]
-    from cati.services.container import build_services
+    from cati.platform.container import build_services
 
     s = build_services(db_url)
     s.users.add_user(None, "admin", "admin-wachtwoord", {Role.ADMIN})

@@ -9,12 +9,12 @@ import pytest
 import sqlalchemy as sa
 from case_data import add_queue, attempts, case_row, users, walk
 
-from cati.domain.questionnaire import Answer, AnswerRejected
-from cati.services.calls import CaseNotHeld
-from cati.services.interviews import InterviewError
-from cati.services.simulate import random_answer
-from cati.store.models import Answer as AnswerRow
-from cati.store.models import AnswerChange, Interview
+from cati.calls.service.calls import CaseNotHeld
+from cati.interviews.rules import Answer, AnswerRejected
+from cati.interviews.service.interviews import InterviewError
+from cati.platform.models import Answer as AnswerRow
+from cati.platform.models import AnswerChange, Interview
+from cati.tools.simulate import random_answer
 
 INBURGERING_START = [("intro", Answer.ack()), ("identiteit", Answer.single(1)), ("toestemming", Answer.single(1)),
                      ("cijfer_intro", Answer.ack()), ("cijfer_cursus", Answer.num(8))]
@@ -46,7 +46,7 @@ def test_answers_are_saved_at_once_and_changes_are_kept(services, clock) -> None
     assert set(rows) == {v for v, _ in INBURGERING_START}
     assert rows["cijfer_cursus"].user_id == anna.user_id and rows["cijfer_cursus"].answered_at == clock.now
     # a crash loses nothing: a fresh service sees the answers and the place
-    from cati.services.container import build_services
+    from cati.platform.container import build_services
 
     other = build_services(services.db.url, clock=clock)
     assert other.interviews.state(anna, st.interview_id).current_variable == "cijfer_docent"

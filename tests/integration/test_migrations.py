@@ -8,9 +8,9 @@ import pytest
 import sqlalchemy as sa
 
 from cati.cli import main
-from cati.store import migrate
-from cati.store.database import Database
-from cati.store.models import Base, MeasurementPeriod, Provider
+from cati.platform import migrate
+from cati.platform.database import Database
+from cati.platform.models import Base, MeasurementPeriod, Provider
 
 
 def test_upgrade_downgrade_upgrade(db_url: str) -> None:
@@ -59,8 +59,8 @@ def test_init_on_existing_database_keeps_rows(db_url: str, capsys: pytest.Captur
 
 
 def test_audit_trail_is_append_only_in_the_database(db_url: str) -> None:
-    from cati.store.models import AuditEvent
-    from cati.store.types import utcnow
+    from cati.platform.models import AuditEvent
+    from cati.platform.types import utcnow
 
     db = Database(db_url)
     db.upgrade()

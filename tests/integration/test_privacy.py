@@ -7,10 +7,9 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 import sqlalchemy as sa
 
-from cati.domain.roles import PermissionDenied, Role
-from cati.services.privacy import PrivacyError
-from cati.store import dnc
-from cati.store.models import (
+from cati.accounts.rules.roles import PermissionDenied, Role
+from cati.accounts.service.privacy import PrivacyError
+from cati.platform.models import (
     Answer,
     Appointment,
     Base,
@@ -23,6 +22,7 @@ from cati.store.models import (
     PhoneNumber,
     Provider,
 )
+from cati.sample.store import dnc
 
 P2021 = (date(2021, 1, 1), date(2021, 12, 31))
 P2022 = (date(2022, 1, 1), date(2022, 12, 31))

@@ -9,8 +9,8 @@ from decimal import Decimal
 
 import pytest
 
+from cati.accounts.rules.roles import PermissionDenied
 from cati.cli import main
-from cati.domain.roles import PermissionDenied
 from tests.integration.report_data import TODAY, build_scenario
 
 
@@ -102,7 +102,7 @@ def _cli(argv: list[str], monkeypatch: pytest.MonkeyPatch, stdin: str) -> int:
 
 
 def test_cli_progress_table_and_json(services, scenario, db_url, monkeypatch, capsys) -> None:  # type: ignore[no-untyped-def]
-    monkeypatch.setattr("cati.services.container.build_services", lambda url: services)
+    monkeypatch.setattr("cati.platform.container.build_services", lambda url: services)
     base = ["--db", db_url, "--user", "sanne", "--password-stdin", "progress"]
     assert _cli([*base, "--e", "0.5", "--format", "json"], monkeypatch, "welkom-sanne\n") == 0
     data = json.loads(capsys.readouterr().out)

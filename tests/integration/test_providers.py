@@ -9,9 +9,9 @@ from decimal import Decimal
 
 import pytest
 
+from cati.accounts.rules.roles import PermissionDenied, Role
 from cati.cli import main
-from cati.domain.roles import PermissionDenied, Role
-from cati.services.providers import ProviderError, parse_period, parse_tariff
+from cati.sample.service.providers import ProviderError, parse_period, parse_tariff
 
 Y21 = (date(2021, 1, 1), date(2021, 12, 31))
 Y22 = (date(2022, 1, 1), date(2022, 12, 31))
@@ -86,7 +86,7 @@ def run(argv: list[str], monkeypatch: pytest.MonkeyPatch, stdin: str = "") -> in
 
 
 def test_provider_cli(db_url, monkeypatch, capsys) -> None:  # type: ignore[no-untyped-def]
-    from cati.services.container import build_services
+    from cati.platform.container import build_services
 
     s = build_services(db_url)
     _users(s)

@@ -9,10 +9,10 @@ from decimal import Decimal
 
 import pytest
 
+from cati.accounts.rules.roles import PermissionDenied
 from cati.cli import main
-from cati.domain.report_figures import RowKind, Verdict
-from cati.domain.roles import PermissionDenied
-from cati.services.reports import ReportError
+from cati.supervision.rules.report_figures import RowKind, Verdict
+from cati.supervision.service.reports import ReportError
 from tests.integration.report_data import build_scenario
 
 
@@ -86,7 +86,7 @@ def _cli(argv: list[str], monkeypatch: pytest.MonkeyPatch, stdin: str = "welkom-
 
 
 def test_cli_report_txt_json_csv_xlsx(services, scenario, db_url, monkeypatch, capsys, tmp_path) -> None:  # type: ignore[no-untyped-def]
-    monkeypatch.setattr("cati.services.container.build_services", lambda url: services)
+    monkeypatch.setattr("cati.platform.container.build_services", lambda url: services)
     base = ["--db", db_url, "--user", "sanne", "--password-stdin", "report", "Werkpad"]
     assert _cli(base, monkeypatch) == 0
     out = capsys.readouterr().out

@@ -14,10 +14,10 @@ from typing import Any
 import pytest
 import sqlalchemy as sa
 
-from cati.domain.roles import PermissionDenied, Role
-from cati.services.container import Services
-from cati.services.demo import seed_demo
-from cati.store.models import AuditEvent, Provider
+from cati.accounts.rules.roles import PermissionDenied, Role
+from cati.platform.container import Services
+from cati.platform.models import AuditEvent, Provider
+from cati.tools.demo import seed_demo
 
 I, S, F, A = Role.INTERVIEWER, Role.SUPERVISOR, Role.FINANCE, Role.ADMIN  # noqa: E741  (the four roles)
 LOGINS = {I: ("anna", "welkom-anna"), S: ("sanne", "welkom-sanne"), F: ("femke", "welkom-femke"),

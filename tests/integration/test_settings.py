@@ -6,8 +6,8 @@ from datetime import date
 
 import pytest
 
-from cati.domain.roles import PermissionDenied, Role
-from cati.services.settings import SettingError
+from cati.accounts.rules.roles import PermissionDenied, Role
+from cati.accounts.service.settings import SettingError
 
 
 def test_dated_settings(services) -> None:  # type: ignore[no-untyped-def]

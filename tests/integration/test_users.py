@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from cati.domain.roles import Permission, PermissionDenied, Role
-from cati.services.users import LoginFailed, UserError
+from cati.accounts.rules.roles import Permission, PermissionDenied, Role
+from cati.accounts.service.users import LoginFailed, UserError
 
 
 def _admin(services):  # type: ignore[no-untyped-def]

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from cati.io.dialer import DialerError, ManualDialer, UriDialer, make_dialer
+from cati.telephony.io.dialer import DialerError, ManualDialer, UriDialer, make_dialer
 
 
 def test_manual_dialer_shows_the_national_number() -> None:

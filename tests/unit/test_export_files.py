@@ -12,8 +12,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from cati.domain.questionnaire.record import csv_field, csv_line
-from cati.io.exports import ColumnSpec, ExportTable, parse_lines, to_frame, write_csv
+from cati.exports.io.files import ColumnSpec, ExportTable, parse_lines, to_frame, write_csv
+from cati.interviews.rules.record import csv_field, csv_line
 
 HEAD = (ColumnSpec("key", "Sleutel", "text"), ColumnSpec("minutes", "Duur", "number"),
         ColumnSpec("day", "Dag", "date"))

@@ -2,8 +2,13 @@ from __future__ import annotations
 
 import pytest
 
-from cati.domain.passwords import hash_password, login_delay_seconds, password_problem, verify_password
-from cati.domain.roles import GRANTS, Actor, Permission, PermissionDenied, Role, parse_role, require
+from cati.accounts.rules.passwords import (
+    hash_password,
+    login_delay_seconds,
+    password_problem,
+    verify_password,
+)
+from cati.accounts.rules.roles import GRANTS, Actor, Permission, PermissionDenied, Role, parse_role, require
 
 
 def test_hash_is_salted_scrypt_and_verifies() -> None:

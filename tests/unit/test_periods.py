@@ -2,7 +2,7 @@ from datetime import date
 
 import pytest
 
-from cati.domain.periods import PeriodError, format_period, parse_period
+from cati.sample.rules.periods import PeriodError, format_period, parse_period
 
 
 def test_parse_period() -> None:

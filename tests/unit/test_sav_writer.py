@@ -1,4 +1,4 @@
-"""The numpy .sav writer (:mod:`cati.io.sav_writer`): round trips through pyreadstat (ReadStat),
+"""The numpy .sav writer (:mod:`cati.exports.io.sav_writer`): round trips through pyreadstat (ReadStat),
 the same metadata as ``pyreadstat.write_sav`` writes, edge cases, and GNU PSPP as a second reader."""
 
 from __future__ import annotations
@@ -21,8 +21,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from cati.io.exports import ExportCancelled
-from cati.io.sav_writer import CHUNK_ROWS, write_sav
+from cati.exports.io.files import ExportCancelled
+from cati.exports.io.sav_writer import CHUNK_ROWS, write_sav
 
 # ./scripts/test installs GNU PSPP and sets CATI_REQUIRE_PSPP: there its absence is a failure, not a skip
 if os.environ.get("CATI_REQUIRE_PSPP") and shutil.which("pspp-convert") is None:

@@ -8,7 +8,7 @@ import sys
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
-from cati.paths import resources_dir
+from cati.core.paths import resources_dir
 
 TS = resources_dir() / "translations" / "cati_nl.ts"
 ROOT = Path(__file__).resolve().parents[2]

@@ -18,12 +18,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from cati.domain.roles import Actor
+from cati.accounts.rules.roles import Actor
+from cati.accounts.service.settings import SettingValue, defaults
 from cati.gui.table_model import Column, RowTableModel
 from cati.gui.tasks import TaskRunner
 from cati.gui.widgets import named
-from cati.services.container import Services
-from cati.services.settings import SettingValue, defaults
+from cati.platform.container import Services
 
 
 def show_value(value: object) -> str:

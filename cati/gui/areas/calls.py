@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QVBoxLayout, QWidget
 
-from cati.domain.roles import Actor
+from cati.accounts.rules.roles import Actor
 from cati.gui.desk import Desk
 from cati.gui.tasks import TaskRunner
-from cati.services.container import Services
+from cati.platform.container import Services
 
 
 class CallsArea(QWidget):

@@ -30,12 +30,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from cati.domain.billing import ClaimItem, StatementLine
-from cati.domain.roles import Actor, Permission
-from cati.gui.table_model import Column, RowTableModel
-from cati.gui.tasks import TaskRunner
-from cati.gui.widgets import named
-from cati.services.billing import (
+from cati.accounts.rules.roles import Actor, Permission
+from cati.billing.rules import ClaimItem, StatementLine
+from cati.billing.service.billing import (
     NO_CAP,
     TZ,
     BillingError,
@@ -46,7 +43,10 @@ from cati.services.billing import (
     StatementView,
     overview_of,
 )
-from cati.services.container import Services
+from cati.gui.table_model import Column, RowTableModel
+from cati.gui.tasks import TaskRunner
+from cati.gui.widgets import named
+from cati.platform.container import Services
 
 
 def format_money(amount: Decimal, dutch: bool = True) -> str:

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QTabWidget, QWidget
 
-from cati.domain.roles import Actor
+from cati.accounts.rules.roles import Actor
 from cati.gui.areas.supervision_export import ExportPage
 from cati.gui.areas.supervision_progress import ProgressPage
 from cati.gui.areas.supervision_providers import ProvidersPage
 from cati.gui.areas.supervision_report import ReportPage
 from cati.gui.tasks import TaskRunner
-from cati.services.container import Services
+from cati.platform.container import Services
 
 
 class SupervisionArea(QTabWidget):

@@ -23,15 +23,15 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from cati.domain.roles import Actor, Permission
+from cati.accounts.rules.roles import Actor, Permission
+from cati.exports.io.files import ExportCancelled
+from cati.exports.service.exports import ExportResult
 from cati.gui.areas.supervision_progress import table_view
 from cati.gui.table_model import Column, RowTableModel
 from cati.gui.tasks import TaskRunner
 from cati.gui.widgets import named
-from cati.io.exports import ExportCancelled
-from cati.services.container import Services
-from cati.services.exports import ExportResult
-from cati.services.reports import PeriodChoice
+from cati.platform.container import Services
+from cati.supervision.service.reports import PeriodChoice
 
 
 class _Progress(QObject):

@@ -28,14 +28,14 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from cati.domain.report_figures import format_number
-from cati.domain.roles import Actor, Permission
+from cati.accounts.rules.roles import Actor, Permission
 from cati.gui.charts import BarChart
 from cati.gui.table_model import Column, RowTableModel
 from cati.gui.tasks import TaskRunner
 from cati.gui.widgets import named
-from cati.services.container import Services
-from cati.services.progress import (
+from cati.platform.container import Services
+from cati.supervision.rules.report_figures import format_number
+from cati.supervision.service.progress import (
     LOCAL,
     RATE_NAMES,
     InterviewerStats,

@@ -32,14 +32,14 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from cati.domain.roles import Actor, Permission
+from cati.accounts.rules.roles import Actor, Permission
 from cati.gui.table_model import Column, RowTableModel
 from cati.gui.tasks import TaskRunner
 from cati.gui.widgets import named
-from cati.io.client_file import ClientFileError
-from cati.services.container import Services
-from cati.services.imports import ImportCancelled, ImportFailed, ImportSummary, RejectedRow, WarningRow
-from cati.services.providers import ProviderAdded, ProviderError, ProviderRow, format_euro
+from cati.platform.container import Services
+from cati.sample.io.client_file import ClientFileError
+from cati.sample.service.imports import ImportCancelled, ImportFailed, ImportSummary, RejectedRow, WarningRow
+from cati.sample.service.providers import ProviderAdded, ProviderError, ProviderRow, format_euro
 
 
 class _ProgressBridge(QObject):

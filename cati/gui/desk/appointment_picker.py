@@ -15,13 +15,13 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QLineEdit, QVBoxLayout, QWidget
 
-from cati.domain.calendar import CallingCalendar
-from cati.domain.scheduling_state import Appointment as AppointmentRequest
+from cati.calls.rules.calendar import CallingCalendar
+from cati.calls.rules.scheduling_state import Appointment as AppointmentRequest
+from cati.calls.service.calls import AppointmentInfo
 from cati.gui.desk.case_screen import compact_table
 from cati.gui.desk.question_screen import key_button
 from cati.gui.table_model import Column, RowTableModel
 from cati.gui.widgets import named
-from cati.services.calls import AppointmentInfo
 
 DAYS_AHEAD = 21
 SLOT_MINUTES = 15

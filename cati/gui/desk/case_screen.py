@@ -18,12 +18,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from cati.domain.calendar import CallingCalendar
+from cati.calls.rules.calendar import CallingCalendar
+from cati.calls.service.calls import AttemptInfo, CaseCard
 from cati.gui.desk.outcome_panel import OutcomePanel
 from cati.gui.desk.question_screen import key_button
 from cati.gui.table_model import Column, RowTableModel
 from cati.gui.widgets import named
-from cati.services.calls import AttemptInfo, CaseCard
 
 
 def compact_table(model: RowTableModel, name: str) -> QTableView:  # type: ignore[type-arg]

@@ -21,9 +21,9 @@ from PySide6.QtCore import QTimer, QUrl, Signal
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import QStackedWidget, QVBoxLayout, QWidget
 
-from cati.domain.outcomes import APPOINTMENT, CALLBACK, COMPLETE, PARTIAL
-from cati.domain.questionnaire import Answer, AnswerRejected, Interview
-from cati.domain.roles import Actor
+from cati.accounts.rules.roles import Actor
+from cati.calls.rules.outcomes import APPOINTMENT, CALLBACK, COMPLETE, PARTIAL
+from cati.calls.service.calls import AppointmentRequest, CaseCard, MyQueue, NextCase, OutcomeResult
 from cati.gui.desk.appointment_picker import AppointmentScreen
 from cati.gui.desk.case_screen import CaseScreen
 from cati.gui.desk.question_screen import QuestionScreen
@@ -31,10 +31,10 @@ from cati.gui.desk.queue_screen import QueueChoice, QueueScreen
 from cati.gui.desk.style import DESK_STYLE
 from cati.gui.tasks import TaskRunner
 from cati.gui.widgets import named
-from cati.io.dialer import DialerError, make_dialer
-from cati.services.calls import AppointmentRequest, CaseCard, MyQueue, NextCase, OutcomeResult
-from cati.services.container import Services
-from cati.services.interviews import InterviewState
+from cati.interviews.rules import Answer, AnswerRejected, Interview
+from cati.interviews.service.interviews import InterviewState
+from cati.platform.container import Services
+from cati.telephony.io.dialer import DialerError, make_dialer
 
 LEASE_RENEW_MS = 5 * 60 * 1000
 

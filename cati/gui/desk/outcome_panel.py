@@ -12,7 +12,7 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QButtonGroup, QGridLayout, QLabel, QLineEdit, QPushButton, QVBoxLayout, QWidget
 
-from cati.domain.outcomes import Outcome
+from cati.calls.rules.outcomes import Outcome
 from cati.gui.desk.question_widgets import CodeBuffer, digit_of
 from cati.gui.widgets import named
 

@@ -20,10 +20,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from cati.domain.questionnaire import Answer, Form, InputError, Interview, QType, Question, Special
-from cati.domain.questionnaire.fills import format_number
 from cati.gui.desk.question_widgets import AnswerValue, AnswerWidget, make_answer_widget
 from cati.gui.widgets import named
+from cati.interviews.rules import Answer, Form, InputError, Interview, QType, Question, Special
+from cati.interviews.rules.fills import format_number
 
 
 def key_button(text: str, name: str) -> QPushButton:

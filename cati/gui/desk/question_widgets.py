@@ -28,10 +28,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from cati.domain.questionnaire import Answer, Form, InputError, QType, Question, Special
-from cati.domain.questionnaire.fills import format_number
-from cati.domain.questionnaire.textinput import parse_date, parse_number
 from cati.gui.widgets import named
+from cati.interviews.rules import Answer, Form, InputError, QType, Question, Special
+from cati.interviews.rules.fills import format_number
+from cati.interviews.rules.textinput import parse_date, parse_number
 
 AnswerValue = Answer | Mapping[str, Answer]
 

@@ -11,11 +11,11 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
+from cati.calls.service.calls import AppointmentInfo
 from cati.gui.desk.case_screen import compact_table
 from cati.gui.desk.question_screen import key_button
 from cati.gui.table_model import Column, RowTableModel
 from cati.gui.widgets import named
-from cati.services.calls import AppointmentInfo
 
 
 @dataclass(frozen=True)

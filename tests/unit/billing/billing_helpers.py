@@ -6,7 +6,7 @@ from collections.abc import Iterable
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 
-from cati.domain.billing import BillableInterview, Period, Queue
+from cati.billing.rules import BillableInterview, Period, Queue
 
 P2021 = Period(date(2021, 1, 1), date(2021, 12, 31))
 P2022 = Period(date(2022, 1, 1), date(2022, 12, 31))

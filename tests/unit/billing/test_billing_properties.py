@@ -10,7 +10,7 @@ from billing_helpers import P2021
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from cati.domain.billing import (
+from cati.billing.rules import (
     BillableInterview,
     ClosedStatement,
     Queue,

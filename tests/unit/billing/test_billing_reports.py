@@ -8,7 +8,7 @@ from decimal import Decimal
 
 from billing_helpers import P2021, P2022, T0, TARIFF, purchased, void
 
-from cati.domain.billing import (
+from cati.billing.rules import (
     ClosedStatement,
     DifferenceKind,
     Terms,

@@ -9,7 +9,7 @@ from decimal import Decimal
 import pytest
 from billing_helpers import P2021, P2022, T0, TARIFF, inburgering, purchased, void
 
-from cati.domain.billing import (
+from cati.billing.rules import (
     BillableInterview,
     Queue,
     Statement,

@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from cati.domain.client_rows import MeasurementPeriod
+from cati.sample.rules.client_rows import MeasurementPeriod
 
 DATA = Path(__file__).resolve().parents[2] / "data" / "client_files"
 

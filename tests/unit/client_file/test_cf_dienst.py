@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from cati.domain.dienst import DIENSTEN, DienstError, parse_dienst
+from cati.sample.rules.dienst import DIENSTEN, DienstError, parse_dienst
 
 
 def test_thirteen_services_and_twelve_is_retired() -> None:

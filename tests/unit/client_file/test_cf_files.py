@@ -9,8 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from cati.domain.client_rows import MeasurementPeriod
-from cati.io.client_file import (
+from cati.sample.io.client_file import (
     HEADER_ALIASES,
     ClientFileError,
     ImportResult,
@@ -18,6 +17,7 @@ from cati.io.client_file import (
     open_client_file,
     write_rejects_csv,
 )
+from cati.sample.rules.client_rows import MeasurementPeriod
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "data"))
 import make_client_files  # noqa: E402
@@ -166,7 +166,7 @@ def test_same_column_twice_is_an_error(tmp_path: Path) -> None:
     ("Leerprofiel", "leerprofiel"), ("Telefonische optie", "telefonisch"),
 ])
 def test_header_variants(tmp_path: Path, header: str, canon: str) -> None:
-    from cati.domain.dienst import normalize
+    from cati.sample.rules.dienst import normalize
 
     assert HEADER_ALIASES[normalize(header).replace(" ", "")] == canon
 

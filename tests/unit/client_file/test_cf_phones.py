@@ -3,7 +3,7 @@ from __future__ import annotations
 import phonenumbers
 import pytest
 
-from cati.domain.phones import Phone, PhoneProblem, format_national, parse_phone, parse_phone_cell
+from cati.sample.rules.phones import Phone, PhoneProblem, format_national, parse_phone, parse_phone_cell
 
 
 @pytest.mark.parametrize(("raw", "e164", "repair"), [

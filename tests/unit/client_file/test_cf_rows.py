@@ -4,7 +4,7 @@ from datetime import date, datetime
 
 import pytest
 
-from cati.domain.client_rows import (
+from cati.sample.rules.client_rows import (
     Accepted,
     ClientRecord,
     MeasurementPeriod,
@@ -200,6 +200,6 @@ def test_duplicates_against_an_earlier_import(period: MeasurementPeriod) -> None
 def test_a_duration_cell_as_end_date_is_rejected_not_a_crash() -> None:
     from datetime import timedelta
 
-    from cati.domain.client_rows import parse_end_date
+    from cati.sample.rules.client_rows import parse_end_date
 
     assert parse_end_date(timedelta(hours=30)) == (None, None, "einddatum is geen datum")

@@ -1,4 +1,4 @@
-"""The fast XLSX reader (cati.io.xlsx_fast) gives exactly the rows openpyxl (read_only, data_only) gives,
+"""The fast XLSX reader (cati.sample.io.xlsx_fast) gives exactly the rows openpyxl (read_only, data_only) gives,
 and a client-file import comes out the same whichever reader read the file."""
 
 from __future__ import annotations
@@ -12,10 +12,10 @@ from typing import Any
 import pytest
 from openpyxl import Workbook, load_workbook
 
-from cati.domain.client_rows import MeasurementPeriod
-from cati.io import xlsx_fast
-from cati.io.client_file import ImportResult, import_client_file, open_client_file
-from cati.io.xlsx_fast import FastWorkbook, XlsxUnsupported, is_date_format
+from cati.sample.io import xlsx_fast
+from cati.sample.io.client_file import ImportResult, import_client_file, open_client_file
+from cati.sample.io.xlsx_fast import FastWorkbook, XlsxUnsupported, is_date_format
+from cati.sample.rules.client_rows import MeasurementPeriod
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "data"))
 import make_client_files  # noqa: E402

@@ -3,7 +3,7 @@ from __future__ import annotations
 import pytest
 from qn_helpers import FORMS_DIR
 
-from cati.domain.questionnaire import Form, load_forms
+from cati.interviews.rules import Form, load_forms
 
 
 @pytest.fixture(scope="session")

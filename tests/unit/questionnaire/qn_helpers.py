@@ -7,8 +7,8 @@ from collections.abc import Iterator, Mapping
 from decimal import Decimal
 from pathlib import Path
 
-from cati.domain.questionnaire import Answer, Form, Interview, QType, Question
-from cati.domain.questionnaire import expr as ex
+from cati.interviews.rules import Answer, Form, Interview, QType, Question
+from cati.interviews.rules import expr as ex
 
 FORMS_DIR = Path(__file__).resolve().parents[3] / "forms"
 CASE = {"provider": "Acme Re-integratie", "client_name": "J. Jansen", "period": "2021", "service": "1"}

@@ -5,8 +5,8 @@ from decimal import Decimal
 
 import pytest
 
-from cati.domain.questionnaire import Answer
-from cati.domain.questionnaire.codec import answer_from_json, answer_to_json
+from cati.interviews.rules import Answer
+from cati.interviews.rules.codec import answer_from_json, answer_to_json
 
 CASES = [
     Answer.single(3),

@@ -7,8 +7,8 @@ from decimal import Decimal
 import pytest
 from qn_helpers import CASE
 
-from cati.domain.questionnaire import Answer, Form, export_values, render, validate
-from cati.domain.questionnaire import expr as ex
+from cati.interviews.rules import Answer, Form, export_values, render, validate
+from cati.interviews.rules import expr as ex
 
 
 def _env(values: dict[str, ex.Value]) -> object:

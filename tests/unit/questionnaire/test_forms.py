@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 from qn_helpers import CASE, all_paths
 
-from cati.domain.questionnaire import Form, QType, export_columns, form_id_for_case, pick_form
-from cati.domain.questionnaire import expr as ex
+from cati.interviews.rules import Form, QType, export_columns, form_id_for_case, pick_form
+from cati.interviews.rules import expr as ex
 
 
 def test_all_three_forms_load(forms: dict[str, Form]) -> None:

@@ -7,7 +7,7 @@ from textwrap import dedent
 
 import pytest
 
-from cati.domain.questionnaire import FormLoadError, load_form, load_forms
+from cati.interviews.rules import FormLoadError, load_form, load_forms
 
 HEAD = """\
 id: t

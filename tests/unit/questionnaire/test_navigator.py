@@ -9,7 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from qn_helpers import CASE, default_answer, routing_answers
 
-from cati.domain.questionnaire import (
+from cati.interviews.rules import (
     Answer,
     AnswerRejected,
     Form,

@@ -12,7 +12,7 @@ from fractions import Fraction as F
 
 import pytest
 
-from cati.domain.rates import (
+from cati.supervision.rules.rates import (
     DispositionCounts,
     as_percentage,
     con2,

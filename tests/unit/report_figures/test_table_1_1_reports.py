@@ -10,7 +10,7 @@ from decimal import Decimal
 
 import pytest
 
-from cati.domain.report_figures import (
+from cati.supervision.rules.report_figures import (
     FigureSettings,
     RecommendationCounts,
     ServiceInput,

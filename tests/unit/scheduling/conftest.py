@@ -2,8 +2,8 @@ from __future__ import annotations
 
 import pytest
 
-from cati.domain.outcomes import OutcomeTable, load_outcome_table
-from cati.domain.scheduling_settings import SchedulerSettings
+from cati.calls.rules.outcomes import OutcomeTable, load_outcome_table
+from cati.calls.rules.scheduling_settings import SchedulerSettings
 
 
 @pytest.fixture(scope="session")

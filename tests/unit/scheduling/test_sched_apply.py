@@ -5,8 +5,8 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
-from cati.domain.outcomes import OutcomeTable
-from cati.domain.scheduling import (
+from cati.calls.rules.outcomes import OutcomeTable
+from cati.calls.rules.scheduling import (
     Appointment,
     CaseState,
     CaseStatus,
@@ -16,7 +16,7 @@ from cati.domain.scheduling import (
     apply_outcome,
     close_for_quota,
 )
-from cati.domain.scheduling_state import (
+from cati.calls.rules.scheduling_state import (
     AppointmentSet,
     CaseFinalized,
     DoNotCallNumber,

@@ -4,14 +4,14 @@ from datetime import UTC, date, datetime, time
 
 import pytest
 
-from cati.domain.calendar import (
+from cati.calls.rules.calendar import (
     CalendarError,
     CallingCalendar,
     dutch_holidays,
     easter_sunday,
     kings_day,
 )
-from cati.domain.scheduling_settings import SchedulerSettings, SettingsError
+from cati.calls.rules.scheduling_settings import SchedulerSettings, SettingsError
 
 CAL = CallingCalendar()
 AMS = CAL.tz

@@ -3,10 +3,10 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import date, datetime, timedelta
 
-from cati.domain.explain import explain
-from cati.domain.outcomes import OutcomeTable
-from cati.domain.priority import claim
-from cati.domain.scheduling import Appointment, CaseState, SchedulerSettings, apply_outcome
+from cati.calls.rules.explain import explain
+from cati.calls.rules.outcomes import OutcomeTable
+from cati.calls.rules.priority import claim
+from cati.calls.rules.scheduling import Appointment, CaseState, SchedulerSettings, apply_outcome
 
 AMS = SchedulerSettings().calendar.tz
 

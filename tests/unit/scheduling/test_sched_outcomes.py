@@ -6,7 +6,7 @@ from typing import Any
 import pytest
 import yaml
 
-from cati.domain.outcomes import (
+from cati.calls.rules.outcomes import (
     DEFAULT_OUTCOMES_PATH,
     Finality,
     OutcomeTable,

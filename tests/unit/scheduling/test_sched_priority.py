@@ -5,8 +5,8 @@ from datetime import date, datetime, timedelta
 
 import pytest
 
-from cati.domain.outcomes import OutcomeTable
-from cati.domain.priority import (
+from cati.calls.rules.outcomes import OutcomeTable
+from cati.calls.rules.priority import (
     Tier,
     appointment_missed,
     can_start_interview,
@@ -19,7 +19,13 @@ from cati.domain.priority import (
     release,
     tier_of,
 )
-from cati.domain.scheduling import Appointment, CaseState, SchedulerSettings, SchedulingError, apply_outcome
+from cati.calls.rules.scheduling import (
+    Appointment,
+    CaseState,
+    SchedulerSettings,
+    SchedulingError,
+    apply_outcome,
+)
 
 AMS = SchedulerSettings().calendar.tz
 OWN, OTHER = 7, 8

@@ -1,0 +1,102 @@
+"""Settings: defaults from resources/settings.yaml, changes stored dated in the database."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import date
+from functools import cache
+from typing import Any
+
+import yaml
+from sqlalchemy import select
+
+from cati.accounts.rules.roles import Actor, Permission, require
+from cati.accounts.service.audit import record
+from cati.core.paths import resources_dir
+from cati.platform.context import ServiceContext
+from cati.platform.models import Setting
+
+
+@cache
+def defaults() -> dict[str, Any]:
+    with (resources_dir() / "settings.yaml").open(encoding="utf-8") as fh:
+        data = yaml.safe_load(fh)
+    assert isinstance(data, dict)
+    return data
+
+
+class SettingError(ValueError):
+    pass
+
+
+@dataclass(frozen=True)
+class SettingValue:
+    key: str
+    value: Any
+    valid_from: date | None  # None: the shipped default
+
+
+def check_value(key: str, value: Any) -> None:
+    """A new value must be of the default's kind (a number stays a number, text stays text)."""
+    default = defaults()[key]
+    if value is None:
+        if default is not None and not key.startswith(("queue.", "rates.")):
+            raise SettingError(f"{key}: een waarde is verplicht")
+        return
+    if isinstance(default, bool) or isinstance(value, bool):
+        ok = isinstance(default, bool) and isinstance(value, bool)
+    elif isinstance(default, int) or (default is None and isinstance(value, int)):
+        ok = isinstance(value, int)
+    else:
+        ok = isinstance(value, str)
+    if not ok:
+        raise SettingError(f"{key}: {value!r} is niet van de juiste soort (standaard: {default!r})")
+    if isinstance(default, str) and key.startswith(("billing.", "report.")):
+        from decimal import Decimal, InvalidOperation
+
+        try:
+            Decimal(value)
+        except InvalidOperation:
+            raise SettingError(f"{key}: {value!r} is geen getal (gebruik een punt: 0.50)") from None
+
+
+class SettingsService:
+    def __init__(self, ctx: ServiceContext) -> None:
+        self.ctx = ctx
+
+    def get(self, key: str, on: date | None = None) -> Any:
+        """The value in force on ``on`` (default today): the latest dated change, else the default."""
+        return self.history(key, on)[-1].value
+
+    def history(self, key: str, on: date | None = None) -> list[SettingValue]:
+        """The default followed by every stored change up to ``on``, oldest first."""
+        if key not in defaults():
+            raise SettingError(f"onbekende instelling: {key}")
+        on = on or self.ctx.now().date()
+        with self.ctx.db.unit_of_work() as s:
+            rows = s.scalars(
+                select(Setting).where(Setting.key == key, Setting.valid_from <= on).order_by(Setting.valid_from)
+            ).all()
+            stored = [SettingValue(key, json.loads(r.value), r.valid_from) for r in rows]
+        return [SettingValue(key, defaults()[key], None), *stored]
+
+    def all_history(self, key: str) -> list[SettingValue]:
+        return self.history(key, date.max)
+
+    def set(self, actor: Actor | None, key: str, value: Any, valid_from: date | None = None) -> None:
+        require(actor, Permission.CHANGE_SETTINGS)
+        if key not in defaults():
+            raise SettingError(f"onbekende instelling: {key}")
+        check_value(key, value)
+        valid_from = valid_from or self.ctx.now().date()
+        text = json.dumps(value)
+        with self.ctx.db.unit_of_work() as s:
+            row = s.scalar(select(Setting).where(Setting.key == key, Setting.valid_from == valid_from))
+            old = row.value if row else None
+            if row is None:
+                s.add(Setting(key=key, valid_from=valid_from, value=text, changed_by=actor.user_id if actor else None))
+            else:
+                row.value = text
+            record(s, actor, "setting_change", at=self.ctx.now(), object_type="setting", object_id=key,
+                   valid_from=valid_from.isoformat(), old=old, new=text)

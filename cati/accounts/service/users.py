@@ -1,0 +1,217 @@
+"""Accounts: adding users, logging in (password or token), disabling, roles."""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import math
+import secrets
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from cati.accounts.rules.passwords import (
+    hash_password,
+    login_delay_seconds,
+    password_problem,
+    verify_password,
+)
+from cati.accounts.rules.roles import Actor, Permission, Role, require
+from cati.accounts.service.audit import record
+from cati.platform.context import ServiceContext
+from cati.platform.models import ApiToken, User, UserRole
+
+
+class LoginFailed(Exception):
+    """Wrong name or password, a disabled account, or too many tries: one message for all."""
+
+    def __init__(self, message: str, wait_seconds: int = 0) -> None:
+        super().__init__(message)
+        self.wait_seconds = wait_seconds
+
+
+class UserError(ValueError):
+    pass
+
+
+@dataclass(frozen=True)
+class UserRow:
+    id: int
+    username: str
+    display_name: str
+    roles: tuple[Role, ...]
+    disabled: bool
+    failed_logins: int
+    last_login_at: datetime | None
+
+
+def _actor(user: User) -> Actor:
+    return Actor(user.id, user.username, frozenset(Role(r.role) for r in user.roles))
+
+
+def _row(u: User) -> UserRow:
+    roles = tuple(sorted((Role(r.role) for r in u.roles), key=list(Role).index))
+    return UserRow(u.id, u.username, u.display_name, roles, u.disabled, u.failed_logins, u.last_login_at)
+
+
+class UserService:
+    def __init__(self, ctx: ServiceContext) -> None:
+        self.ctx = ctx
+
+    # -- accounts --------------------------------------------------------------------------
+    def has_users(self) -> bool:
+        with self.ctx.db.unit_of_work() as s:
+            return bool(s.scalar(select(func.count()).select_from(User)))
+
+    def add_user(
+        self,
+        actor: Actor | None,
+        username: str,
+        password: str,
+        roles: set[Role] | frozenset[Role],
+        display_name: str = "",
+    ) -> UserRow:
+        """Add a user. Without any user yet, the first one may be added without a login (bootstrap)."""
+        username = username.strip()
+        if not username or len(username) > 64 or any(c.isspace() for c in username):
+            raise UserError("Een gebruikersnaam is 1 tot 64 tekens zonder spaties.")
+        if not roles:
+            raise UserError("Geef de gebruiker minstens één rol.")
+        problem = password_problem(password, username)
+        if problem:
+            raise UserError(problem)
+        with self.ctx.db.unit_of_work() as s:
+            bootstrap = not s.scalar(select(func.count()).select_from(User))
+            if not bootstrap:
+                require(actor, Permission.MANAGE_USERS)
+            elif Role.ADMIN not in roles:
+                raise UserError("De eerste gebruiker moet de rol admin hebben.")
+            if s.scalar(select(User).where(User.username == username)):
+                raise UserError(f"Gebruiker {username} bestaat al.")
+            user = User(username=username, display_name=display_name or username, password_hash=hash_password(password))
+            user.roles = [UserRole(role=r.value) for r in sorted(roles)]
+            s.add(user)
+            s.flush()
+            record(
+                s, actor, "user_add", at=self.ctx.now(), object_type="user", object_id=user.id,
+                username=username, roles=sorted(r.value for r in roles), bootstrap=bootstrap,
+            )
+            return _row(user)
+
+    def list_users(self, actor: Actor | None) -> list[UserRow]:
+        require(actor, Permission.MANAGE_USERS)
+        with self.ctx.db.unit_of_work() as s:
+            return [_row(u) for u in s.scalars(select(User).order_by(User.username))]
+
+    def _get(self, s: Session, username: str) -> User:
+        user = s.scalar(select(User).where(User.username == username))
+        if user is None:
+            raise UserError(f"Gebruiker {username} bestaat niet.")
+        return user
+
+    def set_disabled(self, actor: Actor | None, username: str, disabled: bool) -> None:
+        require(actor, Permission.MANAGE_USERS)
+        with self.ctx.db.unit_of_work() as s:
+            user = self._get(s, username)
+            if actor is not None and user.id == actor.user_id and disabled:
+                raise UserError("U kunt uw eigen account niet uitschakelen.")
+            user.disabled = disabled
+            record(s, actor, "user_disable" if disabled else "user_enable", at=self.ctx.now(),
+                   object_type="user", object_id=user.id)
+
+    def set_roles(self, actor: Actor | None, username: str, roles: set[Role]) -> None:
+        require(actor, Permission.MANAGE_USERS)
+        if not roles:
+            raise UserError("Geef de gebruiker minstens één rol.")
+        with self.ctx.db.unit_of_work() as s:
+            user = self._get(s, username)
+            user.roles = [UserRole(role=r.value) for r in sorted(roles)]
+            record(s, actor, "user_roles", at=self.ctx.now(), object_type="user", object_id=user.id,
+                   roles=sorted(r.value for r in roles))
+
+    def set_password(self, actor: Actor | None, username: str, password: str) -> None:
+        """Admins may set anyone's password; every user may set their own."""
+        if actor is None or actor.username != username:
+            require(actor, Permission.MANAGE_USERS)
+        problem = password_problem(password, username)
+        if problem:
+            raise UserError(problem)
+        with self.ctx.db.unit_of_work() as s:
+            user = self._get(s, username)
+            user.password_hash = hash_password(password)
+            user.failed_logins = 0
+            record(s, actor, "user_password", at=self.ctx.now(), object_type="user", object_id=user.id)
+
+    # -- logging in -----------------------------------------------------------------------
+    def login(self, username: str, password: str) -> Actor:
+        result = self._check_login(username, password)
+        if isinstance(result, LoginFailed):
+            raise result  # raised after the commit, so the failure count and audit event persist
+        return result
+
+    def _check_login(self, username: str, password: str) -> Actor | LoginFailed:
+        now = self.ctx.now()
+        generic = "Onbekende gebruikersnaam of onjuist wachtwoord."
+        # immediate: read-then-write; on SQLite another desk's write in between would fail the upgrade
+        with self.ctx.db.unit_of_work(immediate=True) as s:
+            user = s.scalar(select(User).where(User.username == username.strip()))
+            if user is None:
+                verify_password(password, _dummy_hash())  # same cost as a real check
+                record(s, None, "login_failed", at=now, object_type="user", reason="unknown_user")
+                return LoginFailed(generic)
+            wait = login_delay_seconds(user.failed_logins)
+            if wait and user.last_failed_at and now < user.last_failed_at + timedelta(seconds=wait):
+                left = math.ceil((user.last_failed_at + timedelta(seconds=wait) - now).total_seconds())
+                record(s, None, "login_throttled", at=now, object_type="user", object_id=user.id)
+                return LoginFailed(f"Te veel mislukte pogingen. Probeer het over {left} seconden opnieuw.", left)
+            if not verify_password(password, user.password_hash):
+                user.failed_logins += 1
+                user.last_failed_at = now
+                record(s, None, "login_failed", at=now, object_type="user", object_id=user.id,
+                       failed_logins=user.failed_logins)
+                return LoginFailed(generic, login_delay_seconds(user.failed_logins))
+            if user.disabled:
+                record(s, None, "login_disabled", at=now, object_type="user", object_id=user.id)
+                return LoginFailed("Dit account is uitgeschakeld. Vraag de beheerder.")
+            user.failed_logins = 0
+            user.last_login_at = now
+            actor = _actor(user)
+            record(s, actor, "login", at=now, object_type="user", object_id=user.id)
+            return actor
+
+    def create_token(self, actor: Actor | None, username: str, label: str = "") -> str:
+        """A token for a scheduled job acting as ``username``. Shown once; only its hash is kept."""
+        require(actor, Permission.MANAGE_USERS)
+        token = secrets.token_urlsafe(32)
+        with self.ctx.db.unit_of_work() as s:
+            user = self._get(s, username)
+            s.add(ApiToken(user_id=user.id, token_hash=_token_hash(token), label=label))
+            record(s, actor, "token_create", at=self.ctx.now(), object_type="user", object_id=user.id, label=label)
+        return token
+
+    def login_token(self, token: str) -> Actor:
+        now = self.ctx.now()
+        with self.ctx.db.unit_of_work() as s:
+            row = s.scalar(select(ApiToken).where(ApiToken.token_hash == _token_hash(token.strip())))
+            user = s.get(User, row.user_id) if row and row.revoked_at is None else None
+            if user is None or user.disabled:
+                record(s, None, "login_failed", at=now, object_type="token")
+                failed = True
+            else:
+                actor = _actor(user)
+                record(s, actor, "login", at=now, object_type="user", object_id=user.id, via="token")
+                failed = False
+        if failed:
+            raise LoginFailed("Ongeldig of ingetrokken token.")
+        return actor
+
+
+def _token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode("utf-8")).hexdigest()
+
+
+@functools.cache
+def _dummy_hash() -> str:
+    return hash_password(secrets.token_hex(8))

@@ -1,0 +1,150 @@
+"""Why a case is (not) callable now: for supervisors (`cati queue --explain`)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from cati.calls.rules.calendar import CallingCalendar, ensure_aware
+from cati.calls.rules.priority import (
+    Tier,
+    appointment_missed,
+    is_held,
+    reserved_for,
+    tier_of,
+)
+from cati.calls.rules.scheduling_settings import SchedulerSettings
+from cati.calls.rules.scheduling_state import AppointmentKind, CaseState
+
+DAY_PART_NL: dict[str, str] = {"morning": "ochtend", "afternoon": "middag", "evening": "avond"}
+WEEKDAY_NL: tuple[str, ...] = ("maandag", "dinsdag", "woensdag", "donderdag", "vrijdag", "zaterdag", "zondag")
+
+
+@dataclass(frozen=True)
+class Explanation:
+    callable_now: bool
+    code: str  # stable English code, e.g. OUTSIDE_WINDOW, DUE_RETRY
+    reason_nl: str
+    reason_en: str
+    next_callable_at: datetime | None  # aware UTC; `now` when callable now; None when final
+
+    def __str__(self) -> str:
+        return f"{self.code}: {self.reason_nl}"
+
+
+def _fmt(cal: CallingCalendar, moment: datetime) -> str:
+    local = cal.local(moment)
+    return f"{WEEKDAY_NL[local.weekday()]} {local:%d-%m-%Y %H:%M}"
+
+
+def _part_nl(part: str | None) -> str:
+    return DAY_PART_NL.get(part or "", part or "?")
+
+
+def explain(
+    state: CaseState, now: datetime, settings: SchedulerSettings, user_id: int | None = None
+) -> Explanation:
+    """Is the case callable now for `user_id` (None: for any interviewer), and if not, why and when."""
+    ensure_aware(now, "now")
+    cal = settings.calendar
+    if state.is_final:
+        return Explanation(
+            False, "FINAL", f"Afgesloten met uitkomst {state.final_code}",
+            f"case is final ({state.final_code})", None,
+        )
+    if state.active_number is None:
+        return Explanation(False, "NO_NUMBER", "Geen belbaar nummer meer", "no callable number left", None)
+    if is_held(state, now):
+        assert state.lease_expires_at is not None
+        later = max(state.lease_expires_at, state.next_call_at or state.lease_expires_at)
+        return Explanation(
+            False, "HELD",
+            f"In behandeling bij interviewer {state.held_by} (lease tot {_fmt(cal, state.lease_expires_at)})",
+            f"held by user {state.held_by}", cal.snap(later),
+        )
+    if state.next_call_at is not None and state.next_call_at > now:
+        return _planned(state, cal)
+    if not cal.is_callable(now):
+        return _closed(now, cal)
+    reserved = reserved_for(state, now, settings)
+    if reserved is not None and reserved[0] != user_id:
+        owner, until = reserved
+        return Explanation(
+            False, "RESERVED_FOR_OWN_INTERVIEWER",
+            f"Afspraak is tot {_fmt(cal, until)} voorbehouden aan interviewer {owner}",
+            f"appointment reserved for user {owner}", cal.snap(until),
+        )
+    return _due(state, now, settings)
+
+
+def _planned(state: CaseState, cal: CallingCalendar) -> Explanation:
+    assert state.next_call_at is not None
+    at = state.next_call_at
+    nxt = cal.snap(at)
+    appointment = state.appointment
+    if appointment is not None and appointment.kind is AppointmentKind.EXACT:
+        return Explanation(
+            False, "APPOINTMENT_PLANNED", f"Afspraak op {_fmt(cal, at)}", "appointment not yet due", nxt
+        )
+    if appointment is not None and appointment.day is not None:
+        return Explanation(
+            False, "CALLBACK_PLANNED",
+            f"Terugbellen op {WEEKDAY_NL[appointment.day.weekday()]} {appointment.day:%d-%m-%Y} "
+            f"in de {_part_nl(appointment.day_part)}",
+            "day-part callback not yet due", nxt,
+        )
+    after = f" (na {state.last_outcome})" if state.last_outcome else ""
+    return Explanation(
+        False, "NOT_YET_DUE", f"Volgende poging gepland op {_fmt(cal, nxt)}{after}", "retry not yet due", nxt
+    )
+
+
+def _closed(now: datetime, cal: CallingCalendar) -> Explanation:
+    local = cal.local(now)
+    nxt = cal.next_window_start(now)
+    holiday = cal.holiday_name(local.date())
+    if holiday is not None:
+        return Explanation(
+            False, "HOLIDAY", f"Vandaag is het {holiday}: er wordt niet gebeld (weer vanaf {_fmt(cal, nxt)})",
+            "public holiday", nxt,
+        )
+    windows = cal.windows[local.weekday()]
+    if not windows:
+        return Explanation(
+            False, "CLOSED_DAY",
+            f"Op {WEEKDAY_NL[local.weekday()]} wordt niet gebeld (weer vanaf {_fmt(cal, nxt)})",
+            "no calling on this weekday", nxt,
+        )
+    hours = ", ".join(str(w) for w in windows)
+    return Explanation(
+        False, "OUTSIDE_WINDOW",
+        f"Buiten de beltijden (vandaag {hours}); weer vanaf {_fmt(cal, nxt)}",
+        "outside calling hours", nxt,
+    )
+
+
+def _due(state: CaseState, now: datetime, settings: SchedulerSettings) -> Explanation:
+    cal = settings.calendar
+    tier = tier_of(state, now, settings)
+    appointment = state.appointment
+    if tier is Tier.APPOINTMENT and appointment is not None and appointment.at is not None:
+        nl, en, code = f"Afspraak van {cal.local(appointment.at):%H:%M}: nu bellen", "appointment due", "DUE_APPOINTMENT"
+    elif tier is Tier.PARTIAL:
+        nl, en, code = "Onderbroken interview: hervatten", "partial interview to resume", "DUE_PARTIAL"
+    elif tier is Tier.CALLBACK and appointment is not None:
+        nl, en, code = (
+            f"Terugbelafspraak in de {_part_nl(appointment.day_part)}", "day-part callback due", "DUE_CALLBACK"
+        )
+    elif tier is Tier.NEW:
+        nl, en, code = "Nog niet gebeld", "never called", "DUE_NEW"
+    elif appointment is not None and appointment_missed(state, now, settings):
+        nl, en, code = (
+            f"Afspraak gemist: gewone nieuwe poging (poging {state.attempts + 1} "
+            f"van {settings.max_attempts_per_case})",
+            "missed appointment, normal retry", "DUE_MISSED_APPOINTMENT",
+        )
+    else:
+        nl, en, code = (
+            f"Nieuwe poging {state.attempts + 1} van {settings.max_attempts_per_case}", "retry due", "DUE_RETRY"
+        )
+    return Explanation(True, code, nl, en, now)

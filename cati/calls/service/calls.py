@@ -1,0 +1,415 @@
+"""Next case, claims and leases, call outcomes, appointments, quota caps (issue 9).
+
+How a claim is made atomic and fast (``services/claiming.py``):
+
+- The candidates are a ``UNION ALL`` of small tier sub-queries (each ``LIMIT BATCH`` on its index)
+  with their phones, do-not-call flags and open appointment; the winner is the first by the pure
+  rules' order (``priority_key``). No ORM objects on this path; every statement is built once per
+  shape.
+- PostgreSQL: one statement per claim, in autocommit (``store/claim_fast.py``): the candidates are
+  locked ``FOR UPDATE SKIP LOCKED`` (two interviewers never see the same candidate, nobody waits),
+  ranked in SQL by the same order (``store/claim_order.py``, proven equal to ``priority_key`` by
+  the tests), the winner leased and its card read, all in one round trip. The claimed case is then
+  checked against the pure rules (``is_due``). The statement works on the open queues the last
+  transactional claim saw and claims nothing once they changed; then, and when there is no case (to
+  say why), the transactional claim runs.
+- The transactional claim: SQLite in ``BEGIN IMMEDIATE`` (one writer at a time); the open queues
+  with their quota counts, the candidates (PostgreSQL: ``FOR UPDATE SKIP LOCKED``), ranked in
+  Python, and one conditional ``UPDATE … WHERE id = :id AND <free>`` (PostgreSQL: with the card's
+  rows). SQLite reads the card after the commit, so the write lock is held for three statements.
+
+Quota caps and the body of recording an outcome live in ``services/outcome_recording.py``.
+
+Every public method takes the actor first and checks its permission before anything else.
+Results are frozen dataclasses; times are aware UTC. The card and supervision parts live in
+``services/case_card.py`` and ``services/queue_summary.py`` and are re-exported here.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Mapping
+from dataclasses import dataclass, replace
+from datetime import UTC, date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import select
+from sqlalchemy.exc import OperationalError
+from sqlalchemy.orm import Session
+
+from cati.accounts.rules.roles import Actor, Permission, PermissionDenied, require
+from cati.accounts.service.settings import SettingsService
+from cati.calls.rules.explain import Explanation, explain
+from cati.calls.rules.outcomes import Outcome, OutcomeTable, load_outcome_table
+from cati.calls.rules.priority import can_start_interview
+from cati.calls.rules.scheduling_settings import SchedulerSettings
+from cati.calls.rules.scheduling_state import Appointment as AppointmentRequest
+from cati.calls.rules.scheduling_state import CaseState
+from cati.calls.service.case_card import (
+    AppointmentInfo,
+    AttemptInfo,
+    CaseCard,
+    NumberInfo,
+    build_card,
+    case_fields,
+)
+from cati.calls.service.claiming import Claimed, OpenQueues, claim_in, settle
+from cati.calls.service.errors import CallError, CaseNotHeld, QuotaFull
+from cati.calls.service.outcome_recording import OutcomeResult, check_code, read_caps, record_in
+from cati.calls.service.queue_summary import (
+    CaseExplanation,
+    MyQueue,
+    QueueRow,
+    appointments_of,
+    explain_cases,
+    my_queues,
+    provider_ids,
+    summary,
+)
+from cati.calls.store import case_queries as cq
+from cati.calls.store.case_mapping import (
+    CaseRows,
+    case_extra,
+    to_state,
+)
+from cati.calls.store.claim_fast import ClaimUnavailable, FastClaim
+from cati.calls.store.outcome_writes import OutcomeWrites
+from cati.core.paths import resources_dir
+from cati.platform.context import ServiceContext
+from cati.platform.models import CallCase, Interview
+
+__all__ = [
+    "AppointmentInfo",
+    "AppointmentRequest",
+    "AttemptInfo",
+    "CallError",
+    "CallService",
+    "CaseCard",
+    "CaseExplanation",
+    "CaseNotHeld",
+    "MyQueue",
+    "NextCase",
+    "NumberInfo",
+    "OutcomeResult",
+    "QueueRow",
+    "QuotaFull",
+    "case_fields",
+]
+
+BATCH = 4  # candidates per sub-query; ranked in Python with priority_key
+OPEN_INTERVIEW = ("in_progress", "partial")
+AMSTERDAM = ZoneInfo("Europe/Amsterdam")
+CAPS_TTL = 5.0  # seconds a service reuses the queue caps it read (a changed cap counts within this)
+CLAIM_TRIES = 3  # a claim whose winner was taken in between (PostgreSQL) looks again, this often
+
+
+# ---------------------------------------------------------------- results
+
+
+@dataclass(frozen=True)
+class NextCase:
+    """The result of asking for the next case: a card, or why there is none (``reason``)."""
+
+    card: CaseCard | None
+    reason: Explanation
+
+
+# ---------------------------------------------------------------- the service
+
+
+class CallService:
+    """Call queues for interviewers (claim, outcome, appointments) and supervisors (explain, summary)."""
+
+    def __init__(self, ctx: ServiceContext) -> None:
+        self.ctx = ctx
+        self._outcomes: OutcomeTable | None = None
+        self._scheduler: SchedulerSettings | None = None
+        self._settings = SettingsService(ctx)
+        self._queries = cq.ClaimQueries(BATCH, postgres=not ctx.db.is_sqlite)
+        # PostgreSQL: the one-statement claim, in autocommit, on the queues last seen open
+        self._fast = None if ctx.db.is_sqlite else FastClaim(BATCH, ctx.db.engine)
+        self._autocommit = ctx.db.engine.execution_options(isolation_level="AUTOCOMMIT")
+        self._open: dict[tuple[int | None, tuple[str, ...]], OpenQueues] = {}
+        self._writes = OutcomeWrites(postgres=not ctx.db.is_sqlite)
+        self._caps_read: tuple[date, float, dict[str, int | None]] | None = None
+        # validate the data files at start: a broken table must fail loudly, not on the first call
+        _ = self.outcome_table, self.scheduler
+
+    # -- configuration ----------------------------------------------------------------------
+    @property
+    def outcome_table(self) -> OutcomeTable:
+        """The outcome table (resources/outcomes.yaml), loaded and validated once per service."""
+        if self._outcomes is None:
+            self._outcomes = load_outcome_table(resources_dir() / "outcomes.yaml")
+        return self._outcomes
+
+    @property
+    def scheduler(self) -> SchedulerSettings:
+        """Scheduler settings (resources/scheduling.yaml), loaded once per service."""
+        if self._scheduler is None:
+            self._scheduler = SchedulerSettings.load(resources_dir() / "scheduling.yaml")
+        return self._scheduler
+
+    def cap(self, queue: str, on: date | None = None) -> int | None:
+        """The queue's cap (setting ``queue.<queue>.cap``); None = no cap."""
+        try:
+            value = self._settings.get(f"queue.{queue}.cap", on)
+        except ValueError:
+            return None
+        return None if value is None else int(value)
+
+    def _caps(self, s: Session | None = None) -> dict[str, int | None]:
+        """Every queue's cap in force today, in one query (inside the caller's transaction if given),
+        reused for ``CAPS_TTL`` seconds."""
+        today = self.ctx.now().date()
+        read = self._caps_read
+        if read is not None and read[0] == today and time.monotonic() - read[1] < CAPS_TTL:
+            return dict(read[2])
+        if s is None:
+            with self.ctx.db.unit_of_work(immediate=False) as own:
+                caps = read_caps(own, today)
+        else:
+            caps = read_caps(s, today)
+        self._caps_read = (today, time.monotonic(), caps)
+        return dict(caps)
+
+    def _label(self, code: str | None) -> str:
+        if code is None:
+            return ""
+        return self.outcome_table.get(code).label_nl if code in self.outcome_table else code
+
+    def outcomes(self, actor: Actor | None) -> tuple[Outcome, ...]:
+        """The outcomes an interviewer may choose, in shortcut order."""
+        require(actor, Permission.WORK_CASES)
+        return self.outcome_table.selectable()
+
+    # -- claiming ---------------------------------------------------------------------------
+    def next_case(self, actor: Actor | None, provider_id: int | None = None, queue: str | None = None) -> CaseCard | None:
+        """Claim and lease the best due case for this interviewer; None when there is none now.
+
+        ``provider_id`` None = all providers' queues; ``queue`` None = both queues. Use
+        :meth:`claim_next` to also learn why there is no case (outside calling hours, nothing due).
+        """
+        return self.claim_next(actor, provider_id, queue).card
+
+    def claim_next(self, actor: Actor | None, provider_id: int | None = None, queue: str | None = None) -> NextCase:
+        """Like :meth:`next_case`, with the reason when no case is given."""
+        actor = require(actor, Permission.WORK_CASES)
+        settings = self.scheduler
+        now = self.ctx.now()
+        if not settings.calendar.is_callable(now):
+            return NextCase(None, explain(CaseState.new("-", ["-"]), now, settings))
+        caps = self._caps()
+        fast = self._claim_fast(actor, provider_id, (queue,) if queue else cq.QUEUES, caps, now)
+        if fast is not None:
+            return NextCase(self._card(fast.rows, fast.state, fast.why, fast.at, card_rows=fast.card), fast.why)
+        for _ in range(CLAIM_TRIES):
+            with self.ctx.db.unit_of_work(immediate=True) as s:
+                claimed = self._claim(s, actor, provider_id, queue, caps)
+            if isinstance(claimed, Explanation):
+                return NextCase(None, claimed)
+            if claimed is not None:
+                return NextCase(self._card(claimed.rows, claimed.state, claimed.why, claimed.at,
+                                           card_rows=claimed.card),
+                                claimed.why)
+        raise CallError("Er kon geen zaak worden toegewezen; probeer het opnieuw")
+
+    def _claim_fast(
+        self, actor: Actor, provider_id: int | None, queues: tuple[str, ...], caps: Mapping[str, int | None],
+        now: datetime,
+    ) -> Claimed | None:
+        """PostgreSQL: the claim in one statement, on the queues the last transactional claim saw open
+        (``claim_fast``; checked by ``claiming.settle``); None: take the transactional path."""
+        known = self._open.get((provider_id, queues))
+        if self._fast is None or known is None or not known.pairs:
+            return None
+        try:
+            got = self._fast.claim(known.pairs, known.empty, known.periods, provider_id, caps, now, actor.user_id,
+                                   self.scheduler)
+            return None if got is None else settle(self._autocommit.connect, self._queries, got, actor.user_id, now,
+                                                   self.scheduler)
+        except (ClaimUnavailable, OperationalError):
+            return None  # e.g. a dropped connection: the transactional path tries again
+
+    def _claim(
+        self, s: Session, actor: Actor, provider_id: int | None, queue: str | None, caps: Mapping[str, int | None]
+    ) -> Claimed | Explanation | None:
+        """One claim transaction: the claimed case, why there is none, or None (taken in between)."""
+        return claim_in(s, actor.user_id, provider_id, (queue,) if queue else cq.QUEUES, caps, queries=self._queries,
+                        settings=self.scheduler, clock=self.ctx.now, postgres=not self.ctx.db.is_sqlite,
+                        seen=self._open)
+
+    def _card(
+        self, rows: CaseRows, state: CaseState, why: Explanation, now: datetime, s: Session | None = None,
+        *, card_rows: cq.CardRows | None = None,
+    ) -> CaseCard:
+        """The case card; its rows read in their own read-only unit of work (or the caller's session)
+        unless given."""
+        card = card_rows
+        if card is None:
+            if s is None:
+                with self.ctx.db.unit_of_work(immediate=False) as own:
+                    return self._card(rows, state, why, now, own)
+            made_by = rows.appointment.made_by if rows.appointment is not None else None
+            card = self._queries.card(s.connection(), rows.case.id, made_by)
+        return build_card(rows, state, card, why, now, label=self._label,
+                          max_attempts=self.scheduler.max_attempts_per_case)
+
+    def _room(self, s: Session, pair: cq.Pair, cap: int | None, now: datetime) -> bool:
+        if cap is None:
+            return True
+        period_id, queue = pair
+        return can_start_interview(cq.completes(s, period_id, queue), cq.live_in_progress(s, period_id, queue, now), cap)
+
+    def held_case(self, actor: Actor | None) -> CaseCard | None:
+        """The case this interviewer holds now (e.g. after restarting the app), or None."""
+        actor = require(actor, Permission.WORK_CASES)
+        settings = self.scheduler
+        with self.ctx.db.unit_of_work(immediate=False) as s:
+            now = self.ctx.now()
+            conn = s.connection()
+            case_id = self._queries.held_by(conn, actor.user_id, now)
+            if case_id is None:
+                return None
+            loaded, dnc = self._queries.load(conn, [case_id])
+            rows = loaded[case_id]
+            state = to_state(rows, settings.calendar, dnc)
+            return self._card(rows, state, explain(replace(state, held_by=None), now, settings, actor.user_id), now, s)
+
+    def renew_lease(self, actor: Actor | None, case_id: int) -> datetime:
+        """Extend the lease on a case this interviewer holds; returns the new expiry."""
+        actor = require(actor, Permission.WORK_CASES)
+        with self.ctx.db.unit_of_work(immediate=True) as s:
+            case = self._held(s, actor, case_id)
+            until = self.ctx.now() + timedelta(minutes=self.scheduler.lease_minutes)
+            case.lease_expires_at = until
+            return until
+
+    def release(self, actor: Actor | None, case_id: int) -> None:
+        """Give a claimed case back without an attempt (e.g. logging out); its history stays.
+
+        An interview in progress on it becomes partial (answers kept), to be resumed by anyone.
+        """
+        actor = require(actor, Permission.WORK_CASES)
+        with self.ctx.db.unit_of_work(immediate=True) as s:
+            case = self._held(s, actor, case_id)
+            self._release_rows(s, case)
+
+    def _release_rows(self, s: Session, case: CallCase) -> None:
+        case.held_by = None
+        case.lease_expires_at = None
+        extra = case_extra(case)
+        extra.pop("claimed_at", None)
+        extra["released_at"] = self.ctx.now().astimezone(UTC).isoformat()  # a next claim starts no earlier
+        case.state = json.dumps(extra, sort_keys=True)
+        for iv in s.scalars(select(Interview).where(Interview.case_id == case.id, Interview.status == "in_progress")):
+            iv.status = "partial"
+
+    def _held(self, s: Session, actor: Actor, case_id: int) -> CallCase:
+        """The case row (locked), if this actor holds it; a lease that ran out still counts while
+        nobody else has claimed the case."""
+        case = cq.lock_case(s, case_id)
+        if case is None:
+            raise CallError(f"Zaak {case_id} bestaat niet")
+        if case.held_by != actor.user_id:
+            if case.status == cq.FINAL:
+                raise CallError(f"Zaak {case_id} is al afgesloten ({case.final_outcome})")
+            raise CaseNotHeld(actor, case_id)
+        return case
+
+    # -- outcomes ---------------------------------------------------------------------------
+    def record_outcome(
+        self,
+        actor: Actor | None,
+        case_id: int,
+        outcome_code: str,
+        started_at: datetime,
+        ended_at: datetime,
+        note: str = "",
+        appointment: AppointmentRequest | None = None,
+        phone_position: int | None = None,
+    ) -> OutcomeResult:
+        """End the current call attempt on a held case with an outcome, in one transaction.
+
+        Writes the CallAttempt, applies the scheduling rules (next call, appointment, number
+        fallback, do-not-call, MAX_ATTEMPTS) and releases the lease. ``appointment`` is
+        ``AppointmentRequest.exact(at)`` (APPOINTMENT, PARTIAL) or ``.daypart(day, part)``
+        (CALLBACK, PARTIAL); ``phone_position`` is the number dialled (default the current one).
+        Raises CaseNotHeld, CallError (Dutch message) or QuotaFull.
+        """
+        actor = require(actor, Permission.WORK_CASES)
+        self._check_code(outcome_code)
+        caps = self._caps()
+        with self.ctx.db.unit_of_work(immediate=True) as s:
+            return self._record(s, actor, case_id, outcome_code, started_at, ended_at, note, appointment,
+                                phone_position, caps)
+
+    def _check_code(self, code: str) -> Outcome:
+        return check_code(self.outcome_table, code)
+
+    def _record(
+        self, s: Session, actor: Actor, case_id: int, code: str, started_at: datetime, ended_at: datetime, note: str,
+        appointment: AppointmentRequest | None, phone_position: int | None, caps: Mapping[str, int | None],
+        *, interview_id: int | None = None, interview_status: str | None = None,
+    ) -> OutcomeResult:
+        """The shared body of recording an outcome, inside the caller's unit of work
+        (``outcome_recording.record_in``)."""
+        return record_in(s, actor, case_id, code, started_at, ended_at, note, appointment, phone_position, caps,
+                         ctx=self.ctx, queries=self._queries, writes=self._writes, settings=self.scheduler,
+                         table=self.outcome_table, interview_id=interview_id, interview_status=interview_status)
+
+    # -- appointments -----------------------------------------------------------------------
+    def my_queues(self, actor: Actor | None) -> list[MyQueue]:
+        """The queues an interviewer may work, with open cases, completes today and own counts today
+        (today = the Amsterdam calendar day of the service clock)."""
+        actor = require(actor, Permission.WORK_CASES)
+        caps = self._caps()
+        local = self.ctx.now().astimezone(AMSTERDAM)
+        start = datetime(local.year, local.month, local.day, tzinfo=AMSTERDAM)
+        end = start + timedelta(days=1)
+        with self.ctx.db.unit_of_work(immediate=False) as s:
+            return my_queues(s, actor.user_id, start.astimezone(UTC), end.astimezone(UTC), caps)
+
+    def my_appointments(self, actor: Actor | None) -> list[AppointmentInfo]:
+        """Open appointments this interviewer made, soonest first."""
+        actor = require(actor, Permission.WORK_CASES)
+        with self.ctx.db.unit_of_work(immediate=False) as s:
+            return appointments_of(s, actor.user_id)
+
+    # -- supervision ------------------------------------------------------------------------
+    def explain(
+        self, actor: Actor | None, ref: int | str, provider_id: int | None = None
+    ) -> tuple[CaseExplanation, ...]:
+        """Why a case is or is not callable now, and when it will be (EXPLAIN_CASES).
+
+        ``ref`` is a case id (int) or a client number (str; every matching case, optionally of one
+        provider). Raises CallError when nothing matches.
+        """
+        require(actor, Permission.EXPLAIN_CASES)
+        caps = self._caps()
+        with self.ctx.db.unit_of_work(immediate=False) as s:
+            now = self.ctx.now()
+            found = explain_cases(s, ref, provider_id, now, self.scheduler, caps,
+                                  lambda pair, cap: self._room(s, pair, cap, now))
+        if not found:
+            raise CallError(f"Geen zaak gevonden voor {ref}")
+        return found
+
+    def queue_summary(self, actor: Actor | None, provider_id: int | None = None) -> list[QueueRow]:
+        """Per provider, period and queue: cases, never called, in progress, final, completes, cap."""
+        require(actor, Permission.VIEW_PROGRESS)
+        caps = self._caps()
+        with self.ctx.db.unit_of_work(immediate=False) as s:
+            return summary(s, provider_id, self.ctx.now(), caps)
+
+    def find_provider(self, actor: Actor | None, ref: str | int) -> int:
+        """A provider's id from its id or (case-insensitive) name; CallError when unknown or ambiguous."""
+        if actor is None:
+            raise PermissionDenied(actor, Permission.VIEW_PROGRESS)
+        with self.ctx.db.unit_of_work(immediate=False) as s:
+            found = provider_ids(s, ref)
+        if len(found) != 1:
+            text = str(ref).strip()
+            raise CallError(f"Aanbieder {text!r} {'bestaat niet' if not found else 'is niet eenduidig'}")
+        return found[0]

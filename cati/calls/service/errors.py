@@ -1,0 +1,25 @@
+"""The errors of call actions (``services/calls.py``, ``services/outcome_recording.py``); Dutch messages."""
+
+from __future__ import annotations
+
+from cati.accounts.rules.roles import Actor, Permission, PermissionDenied
+
+__all__ = ["CallError", "CaseNotHeld", "QuotaFull"]
+
+
+class CallError(ValueError):
+    """A call action that cannot be done (closed case, bad outcome or appointment); Dutch message."""
+
+
+class QuotaFull(CallError):
+    """The queue's cap allows no (further) interview or complete now."""
+
+
+class CaseNotHeld(PermissionDenied):
+    """The actor does not hold this case (another interviewer does, or nobody)."""
+
+    def __init__(self, actor: Actor | None, case_id: int) -> None:
+        super().__init__(actor, Permission.WORK_CASES)
+        who = actor.username if actor else "(niet ingelogd)"
+        self.args = (f"{who} heeft zaak {case_id} niet in behandeling",)
+        self.case_id = case_id

@@ -1,0 +1,225 @@
+"""The queries behind the call queues: case locks, row loading, quota counts, summaries.
+
+The claim path's Core statements (candidates, the claim, the case card) live in
+:mod:`cati.calls.store.claim_queries` and the outcome writes in :mod:`cati.calls.store.outcome_writes`;
+:class:`ClaimQueries` and its result types are re-exported here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import and_, case, func, or_, select, update
+from sqlalchemy.orm import Session
+
+from cati.calls.store.case_mapping import PRIORITY_FINAL, CaseRows
+from cati.calls.store.claim_queries import (
+    APPOINTMENT_LOOKBACK,
+    CASE_COLUMNS,
+    CLAIM_COLUMNS,
+    COMPLETE,
+    FINAL,
+    OPEN_INTERVIEW,
+    PER_PAIR_MAX,
+    CardRows,
+    ClaimQueries,
+    Pair,
+    PairScope,
+)
+from cati.platform.models import (
+    Appointment,
+    CallCase,
+    DoNotCall,
+    Interview,
+    MeasurementPeriod,
+    PhoneNumber,
+    Provider,
+)
+
+__all__ = [
+    "APPOINTMENT_LOOKBACK",
+    "CASE_COLUMNS",
+    "CLAIM_COLUMNS",
+    "COMPLETE",
+    "FINAL",
+    "OPEN_INTERVIEW",
+    "PER_PAIR_MAX",
+    "QUEUES",
+    "CardRows",
+    "ClaimQueries",
+    "Pair",
+    "PairScope",
+    "add_do_not_call",
+    "close_for_quota",
+    "completes",
+    "do_not_call",
+    "is_postgres",
+    "live_in_progress",
+    "load_rows",
+    "lock_case",
+    "lock_period",
+    "next_planned",
+    "summary_rows",
+]
+
+QUEUES: tuple[str, ...] = ("purchased", "inburgering")
+
+
+def is_postgres(session: Session) -> bool:
+    return session.get_bind().dialect.name == "postgresql"
+
+
+def _pair_filter(pairs: Sequence[Pair]) -> Any:
+    periods = sorted({p for p, _ in pairs})
+    queues = sorted({q for _, q in pairs})
+    return and_(CallCase.period_id.in_(periods), CallCase.queue.in_(queues))
+
+
+def lock_case(session: Session, case_id: int) -> CallCase | None:
+    """The case row, locked for update on PostgreSQL (SQLite: the caller's BEGIN IMMEDIATE)."""
+    stmt = select(CallCase).where(CallCase.id == case_id).execution_options(populate_existing=True)
+    if is_postgres(session):
+        stmt = stmt.with_for_update()
+    return session.scalars(stmt).one_or_none()
+
+
+def lock_period(session: Session, period_id: int) -> None:
+    """Serialise quota decisions of one period: PostgreSQL row lock (SQLite: BEGIN IMMEDIATE)."""
+    if is_postgres(session):
+        session.execute(select(MeasurementPeriod.id).where(MeasurementPeriod.id == period_id).with_for_update())
+
+
+def load_rows(session: Session, cases: Iterable[CallCase]) -> dict[int, CaseRows]:
+    """Phones and open appointment of each case, in two queries."""
+    cases = list(cases)
+    ids = [c.id for c in cases]
+    if not ids:
+        return {}
+    phones: dict[int, list[PhoneNumber]] = {}
+    for p in session.scalars(
+        select(PhoneNumber).join(CallCase, CallCase.client_id == PhoneNumber.client_id)
+        .where(CallCase.id.in_(ids)).order_by(PhoneNumber.position)
+    ):
+        phones.setdefault(p.client_id, []).append(p)
+    appts: dict[int, Appointment] = {}
+    for a in session.scalars(
+        select(Appointment).where(Appointment.case_id.in_(ids), Appointment.status == "open").order_by(Appointment.id)
+    ):
+        appts[a.case_id] = a  # the newest open one
+    return {c.id: CaseRows(c, tuple(phones.get(c.client_id, ())), appts.get(c.id)) for c in cases}
+
+
+def do_not_call(session: Session, numbers: Iterable[str]) -> set[str]:
+    wanted = sorted({n for n in numbers if n})
+    if not wanted:
+        return set()
+    return set(session.scalars(select(DoNotCall.e164).where(DoNotCall.e164.in_(wanted))))
+
+
+def add_do_not_call(session: Session, e164: str, source: str, at: datetime) -> None:
+    """Put a number on the do-not-call list (no error when it is already there)."""
+    values = {"e164": e164, "source": source[:100], "added_at": at}
+    if is_postgres(session):
+        from sqlalchemy.dialects.postgresql import insert as pg_insert
+
+        session.execute(pg_insert(DoNotCall).values(**values).on_conflict_do_nothing())
+    else:
+        from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+
+        session.execute(sqlite_insert(DoNotCall).values(**values).on_conflict_do_nothing())
+
+
+def completes(session: Session, period_id: int, queue: str) -> int:
+    return int(session.scalar(
+        select(func.count()).select_from(CallCase).where(
+            CallCase.period_id == period_id, CallCase.queue == queue, CallCase.status == FINAL,
+            CallCase.final_outcome == COMPLETE,
+        )
+    ) or 0)
+
+
+def live_in_progress(
+    session: Session, period_id: int, queue: str, now: datetime, exclude_interview: int | None = None
+) -> int:
+    """Interviews in progress on a case whose lease is live (a crashed client's place frees up).
+
+    Reads the (small) set of in-progress interviews first, so no plan scans the cases.
+    """
+    stmt = select(Interview.case_id).where(Interview.status == "in_progress", Interview.voided_at.is_(None))
+    if exclude_interview is not None:
+        stmt = stmt.where(Interview.id != exclude_interview)
+    case_ids = list(session.scalars(stmt))
+    total = 0
+    for lo in range(0, len(case_ids), 500):
+        total += int(session.scalar(
+            select(func.count()).select_from(CallCase).where(
+                CallCase.id.in_(case_ids[lo:lo + 500]), CallCase.period_id == period_id, CallCase.queue == queue,
+                CallCase.status != FINAL, CallCase.held_by.is_not(None), CallCase.lease_expires_at > now,
+            )
+        ) or 0)
+    return total
+
+
+def close_for_quota(session: Session, period_id: int, queue: str) -> int:
+    """End every open case of the queue as QUOTA_FULL (no attempt); returns how many."""
+    open_ids = select(CallCase.id).where(
+        CallCase.period_id == period_id, CallCase.queue == queue, CallCase.status != FINAL
+    )
+    ids = list(session.scalars(open_ids))
+    if not ids:
+        return 0
+    session.execute(
+        update(Appointment).where(Appointment.case_id.in_(ids), Appointment.status == "open")
+        .values(status="cancelled").execution_options(synchronize_session=False)
+    )
+    session.execute(
+        update(Interview).where(Interview.case_id.in_(ids), Interview.status == "in_progress")
+        .values(status="partial").execution_options(synchronize_session=False)
+    )
+    session.execute(
+        update(CallCase).where(CallCase.id.in_(ids)).values(
+            status=FINAL, final_outcome="QUOTA_FULL", next_call_at=None, held_by=None, lease_expires_at=None,
+            priority=PRIORITY_FINAL,
+        ).execution_options(synchronize_session=False)
+    )
+    return len(ids)
+
+
+def next_planned(session: Session, pairs: Sequence[Pair], now: datetime) -> datetime | None:
+    """The earliest planned call after ``now`` in these queues (for "nothing to do until ...")."""
+    if not pairs:
+        return None
+    value: datetime | None = session.scalar(
+        select(func.min(CallCase.next_call_at)).where(
+            _pair_filter(pairs), CallCase.status != FINAL, CallCase.next_call_at > now
+        )
+    )
+    return value
+
+
+def summary_rows(session: Session, provider_id: int | None, now: datetime) -> list[Any]:
+    """Per provider, period and queue: cases, never called, in progress, final, completes."""
+    held = and_(CallCase.held_by.is_not(None), CallCase.lease_expires_at > now)
+    in_progress = and_(CallCase.status != FINAL, or_(held, CallCase.last_outcome == "PARTIAL"))
+    stmt = (
+        select(
+            Provider.id, Provider.name, MeasurementPeriod.id, MeasurementPeriod.start_date,
+            MeasurementPeriod.end_date, CallCase.queue,
+            func.count(CallCase.id),
+            func.sum(case((and_(CallCase.attempts == 0, CallCase.status != FINAL), 1), else_=0)),
+            func.sum(case((in_progress, 1), else_=0)),
+            func.sum(case((CallCase.status == FINAL, 1), else_=0)),
+            func.sum(case((CallCase.final_outcome == COMPLETE, 1), else_=0)),
+        )
+        .join(MeasurementPeriod, MeasurementPeriod.id == CallCase.period_id)
+        .join(Provider, Provider.id == MeasurementPeriod.provider_id)
+        .group_by(Provider.id, Provider.name, MeasurementPeriod.id, MeasurementPeriod.start_date,
+                  MeasurementPeriod.end_date, CallCase.queue)
+        .order_by(Provider.name, MeasurementPeriod.start_date, CallCase.queue)
+    )
+    if provider_id is not None:
+        stmt = stmt.where(Provider.id == provider_id)
+    return list(session.execute(stmt).all())
+

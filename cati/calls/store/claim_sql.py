@@ -1,0 +1,124 @@
+"""Shared pieces of the claim path's Core statements: the tables, the columns a claim reads and
+writes, constants and bound parameters, and the cache that builds each statement once per shape.
+
+Used by :mod:`cati.calls.store.claim_queries` (candidates, scope, the claim), :mod:`cati.calls.store.claim_card`
+(the case card), :mod:`cati.calls.store.claim_order` (the queue order in SQL), :mod:`cati.calls.store.claim_fast`
+(PostgreSQL's one-statement claim) and :mod:`cati.calls.store.outcome_writes`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from contextvars import ContextVar
+from datetime import datetime, timedelta
+from typing import Any, cast
+
+from sqlalchemy import BindParameter, Integer, Table, bindparam, literal, literal_column, or_
+
+from cati.platform.models import (
+    Appointment,
+    CallAttempt,
+    CallCase,
+    Client,
+    DoNotCall,
+    Interview,
+    MeasurementPeriod,
+    PhoneNumber,
+    Provider,
+    User,
+)
+from cati.platform.types import UTCDateTime, utcnow
+
+FINAL = "final"
+COMPLETE = "COMPLETE"
+APPOINTMENT_LOOKBACK = timedelta(days=1)
+PER_PAIR_MAX = 4  # up to this many (period, queue) pairs get their own candidate queries
+OPEN_INTERVIEW = ("in_progress", "partial")
+
+Pair = tuple[int, str]  # (period id, queue)
+
+CC = cast(Table, CallCase.__table__)
+PH = cast(Table, PhoneNumber.__table__)
+DN = cast(Table, DoNotCall.__table__)
+AP = cast(Table, Appointment.__table__)
+IV = cast(Table, Interview.__table__)
+MP = cast(Table, MeasurementPeriod.__table__)
+CL = cast(Table, Client.__table__)
+PR = cast(Table, Provider.__table__)
+AT = cast(Table, CallAttempt.__table__)
+US = cast(Table, User.__table__)
+
+#: the ``call_case`` columns the claim path reads (``case_mapping.CaseRecord``)
+CASE_COLUMNS = ("id", "client_id", "period_id", "queue", "status", "last_outcome", "final_outcome", "attempts",
+                "contacted", "current_phone_position", "next_call_at", "priority", "day_parts_tried", "held_by",
+                "lease_expires_at", "state")
+#: the ``call_attempt`` columns an outcome writes
+ATTEMPT_COLUMNS = ("case_id", "phone_id", "user_id", "started_at", "ended_at", "outcome", "note")
+#: the ``call_case`` columns a claim writes (``case_mapping.case_values``)
+CLAIM_COLUMNS = ("status", "last_outcome", "final_outcome", "attempts", "contacted", "current_phone_position",
+                 "next_call_at", "priority", "day_parts_tried", "held_by", "lease_expires_at", "state")
+
+
+_INLINE = ContextVar("_INLINE", default=False)
+
+
+def const(value: str) -> Any:
+    """A constant: on PostgreSQL rendered into the SQL (not a bound parameter), so the prepared
+    statements' generic plans know it, as they know the ``LIMIT``; on SQLite a bound parameter
+    (its planner reads the ``status = 'new' AND (next_call_at IS NULL OR …)`` branch differently with
+    literals and sorts the whole queue)."""
+    assert "'" not in value
+    return literal_column(f"'{value}'") if _INLINE.get() else literal(value)
+
+
+def num(value: int) -> Any:
+    """A whole-number constant, rendered into the SQL on PostgreSQL (as :func:`const`)."""
+    return literal_column(str(int(value)), Integer) if _INLINE.get() else literal(value, Integer)
+
+
+def inline() -> bool:
+    """True while a PostgreSQL statement is built (constants rendered into the SQL)."""
+    return _INLINE.get()
+
+
+def at(name: str = "now") -> BindParameter[datetime]:
+    """A bound aware datetime."""
+    return bindparam(name, type_=UTCDateTime())
+
+
+def case_sets() -> dict[Any, Any]:
+    """SET clause of a case write: the state columns, and ``updated_at`` explicitly (an ``onupdate``
+    default is not applied to an UPDATE inside a CTE)."""
+    sets: dict[Any, Any] = {CC.c[c]: bindparam(f"v_{c}", type_=CC.c[c].type) for c in CLAIM_COLUMNS}
+    sets[CC.c.updated_at] = bindparam("v_updated_at", type_=UTCDateTime())
+    return sets
+
+
+def case_params(values: Mapping[str, Any]) -> dict[str, Any]:
+    params = {f"v_{c}": values[c] for c in CLAIM_COLUMNS}
+    params["v_updated_at"] = utcnow()
+    return params
+
+
+def free_now(t: Any = CC) -> Any:
+    """Not held on a live lease at ``:now`` (the candidates' filter)."""
+    return or_(t.c.held_by.is_(None), t.c.lease_expires_at <= at())
+
+
+class StatementCache:
+    """Statements built once per shape and then reused, so SQLAlchemy's compiled cache serves them;
+    ``postgres``: constants rendered inline (see :func:`const`)."""
+
+    def __init__(self, *, postgres: bool = False) -> None:
+        self.postgres = postgres
+        self._built: dict[tuple[Any, ...], Any] = {}
+
+    def _stmt(self, key: tuple[Any, ...], build: Callable[[], Any]) -> Any:
+        stmt = self._built.get(key)
+        if stmt is None:
+            token = _INLINE.set(self.postgres)
+            try:
+                stmt = self._built[key] = build()
+            finally:
+                _INLINE.reset(token)
+        return stmt

@@ -1,0 +1,362 @@
+"""Interviews: start/resume, answers saved as confirmed, partial/complete/break-off (issue 3).
+
+The GUI keeps the engine state (:class:`cati.interviews.rules.Interview`) for navigation
+(back, jump); this service persists every confirmed answer at once (one ``answer`` row per
+variable, a change also as an ``answer_change`` row), keeps ``on_route`` flags and
+``interview.current_variable`` up to date, and ends interviews with a call outcome in the same
+transaction as the attempt (through :class:`CallService`). A crash loses nothing: each answer is
+committed when it is confirmed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import datetime
+from types import MappingProxyType
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from cati.accounts.rules.roles import Actor, Permission, require
+from cati.accounts.service.audit import record
+from cati.calls.rules.outcomes import COMPLETE, PARTIAL
+from cati.calls.rules.priority import can_start_interview
+from cati.calls.service.calls import (
+    AppointmentRequest,
+    CallError,
+    CallService,
+    CaseNotHeld,
+    OutcomeResult,
+    QuotaFull,
+    case_fields,
+)
+from cati.calls.store import case_queries as cq
+from cati.calls.store.case_mapping import case_extra
+from cati.core.paths import forms_dir
+from cati.interviews.rules import (
+    Answer,
+    AnswerRejected,
+    Form,
+    QType,
+    current,
+    export_values,
+    is_complete,
+    load_forms,
+    route,
+    split_answers,
+)
+from cati.interviews.rules import Interview as Engine
+from cati.interviews.rules import record as rec
+from cati.interviews.rules.codec import answer_from_json, answer_to_json
+from cati.interviews.store.records import write_records
+from cati.platform.context import ServiceContext
+from cati.platform.models import Answer as AnswerRow
+from cati.platform.models import (
+    AnswerChange,
+    CallAttempt,
+    CallCase,
+    Client,
+    Interview,
+    MeasurementPeriod,
+    Provider,
+)
+
+__all__ = ["InterviewError", "InterviewService", "InterviewState"]
+
+BREAKOFF = "BREAKOFF"
+ENDED = ("complete", "breakoff")
+
+
+class InterviewError(CallError):
+    """An interview action that cannot be done (unknown, voided, not complete yet); Dutch message."""
+
+
+@dataclass(frozen=True)
+class InterviewState:
+    """An interview as stored: form, case fields for fills, answers and where to continue.
+
+    ``engine()`` gives the questionnaire engine's state for the GUI to navigate with.
+    """
+
+    interview_id: int
+    case_id: int
+    status: str  # in_progress | partial | complete | breakoff
+    form: Form
+    case_fields: Mapping[str, object]
+    answers: Mapping[str, Answer]
+    current_variable: str | None  # the question to show; None: past the last screen
+    on_route: tuple[str, ...]  # answered variables on the route (form order)
+    off_route: tuple[str, ...]  # answered variables routing now skips (kept, not exported)
+    complete: bool  # the engine's is_complete: closing screen reached, core questions answered
+    started_at: datetime
+    started_by: int | None
+
+    @property
+    def form_id(self) -> str:
+        return self.form.id
+
+    def engine(self) -> Engine:
+        """The engine state at ``current_variable`` (back/jump are navigation only, in the GUI)."""
+        return Engine(self.form, self.case_fields, self.answers, self.current_variable)
+
+
+class InterviewService:
+    """Interviews on claimed cases: only the interviewer holding the case works on its interview."""
+
+    def __init__(self, ctx: ServiceContext) -> None:
+        self.ctx = ctx
+        self.calls = CallService(ctx)
+        self._forms: dict[str, Form] | None = None
+
+    @property
+    def forms(self) -> dict[str, Form]:
+        """The questionnaires in ``forms_dir()``, loaded once per service."""
+        if self._forms is None:
+            self._forms = load_forms(forms_dir())
+        return self._forms
+
+    # -- starting -----------------------------------------------------------------------------
+    def start_or_resume(self, actor: Actor | None, case_id: int) -> InterviewState:
+        """Start the interview on a held case, or resume its partial one at the first open question.
+
+        In a capped queue an interview may only start while completes + interviews in progress
+        < cap (QuotaFull otherwise); the queue's period is locked for that decision.
+        """
+        actor = require(actor, Permission.WORK_CASES)
+        caps = self.calls._caps()
+        with self.ctx.db.unit_of_work(immediate=True) as s:
+            head = s.execute(select(CallCase.period_id, CallCase.queue).where(CallCase.id == case_id)).first()
+            if head is None:
+                raise InterviewError(f"Zaak {case_id} bestaat niet")
+            period_id, queue = head
+            cap = caps.get(queue)
+            if cap is not None:
+                cq.lock_period(s, period_id)
+            case = self.calls._held(s, actor, case_id)
+            if case.status == cq.FINAL:
+                raise InterviewError(f"Zaak {case_id} is al afgesloten ({case.final_outcome})")
+            now = self.ctx.now()
+            iv = s.scalars(
+                select(Interview).where(Interview.case_id == case_id, Interview.status.in_(("in_progress", "partial")),
+                                        Interview.voided_at.is_(None)).order_by(Interview.id.desc())
+            ).first()
+            if cap is not None:
+                done = cq.completes(s, period_id, queue)
+                live = cq.live_in_progress(s, period_id, queue, now, iv.id if iv else None)
+                if not can_start_interview(done, live, cap):
+                    raise QuotaFull(
+                        f"Het quotum is vol: {done} van {cap} interviews volledig, {live} bezig. "
+                        "Er kan nu geen interview starten."
+                    )
+            fields = self._fields(s, case)
+            if iv is None:
+                client = s.get(Client, case.client_id)
+                assert client is not None
+                form = self._form_for(queue, client.variant)
+                iv = Interview(case_id=case_id, form_id=form.id, form_version=form.version, status="in_progress",
+                               started_at=now, started_by=actor.user_id)
+                s.add(iv)
+                s.flush()
+                record(s, actor, "interview_start", at=now, object_type="interview", object_id=iv.id, case=case_id)
+            else:
+                iv.status = "in_progress"
+                record(s, actor, "interview_resume", at=now, object_type="interview", object_id=iv.id, case=case_id)
+            form = self.forms[iv.form_id]
+            answers = {k: a for k, (a, _) in self._answers(s, iv.id).items()}
+            q = current(form, fields, answers)
+            iv.current_variable = q.var if q is not None else None
+            return self._state(iv, form, fields, answers)
+
+    def state(self, actor: Actor | None, interview_id: int) -> InterviewState:
+        """The stored interview (the holder of its case, or who ended it)."""
+        actor = require(actor, Permission.WORK_CASES)
+        with self.ctx.db.unit_of_work() as s:
+            iv, case = self._access(s, actor, interview_id)
+            form = self.forms[iv.form_id]
+            answers = self._answers(s, iv.id)
+            return self._state(iv, form, self._fields(s, case), {k: a for k, (a, _) in answers.items()})
+
+    # -- answers ------------------------------------------------------------------------------
+    def save_answer(
+        self, actor: Actor | None, interview_id: int, variable: str, answer: Answer | Mapping[str, Answer]
+    ) -> InterviewState:
+        """Validate and store one confirmed answer at once; returns the new state.
+
+        ``variable`` is a question's variable (a grid takes a mapping item variable -> Answer, or
+        one item's variable with its Answer). The question must be on the route for the current
+        answers. A changed answer also writes an ``answer_change`` row (and, after the interview
+        ended, the audit event ``answer_change_after_end``). ``on_route`` is recomputed for every
+        stored answer. Raises AnswerRejected with Dutch messages.
+        """
+        actor = require(actor, Permission.WORK_CASES)
+        with self.ctx.db.unit_of_work(immediate=True) as s:
+            iv, case = self._access(s, actor, interview_id, lock=True)
+            form = self.forms[iv.form_id]
+            if not form.has_var(variable):
+                raise AnswerRejected([f"Onbekende vraag '{variable}'."])
+            question = form.question(variable)
+            value: Answer | Mapping[str, Answer] = answer
+            if question.type is QType.GRID and isinstance(answer, Answer):
+                value = {variable: answer}
+            fields = self._fields(s, case)
+            stored = self._answers(s, iv.id)
+            answers = {k: a for k, (a, _) in stored.items()}
+            if question not in route(form, fields, answers):
+                raise AnswerRejected(["Deze vraag wordt bij de huidige antwoorden niet gesteld."])
+            after = Engine(form, MappingProxyType(fields), MappingProxyType(answers), question.var).answer(value)
+            now = self.ctx.now()
+            ended = iv.status in ENDED
+            rows = {var: row for var, (_, row) in stored.items()}
+            final = dict(answers)
+            for var in question.answer_vars:
+                new = after.answers.get(var)
+                if new is None:
+                    continue
+                final[var] = new
+                text = answer_to_json(new)
+                old = stored.get(var)
+                if old is None:
+                    rows[var] = AnswerRow(interview_id=iv.id, variable=var, value=text, answered_at=now,
+                                          user_id=actor.user_id, on_route=True)
+                    s.add(rows[var])
+                elif old[1].value != text:
+                    row = old[1]
+                    s.add(AnswerChange(interview_id=iv.id, variable=var, old_value=row.value, new_value=text,
+                                       changed_at=now, user_id=actor.user_id))
+                    row.value, row.answered_at, row.user_id = text, now, actor.user_id
+                    if ended:
+                        record(s, actor, "answer_change_after_end", at=now, object_type="interview",
+                               object_id=iv.id, variable=var)
+            on_route = {q.var for q in route(form, fields, final)}
+            for var, row in rows.items():
+                flag = form.has_var(var) and form.question(var).var in on_route
+                if row.on_route != flag:
+                    row.on_route = flag
+            iv.current_variable = after.position
+            if iv.status == "complete":  # the export record follows the changed answer
+                self._write_record(s, iv, form, fields, final, now)
+            return self._state(iv, form, fields, final)
+
+    # -- ending -------------------------------------------------------------------------------
+    def stop(
+        self,
+        actor: Actor | None,
+        interview_id: int,
+        appointment: AppointmentRequest | None = None,
+        note: str = "",
+        started_at: datetime | None = None,
+    ) -> OutcomeResult:
+        """Interrupt: PARTIAL outcome (optionally with a callback appointment); resumed later."""
+        return self._end(actor, interview_id, PARTIAL, "partial", note, appointment, started_at)
+
+    def breakoff(
+        self, actor: Actor | None, interview_id: int, note: str = "", started_at: datetime | None = None
+    ) -> OutcomeResult:
+        """The respondent will not go on: BREAKOFF (final), answers kept."""
+        return self._end(actor, interview_id, BREAKOFF, "breakoff", note, None, started_at)
+
+    def complete(
+        self, actor: Actor | None, interview_id: int, note: str = "", started_at: datetime | None = None
+    ) -> OutcomeResult:
+        """The closing screen is reached and the engine says complete: COMPLETE, in one transaction
+        with the attempt (and, in a capped queue, the quota check and QUOTA_FULL closing)."""
+        return self._end(actor, interview_id, COMPLETE, "complete", note, None, started_at)
+
+    def _end(
+        self,
+        actor: Actor | None,
+        interview_id: int,
+        code: str,
+        status: str,
+        note: str,
+        appointment: AppointmentRequest | None,
+        started_at: datetime | None,
+    ) -> OutcomeResult:
+        actor = require(actor, Permission.WORK_CASES)
+        caps = self.calls._caps()
+        with self.ctx.db.unit_of_work(immediate=True) as s:
+            iv = s.get(Interview, interview_id)
+            if iv is None or iv.voided_at is not None:
+                raise InterviewError(f"Interview {interview_id} bestaat niet of is ongeldig verklaard")
+            if iv.status in ENDED:
+                raise InterviewError(f"Interview {interview_id} is al afgesloten ({iv.status})")
+            case = s.get(CallCase, iv.case_id)
+            assert case is not None
+            if case.held_by != actor.user_id:
+                raise CaseNotHeld(actor, case.id)
+            completed: tuple[Form, dict[str, object], dict[str, Answer]] | None = None
+            if code == COMPLETE:
+                form = self.forms[iv.form_id]
+                answers = {k: a for k, (a, _) in self._answers(s, iv.id).items()}
+                fields = self._fields(s, case)
+                if not is_complete(form, fields, answers):
+                    raise InterviewError("Het interview is nog niet volledig: beantwoord eerst alle vragen.")
+                completed = form, fields, answers
+            now = self.ctx.now()
+            claimed = case_extra(case).get("claimed_at")
+            start = started_at or (datetime.fromisoformat(claimed) if isinstance(claimed, str) else iv.started_at)
+            result = self.calls._record(s, actor, case.id, code, min(start, now), now, note, appointment, None, caps,
+                                        interview_id=iv.id, interview_status=status)
+            if completed is not None:  # the export record, in the same transaction as the completion
+                self._write_record(s, iv, *completed, now)
+            return result
+
+    # -- helpers ------------------------------------------------------------------------------
+    def _form_for(self, queue: str, variant: str) -> Form:
+        from cati.interviews.rules import pick_form
+
+        try:
+            return pick_form(self.forms, queue, variant)
+        except KeyError as e:
+            raise InterviewError(f"Vragenlijst {e} is niet geladen") from None
+
+    def _access(self, s: Session, actor: Actor, interview_id: int, lock: bool = False) -> tuple[Interview, CallCase]:
+        """The interview and its case, if this actor holds the case, or ended the interview."""
+        stmt = select(Interview).where(Interview.id == interview_id).execution_options(populate_existing=True)
+        if lock and cq.is_postgres(s):
+            stmt = stmt.with_for_update()
+        iv = s.scalars(stmt).one_or_none()
+        if iv is None or iv.voided_at is not None:
+            raise InterviewError(f"Interview {interview_id} bestaat niet of is ongeldig verklaard")
+        case = s.get(CallCase, iv.case_id)
+        assert case is not None
+        if case.held_by == actor.user_id:
+            return iv, case
+        if iv.status in ENDED:
+            last = s.scalar(select(CallAttempt.user_id).where(CallAttempt.case_id == case.id)
+                            .order_by(CallAttempt.id.desc()).limit(1))
+            if last == actor.user_id:
+                return iv, case
+        raise CaseNotHeld(actor, case.id)
+
+    def _fields(self, s: Session, case: CallCase) -> dict[str, object]:
+        row = s.execute(
+            select(Client, MeasurementPeriod, Provider.name)
+            .join(MeasurementPeriod, MeasurementPeriod.id == Client.period_id)
+            .join(Provider, Provider.id == MeasurementPeriod.provider_id)
+            .where(Client.id == case.client_id)
+        ).one()
+        client, period, provider = row
+        return case_fields(provider, client.name or "", period.start_date, period.end_date, client.service,
+                           client.variant, case.queue)
+
+    def _write_record(
+        self, s: Session, iv: Interview, form: Form, fields: dict[str, object], answers: Mapping[str, Answer],
+        now: datetime,
+    ) -> None:
+        line = rec.record_line(form, export_values(form, fields, answers))
+        write_records(s, [(iv.id, rec.layout_key(form), line)], now)
+
+    def _answers(self, s: Session, interview_id: int) -> dict[str, tuple[Answer, AnswerRow]]:
+        rows = s.scalars(select(AnswerRow).where(AnswerRow.interview_id == interview_id))
+        return {r.variable: (answer_from_json(r.value), r) for r in rows}
+
+    def _state(self, iv: Interview, form: Form, fields: dict[str, object], answers: dict[str, Answer]) -> InterviewState:
+        split = split_answers(form, fields, answers)
+        return InterviewState(
+            interview_id=iv.id, case_id=iv.case_id, status=iv.status, form=form,
+            case_fields=MappingProxyType(dict(fields)), answers=MappingProxyType(dict(answers)),
+            current_variable=iv.current_variable, on_route=split.on_route, off_route=split.off_route,
+            complete=is_complete(form, fields, answers), started_at=iv.started_at, started_by=iv.started_by,
+        )

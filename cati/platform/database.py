@@ -1,0 +1,171 @@
+"""Engine, unit of work and schema upgrade.
+
+One :class:`Database` per process, made by the composition root. Every user action runs in one
+``with db.unit_of_work() as session:`` block: it commits on success and rolls back on any error.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.engine import URL, make_url
+from sqlalchemy.exc import DisconnectionError
+from sqlalchemy.orm import Session, sessionmaker
+
+from cati.platform import models_billing as _billing_tables  # noqa: F401  (registers the billing tables)
+from cati.platform.models import DatabaseInfo
+
+ENV_URL = "CATI_DATABASE_URL"
+#: a pooled server connection that sat unused this long is pinged before it is used again (a
+#: restarted server or a dropped network connection is then found and replaced); a busy one is not
+PING_AFTER_IDLE_SECONDS = 5.0
+
+
+def default_sqlite_path() -> Path:
+    import platformdirs
+
+    return Path(platformdirs.user_data_dir("cati", "cati")) / "cati.sqlite"
+
+
+def resolve_url(url: str | None = None) -> str:
+    """The database URL: an explicit one, else ``CATI_DATABASE_URL``, else the embedded SQLite file."""
+    if url:
+        return normalise_url(url)
+    env = os.environ.get(ENV_URL)
+    if env:
+        return normalise_url(env)
+    path = default_sqlite_path()
+    return f"sqlite:///{path}"
+
+
+def normalise_url(url: str) -> str:
+    """Accept a plain file path for SQLite and ``postgresql://`` for psycopg 3."""
+    if "://" not in url:
+        return f"sqlite:///{Path(url).expanduser().resolve()}"
+    if url.startswith(("postgresql://", "postgres://")):
+        return "postgresql+psycopg://" + url.split("://", 1)[1]
+    return url
+
+
+def describe_url(url: str) -> str:
+    """The URL as shown to users: no password."""
+    parsed = make_url(url)
+    if parsed.get_backend_name() == "sqlite":
+        return f"SQLite {parsed.database}"
+    return str(parsed.set(password="***" if parsed.password else None).render_as_string(hide_password=True))
+
+
+def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
+    # Let SQLAlchemy's "begin" event below emit BEGIN, so we can ask for BEGIN IMMEDIATE.
+    dbapi_connection.isolation_level = None
+    cur = dbapi_connection.cursor()
+    cur.execute("PRAGMA journal_mode=WAL")
+    cur.execute("PRAGMA foreign_keys=ON")
+    cur.execute("PRAGMA busy_timeout=30000")
+    cur.execute("PRAGMA synchronous=NORMAL")
+    cur.close()
+
+
+def _idle_since(_dbapi_connection: Any, record: Any) -> None:
+    record.info["idle_since"] = time.monotonic()
+
+
+def _ping_when_idle(engine: Engine) -> Any:
+    def checkout(dbapi_connection: Any, record: Any, _proxy: Any) -> None:
+        since = record.info.pop("idle_since", None)
+        if since is None or time.monotonic() - since < PING_AFTER_IDLE_SECONDS:
+            return
+        try:
+            engine.dialect.do_ping(dbapi_connection)
+        except Exception as exc:  # the pool replaces the connection and tries again
+            raise DisconnectionError(str(exc)) from exc
+
+    return checkout
+
+
+def _sqlite_begin(conn: Any) -> None:
+    if conn.get_execution_options().get("sqlite_immediate"):
+        conn.exec_driver_sql("BEGIN IMMEDIATE")
+    else:
+        conn.exec_driver_sql("BEGIN")
+
+
+class Database:
+    """The engine and session factory for one database URL."""
+
+    def __init__(self, url: str | None = None, *, echo: bool = False) -> None:
+        self.url = resolve_url(url)
+        parsed: URL = make_url(self.url)
+        self.backend = parsed.get_backend_name()
+        kwargs: dict[str, Any] = {"echo": echo}
+        if self.backend == "sqlite":
+            if parsed.database and parsed.database != ":memory:":
+                Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
+            kwargs["connect_args"] = {"check_same_thread": False, "timeout": 30}
+        self.engine: Engine = create_engine(self.url, **kwargs)
+        if self.backend == "sqlite":
+            event.listen(self.engine, "connect", _sqlite_pragmas)
+            event.listen(self.engine, "begin", _sqlite_begin)
+        else:  # instead of pool_pre_ping, which costs a round trip on every checkout
+            event.listen(self.engine, "checkin", _idle_since)
+            event.listen(self.engine, "checkout", _ping_when_idle(self.engine))
+        self._sessions = sessionmaker(self.engine, expire_on_commit=False)
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.backend == "sqlite"
+
+    def describe(self) -> str:
+        return describe_url(self.url)
+
+    @contextmanager
+    def unit_of_work(self, *, immediate: bool = False) -> Iterator[Session]:
+        """One transaction. ``immediate`` takes SQLite's write lock at BEGIN (for claims)."""
+        session = self._sessions()
+        try:
+            if immediate and self.is_sqlite:
+                session.connection(execution_options={"sqlite_immediate": True})
+            yield session
+            session.commit()
+        except BaseException:
+            session.rollback()
+            raise
+        finally:
+            session.close()
+
+    def upgrade(self) -> None:
+        """Create or upgrade the schema to the newest migration."""
+        from cati.platform.migrate import upgrade
+
+        upgrade(self)
+
+    def info(self, key: str) -> str | None:
+        with self.unit_of_work() as s:
+            row = s.get(DatabaseInfo, key)
+            return row.value if row else None
+
+    def set_info(self, key: str, value: str) -> None:
+        with self.unit_of_work() as s:
+            row = s.get(DatabaseInfo, key)
+            if row is None:
+                s.add(DatabaseInfo(key=key, value=value))
+            else:
+                row.value = value
+
+    def is_test_database(self) -> bool:
+        return self.info("test_database") == "yes"
+
+    def table_names(self) -> list[str]:
+        from sqlalchemy import inspect
+
+        return sorted(inspect(self.engine).get_table_names())
+
+    def dispose(self) -> None:
+        self.engine.dispose()
+

@@ -1,0 +1,49 @@
+"""Run Alembic migrations programmatically (the app upgrades the schema on start)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Protocol
+
+from alembic import command
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import Engine
+
+
+class Database(Protocol):
+    """What the migrations need of a :class:`cati.platform.database.Database` (which imports this module)."""
+
+    @property
+    def url(self) -> str: ...
+    @property
+    def engine(self) -> Engine: ...
+
+
+MIGRATIONS = Path(__file__).parent / "migrations"
+
+
+def alembic_config(db: Database) -> Config:
+    cfg = Config()
+    cfg.set_main_option("script_location", str(MIGRATIONS))
+    cfg.set_main_option("sqlalchemy.url", db.url.replace("%", "%%"))
+    cfg.attributes["engine"] = db.engine
+    return cfg
+
+
+def upgrade(db: Database, revision: str = "head") -> None:
+    command.upgrade(alembic_config(db), revision)
+
+
+def downgrade(db: Database, revision: str = "base") -> None:
+    command.downgrade(alembic_config(db), revision)
+
+
+def current_revision(db: Database) -> str | None:
+    with db.engine.connect() as conn:
+        return MigrationContext.configure(conn).get_current_revision()
+
+
+def head_revision(db: Database) -> str | None:
+    return ScriptDirectory.from_config(alembic_config(db)).get_current_head()

@@ -1,0 +1,236 @@
+"""Queries and bulk writes for providers, clients, phone numbers and call cases (issue 4).
+
+Bulk inserts use Core ``insert`` statements with executemany ("insertmanyvalues"): a 100,000-row client
+file goes in as a few hundred multi-row INSERTs instead of 100,000 ORM flushes. Parameter lists are cut
+in chunks so no statement exceeds SQLite's or PostgreSQL's bound-parameter limits.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from datetime import date
+from typing import Any, TypeVar
+
+from sqlalchemy import func, insert, select, text, update
+from sqlalchemy.orm import Session
+
+from cati.platform.models import (
+    CallCase,
+    Client,
+    DoNotCall,
+    ImportBatch,
+    MeasurementPeriod,
+    PhoneNumber,
+    Provider,
+)
+from cati.sample.store import dnc
+
+T = TypeVar("T")
+CHUNK = 5000  # rows per executemany call (the driver pages them further)
+IN_CHUNK = 2000  # values per IN (...) list
+
+
+def chunks(items: Sequence[T], size: int = CHUNK) -> Iterator[Sequence[T]]:
+    for i in range(0, len(items), size):
+        yield items[i:i + size]
+
+
+# -- providers and periods ------------------------------------------------------------------------
+def provider_by_name(s: Session, name: str) -> Provider | None:
+    return s.scalar(select(Provider).where(func.lower(Provider.name) == name.strip().lower()))
+
+
+def period_of(s: Session, provider_id: int, start: date, end: date) -> MeasurementPeriod | None:
+    return s.scalar(select(MeasurementPeriod).where(
+        MeasurementPeriod.provider_id == provider_id,
+        MeasurementPeriod.start_date == start,
+        MeasurementPeriod.end_date == end,
+    ))
+
+
+def latest_period(s: Session, provider_id: int) -> MeasurementPeriod | None:
+    return s.scalar(select(MeasurementPeriod).where(MeasurementPeriod.provider_id == provider_id)
+                    .order_by(MeasurementPeriod.start_date.desc(), MeasurementPeriod.id.desc()).limit(1))
+
+
+def clients_per_period(s: Session) -> dict[int, int]:
+    rows = s.execute(select(Client.period_id, func.count()).group_by(Client.period_id))
+    return {pid: n for pid, n in rows}
+
+
+def cases_per_period(s: Session) -> dict[tuple[int, str], int]:
+    rows = s.execute(select(CallCase.period_id, CallCase.queue, func.count())
+                     .group_by(CallCase.period_id, CallCase.queue))
+    return {(pid, q): n for pid, q, n in rows}
+
+
+# -- what earlier imports of a period hold --------------------------------------------------------
+def known_clients(s: Session, period_id: int) -> tuple[set[str], dict[str, str]]:
+    """Client numbers of the period, and E.164 -> client number of their (readable) phone numbers."""
+    numbers = set(s.scalars(select(Client.client_number).where(Client.period_id == period_id)))
+    phones: dict[str, str] = {}
+    rows = s.execute(select(PhoneNumber.e164, Client.client_number)
+                     .join(Client, PhoneNumber.client_id == Client.id)
+                     .where(Client.period_id == period_id, PhoneNumber.e164.is_not(None))
+                     .order_by(PhoneNumber.id))
+    for e164, client_number in rows:
+        if e164:
+            phones.setdefault(e164, client_number)
+    return numbers, phones
+
+
+def previous_import(s: Session, period_id: int, sha256: str) -> ImportBatch | None:
+    return s.scalar(select(ImportBatch).where(ImportBatch.period_id == period_id, ImportBatch.sha256 == sha256)
+                    .order_by(ImportBatch.id).limit(1))
+
+
+# -- the do-not-call list -------------------------------------------------------------------------
+def on_do_not_call(s: Session, numbers: Iterable[str]) -> set[str]:
+    """The numbers among ``numbers`` on the do-not-call list (plain or hashed entries)."""
+    wanted = sorted({n for n in numbers if n})
+    found: set[str] = set()
+    if not wanted:
+        return found
+    hashed = s.scalar(select(DoNotCall.e164).where(DoNotCall.e164.like("h:%")).limit(1)) is not None
+    if not hashed and (s.scalar(select(func.count()).select_from(DoNotCall)) or 0) <= len(wanted):
+        # a list no longer than the numbers asked about (a client file's 100,000 against a list of
+        # a few thousand): read it whole, one query instead of one per chunk of numbers
+        return set(s.scalars(select(DoNotCall.e164))) & set(wanted)
+    if not hashed:  # a long list: one plain IN look-up per chunk
+        for part in chunks(wanted, IN_CHUNK):
+            found.update(s.scalars(select(DoNotCall.e164).where(DoNotCall.e164.in_(part))))
+        return found
+    # Hashed entries exist (purged clients): the dnc module checks both forms.
+    for part in chunks(wanted, IN_CHUNK // 2):
+        found |= dnc.contains(s, part)
+    return found
+
+
+def add_do_not_call(s: Session, numbers: Sequence[str], source: str, now: Any) -> int:
+    """Add numbers not yet on the list. Returns how many were new."""
+    present = on_do_not_call(s, numbers)
+    new = sorted({n for n in numbers if n not in present})
+    for part in chunks(new):
+        s.execute(insert(DoNotCall), [{"e164": n, "source": source, "added_at": now} for n in part])
+    return len(new)
+
+
+def apply_do_not_call(s: Session, numbers: Sequence[str], now: Any) -> tuple[int, int]:
+    """Mark active phone numbers on the list ``do_not_call``; a case still open whose client has no
+    active number left becomes final with outcome DO_NOT_CALL. Returns (numbers marked, cases closed)."""
+    from cati.calls.rules.outcomes import DO_NOT_CALL
+
+    marked = 0
+    clients: set[int] = set()
+    for part in chunks(sorted(set(numbers)), IN_CHUNK):
+        hits = s.execute(select(PhoneNumber.id, PhoneNumber.client_id)
+                         .where(PhoneNumber.e164.in_(part), PhoneNumber.status == "active")).all()
+        if not hits:
+            continue
+        ids = [h[0] for h in hits]
+        clients.update(h[1] for h in hits)
+        for id_part in chunks(ids, IN_CHUNK):
+            s.execute(update(PhoneNumber).where(PhoneNumber.id.in_(id_part))
+                      .values(status="do_not_call", final_outcome=DO_NOT_CALL),
+                      execution_options={"synchronize_session": False})
+        marked += len(ids)
+    closed = 0
+    for client_part in chunks(sorted(clients), IN_CHUNK):
+        dialable = set(s.scalars(select(PhoneNumber.client_id).where(
+            PhoneNumber.client_id.in_(client_part), PhoneNumber.status == "active")))
+        dead = [c for c in client_part if c not in dialable]
+        if not dead:
+            continue
+        result = s.execute(
+            update(CallCase).where(CallCase.client_id.in_(dead), CallCase.status != "final")
+            .values(status="final", final_outcome=DO_NOT_CALL, last_outcome=DO_NOT_CALL, next_call_at=None,
+                    updated_at=now),
+            execution_options={"synchronize_session": False})
+        closed += int(getattr(result, "rowcount", 0) or 0)
+    return marked, closed
+
+
+# -- bulk inserts ---------------------------------------------------------------------------------
+def allocate_ids(s: Session, model: Any, n: int) -> list[int]:
+    """``n`` new primary keys for ``model``'s table, to insert with explicit ids (no RETURNING, which
+    is slow for big batches). PostgreSQL: from the table's sequence. SQLite: after the highest id; safe
+    because imports run in a write transaction (``unit_of_work(immediate=True)``) that holds the lock."""
+    if n <= 0:
+        return []
+    table = model.__table__
+    if s.get_bind().dialect.name == "postgresql":
+        rows = s.execute(
+            text("SELECT nextval(pg_get_serial_sequence(:t, 'id')) FROM generate_series(1, :n)"),
+            {"t": table.name, "n": n},
+        )
+        return [int(r[0]) for r in rows]
+    start = int(s.scalar(select(func.coalesce(func.max(table.c.id), 0))) or 0) + 1
+    return list(range(start, start + n))
+
+
+def insert_rows(s: Session, model: Any, rows: Sequence[dict[str, Any]],
+                check: Callable[[], None] | None = None) -> None:
+    """Core executemany inserts in chunks; ``check()`` between chunks may raise to stop (and roll back)."""
+    table = model.__table__
+    conn = s.connection()
+    if conn.dialect.name == "postgresql" and rows:
+        _copy_rows(conn, table.name, list(rows[0]), rows, check)
+        return
+    if conn.dialect.name == "sqlite" and rows:
+        _sqlite_rows(conn, table, list(rows[0]), rows, check)
+        return
+    for part in chunks(rows):
+        if check is not None:
+            check()
+        conn.execute(insert(table), list(part))
+
+
+def _sqlite_rows(conn: Any, table: Any, columns: list[str], rows: Sequence[dict[str, Any]],
+                 check: Callable[[], None] | None) -> None:
+    """SQLite: the statement compiled once, values through the columns' own bind processors, then the
+    driver's executemany on the unit of work's connection (same transaction). Skips SQLAlchemy's
+    per-row parameter handling, which is most of the time for 100,000 rows."""
+    dialect = conn.dialect
+    compiled = insert(table).compile(dialect=dialect, column_keys=columns)
+    names = list(compiled.positiontup or [])
+    assert set(names) == set(columns), (names, columns)
+    procs = [table.c[n].type.bind_processor(dialect) for n in names]
+    cursor = conn.connection.driver_connection.cursor()
+    try:
+        for part in chunks(rows):
+            if check is not None:
+                check()
+            cursor.executemany(str(compiled), [
+                tuple(proc(row[n]) if proc else row[n] for n, proc in zip(names, procs, strict=True))
+                for row in part
+            ])
+    finally:
+        cursor.close()
+
+
+def _copy_rows(conn: Any, table: str, columns: list[str], rows: Sequence[dict[str, Any]],
+               check: Callable[[], None] | None) -> None:
+    """PostgreSQL: COPY ... FROM STDIN on the unit of work's own connection (same transaction)."""
+    raw = conn.connection.driver_connection
+    cols = ", ".join(f'"{c}"' for c in columns)
+    with raw.cursor() as cur:
+        for part in chunks(rows):
+            if check is not None:
+                check()
+            with cur.copy(f'COPY "{table}" ({cols}) FROM STDIN') as copy:
+                for row in part:
+                    copy.write_row([row[c] for c in columns])
+
+
+def period_client_count(s: Session, period_id: int) -> int:
+    return int(s.scalar(select(func.count()).select_from(Client).where(Client.period_id == period_id)) or 0)
+
+
+def provider_period_pairs(s: Session) -> list[tuple[Provider, list[MeasurementPeriod]]]:
+    providers = list(s.scalars(select(Provider).order_by(func.lower(Provider.name))))
+    periods = list(s.scalars(select(MeasurementPeriod).order_by(MeasurementPeriod.start_date)))
+    by_provider: dict[int, list[MeasurementPeriod]] = {}
+    for mp in periods:
+        by_provider.setdefault(mp.provider_id, []).append(mp)
+    return [(p, by_provider.get(p.id, [])) for p in providers]
+
