@@ -7,9 +7,10 @@ import sys
 from pathlib import Path
 
 from cati.commands.common import CommandError, add_format, login, open_services, print_json, print_table
+from cati.core.money import format_euro
 from cati.sample.io.client_file import ClientFileError
 from cati.sample.service.imports import DncSummary, ImportCancelled, ImportFailed, ImportSummary
-from cati.sample.service.providers import ProviderError, ProviderRow, format_euro, parse_period
+from cati.sample.service.providers import ProviderError, ProviderRow, parse_period
 
 QUEUE_LABELS = {"purchased": "ingekocht", "inburgering": "inburgering", "mail_post": "mail/post"}
 

@@ -9,11 +9,12 @@ from pathlib import Path
 from typing import Any
 
 from cati.commands.common import CommandError, login, open_services, print_json, print_table
+from cati.core.localtime import format_local, local_day
 from cati.exports.io.files import ExportCancelled
 from cati.exports.service.exports import FAMILIES, ExportError
 from cati.supervision.io.report_files import write_report
 from cati.supervision.rules.report_figures import format_number
-from cati.supervision.service.progress import LOCAL, RATE_NAMES, local_day, snapshot_json
+from cati.supervision.service.progress import RATE_NAMES, snapshot_json
 from cati.supervision.service.reports import ReportError
 
 
@@ -78,7 +79,7 @@ def run_progress(args: argparse.Namespace) -> int:
     if args.format == "json":
         print_json(snapshot_json(snap))
         return 0
-    print(f"Voortgang op {snap.at.astimezone(LOCAL):%d-%m-%Y %H:%M}")
+    print(f"Voortgang op {format_local(snap.at)}")
     print_table(
         ["Aanbieder", "Wachtrij", "Steekproef", "Netto", "Nooit gebeld", "Bezig", "Nu in behandeling",
          "Afspraken vandaag", "Afgerond", "Compleet", "I/P/R/NC/O/UH/UO/NE"],

@@ -11,6 +11,7 @@ from datetime import date, datetime
 
 from sqlalchemy import (
     Boolean,
+    CheckConstraint,
     Date,
     ForeignKey,
     Index,
@@ -19,6 +20,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
@@ -184,12 +186,27 @@ class DoNotCall(Base):
 
 
 class CallCase(Base):
-    """A client in a call queue. ``held_by``/``lease_expires_at`` is the claim lease."""
+    """A client in a call queue. ``held_by``/``lease_expires_at`` is the claim lease.
+
+    The columns the call order (:mod:`cati.calls.rules.order`) filters and sorts on are real,
+    indexed columns; the constraints state what the order relies on: a new case was never called,
+    an active one was (and has its last attempt's time), an open one always has a planned call.
+    """
 
     __tablename__ = "call_case"
     __table_args__ = (
         UniqueConstraint("client_id", "queue"),
-        Index("ix_call_case_queue_status_next", "period_id", "queue", "status", "next_call_at"),
+        # never-called cases by due time (Tier.NEW), the queue summaries
+        Index("ix_call_case_queue_status_next", "period_id", "queue", "status", "next_call_at", "id"),
+        # retries: fewest attempts, longest waiting (Tier.RETRY)
+        Index("ix_call_case_queue_retry", "period_id", "queue", "status", "attempts", "last_attempt_at", "id"),
+        # partial interviews to resume (Tier.PARTIAL): a few rows
+        Index("ix_call_case_queue_partial", "period_id", "queue", "next_call_at", "id",
+              sqlite_where=text("last_outcome = 'PARTIAL'"), postgresql_where=text("last_outcome = 'PARTIAL'")),
+        CheckConstraint("status IN ('new', 'active', 'final')", name="status"),
+        CheckConstraint("status <> 'new' OR attempts = 0", name="new_never_called"),
+        CheckConstraint("status <> 'active' OR (attempts > 0 AND last_attempt_at IS NOT NULL)", name="active_called"),
+        CheckConstraint("status = 'final' OR next_call_at IS NOT NULL", name="open_planned"),
     )
     id: Mapped[int] = mapped_column(primary_key=True)
     client_id: Mapped[int] = mapped_column(ForeignKey("client.id"), index=True)
@@ -201,8 +218,11 @@ class CallCase(Base):
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     contacted: Mapped[bool] = mapped_column(Boolean, default=False)
     current_phone_position: Mapped[int] = mapped_column(Integer, default=0)
-    next_call_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    priority: Mapped[int] = mapped_column(Integer, default=0)
+    # the planned call (a new case: when it entered the queue); None only once final
+    next_call_at: Mapped[datetime | None] = mapped_column(UTCDateTime, default=utcnow)
+    last_attempt_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    claimed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)  # start of the current lease
+    released_at: Mapped[datetime | None] = mapped_column(UTCDateTime)  # given back without an attempt
     day_parts_tried: Mapped[str] = mapped_column(String(100), default="")
     held_by: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"))
     lease_expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

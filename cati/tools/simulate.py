@@ -16,6 +16,7 @@ from collections import Counter
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
+from datetime import time as wall_time
 from decimal import Decimal
 from typing import Any
 
@@ -24,20 +25,18 @@ from sqlalchemy import func, select
 from cati.accounts.rules.passwords import hash_password
 from cati.accounts.rules.roles import Actor, Permission, Role, require
 from cati.accounts.service.audit import record
+from cati.calls.rules.calendar import CallingCalendar
 from cati.interviews.rules import Answer, AnswerRejected, Form, QType, Question
 from cati.platform.models import CallAttempt, CallCase, Interview, MeasurementPeriod, Provider, User, UserRole
 
 SIM_PASSWORD = "simulatie-wachtwoord-1"
-# A Monday 10:00 in Amsterdam (winter time), inside the calling window.
-def default_start(now: datetime) -> datetime:
-    """Where simulated time starts: Monday 09:00 (Amsterdam) two weeks before ``now``, so the
-    simulated calls lie in the past and a statement made today includes them."""
-    from zoneinfo import ZoneInfo
 
-    local = now.astimezone(ZoneInfo("Europe/Amsterdam"))
-    monday = local.date() - timedelta(days=local.weekday() + 14)
-    start = datetime(monday.year, monday.month, monday.day, 9, 0, tzinfo=ZoneInfo("Europe/Amsterdam"))
-    return start.astimezone(UTC)
+
+def default_start(now: datetime, calendar: CallingCalendar) -> datetime:
+    """Where simulated time starts: Monday 09:00 (local time) two weeks before ``now``, so the
+    simulated calls lie in the past and a statement made today includes them."""
+    local = calendar.local(now)
+    return calendar.at_local(local.date() - timedelta(days=local.weekday() + 14), wall_time(9, 0))
 
 NON_CONTACT: tuple[tuple[str, int], ...] = (
     ("NO_ANSWER", 30), ("BUSY", 10), ("VOICEMAIL", 12), ("NOT_PRESENT", 8), ("APPOINTMENT", 5),
@@ -182,7 +181,7 @@ def simulate(
         first_attempt = int(s.scalar(select(func.max(CallAttempt.id))) or 0)
     ctx = mp.get_context("spawn")
     if start is None:
-        start = default_start(services.ctx.now())
+        start = default_start(services.ctx.now(), services.calls.scheduler.calendar)
     clock = ctx.Value("d", start.timestamp())
     done = ctx.Value("i", 0)
     results = ctx.Queue()

@@ -40,9 +40,9 @@ N_QUICK = 10_000
 
 
 def _answer_sets(rng: random.Random, count: int) -> list[list[tuple[str, str]]]:
+    from cati.core.paths import forms_dir
     from cati.interviews.rules import Answer, QType, load_forms
     from cati.interviews.rules.codec import answer_to_json
-    from cati.core.paths import forms_dir
 
     form = load_forms(forms_dir())["client_regular"]
     sets = []
@@ -135,11 +135,11 @@ def _fill(url: str, n: int) -> tuple[Any, Any, float]:
 def _record_cost(rng: random.Random) -> float:
     """Milliseconds the interview service spends making one export record when an interview completes
     (the line from the answers; the insert is one row in the completion's transaction)."""
+    from cati.core.paths import forms_dir
     from cati.interviews.rules import load_forms
     from cati.interviews.rules.codec import answer_from_json
     from cati.interviews.rules.export import export_values
     from cati.interviews.rules.record import record_line
-    from cati.core.paths import forms_dir
 
     form = load_forms(forms_dir())["client_regular"]
     sets = [{var: answer_from_json(v) for var, v in answers} for answers in _answer_sets(rng, 200)]

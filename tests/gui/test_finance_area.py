@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-from decimal import Decimal
-
 import pytest
 from PySide6.QtCore import Qt
 
 from cati.gui.app import make_application
-from cati.gui.areas.finance import FinanceArea, format_money
+from cati.gui.areas.finance import FinanceArea
 from cati.gui.tasks import TaskRunner
 from cati.platform.container import build_services
 from tests.gui.shots import save_screenshot
@@ -32,12 +30,6 @@ def finance(qtbot, sqlite_url, clock):  # type: ignore[no-untyped-def]
     yield area, services, actors, ids
     runner.shutdown()
     services.db.dispose()
-
-
-def test_money_is_dutch() -> None:
-    assert format_money(Decimal("1234.5")) == "€ 1.234,50"
-    assert format_money(Decimal("-42.25")) == "€ -42,25"
-    assert format_money(Decimal("1234567.89"), dutch=False) == "€ 1,234,567.89"
 
 
 def test_statement_close_claim_check_export(qtbot, qtmodeltester, finance, tmp_path) -> None:  # type: ignore[no-untyped-def]

@@ -101,8 +101,8 @@ def test_eight_worker_processes_never_double_claim_and_keep_the_cap(services, cl
     services.db.set_info("test_database", "yes")
     q = add_queue(services.db, 2500, "purchased", provider="Drukte BV")
     mid = q.period_id  # the same provider also gets an inburgering queue
-    inb = add_queue(services.db, 400, "inburgering")
-    with services.db.engine.begin() as conn:
+    inb = add_queue(services.db, 400, "inburgering", period=(date(2025, 12, 1), date(2026, 12, 31)))
+    with services.db.engine.begin() as conn:  # its clients came in first: the claims take them first
         conn.execute(sa.update(CallCase).where(CallCase.period_id == inb.period_id).values(period_id=mid))
     report = simulate(services, u["sanne"], provider_id=q.provider_id, workers=8, seed=7, respond_rate=0.6,
                       duration=20)

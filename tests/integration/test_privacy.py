@@ -118,7 +118,8 @@ def test_purge_refuses_while_cases_are_open(services, admin) -> None:  # type: i
     _people(services, admin)
     with services.db.unit_of_work() as s:
         case = s.scalars(sa.select(CallCase).order_by(CallCase.id)).first()
-        case.status = "active"
+        case.status, case.attempts = "active", max(case.attempts, 1)
+        case.last_attempt_at = case.next_call_at = services.ctx.now()
     with pytest.raises(PrivacyError, match="1 open cases"):
         services.privacy.close_period(admin, "Werkpad", *P2021)
     with pytest.raises(PrivacyError, match="open cases"):

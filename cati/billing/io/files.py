@@ -15,14 +15,16 @@ from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 
 from cati.billing.rules import InburgeringLine, InburgeringSection, StatementLine, Terms, Totals
-from cati.billing.store.repo import NO_CAP, TZ, terms_to_json
+from cati.billing.store.repo import NO_CAP, terms_to_json
+from cati.core.localtime import format_local
+from cati.core.money import plain
 
 if TYPE_CHECKING:
     from cati.billing.service.views import BillingOverview, BillingReport, ProviderSummary, StatementView
 
 
 def money(amount: Decimal) -> str:
-    return f"{amount.quantize(Decimal('0.01')):f}"
+    return plain(amount)
 
 
 def yes_no(flag: bool) -> str:
@@ -30,7 +32,7 @@ def yes_no(flag: bool) -> str:
 
 
 def when(moment: datetime) -> str:
-    return moment.astimezone(TZ).strftime("%Y-%m-%d %H:%M")
+    return format_local(moment, "%Y-%m-%d %H:%M")
 
 
 def statement_title(v: StatementView) -> str:

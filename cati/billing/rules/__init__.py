@@ -28,6 +28,8 @@ Storage
 
 from __future__ import annotations
 
+from cati.core.money import from_cents, round_cents, to_cents
+
 from .compute import compute_statement, recompute, standing_lines
 from .model import (
     BillableInterview,
@@ -41,11 +43,8 @@ from .model import (
     Terms,
     Totals,
     close_statement,
-    from_cents,
-    round_cents,
     split_cost,
     terms_in_force,
-    to_cents,
 )
 from .reports import (
     BillingSummary,

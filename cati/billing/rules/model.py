@@ -9,32 +9,10 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, fields
 from datetime import date, datetime
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from enum import StrEnum
 
-CENT = Decimal("0.01")
-ZERO = Decimal("0.00")
-
-
-# --------------------------------------------------------------------------- money
-
-
-def from_cents(cents: int) -> Decimal:
-    """Integer cents (as stored) to Decimal euros with two places: ``4225 -> Decimal('42.25')``."""
-    return (Decimal(cents) / 100).quantize(CENT)
-
-
-def to_cents(amount: Decimal) -> int:
-    """Decimal euros to integer cents; raises ``ValueError`` if the amount is not whole cents."""
-    cents = amount * 100
-    if cents != cents.to_integral_value():
-        raise ValueError(f"amount {amount} is not a whole number of cents")
-    return int(cents)
-
-
-def round_cents(amount: Decimal) -> Decimal:
-    """Round to the cent, half up (``21.125 -> 21.13``)."""
-    return amount.quantize(CENT, rounding=ROUND_HALF_UP)
+from cati.core.money import ZERO, round_cents, to_cents
 
 
 def split_cost(cost: Decimal, share: Decimal) -> tuple[Decimal, Decimal]:

@@ -9,10 +9,9 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -32,10 +31,9 @@ from cati.billing.rules import (
     from_cents,
     to_cents,
 )
+from cati.core.localtime import day_start, local_day
 from cati.platform.models import CallCase, Client, Interview, MeasurementPeriod, Provider, Setting, User
 from cati.platform.models_billing import BillingStatement, BillingStatementLine
-
-TZ = ZoneInfo("Europe/Amsterdam")  # statement dates are Dutch calendar days
 
 TERM_SETTINGS = {
     "threshold": "billing.subsidy_threshold",
@@ -53,12 +51,8 @@ SETTLE = timedelta(minutes=1)
 
 
 def day_end(d: date) -> datetime:
-    """The first instant after calendar day ``d`` in Dutch time."""
-    return datetime.combine(d + timedelta(days=1), time(0), TZ)
-
-
-def local_date(moment: datetime) -> date:
-    return moment.astimezone(TZ).date()
+    """The first instant after the local calendar day ``d`` (statement dates are the bureau's days)."""
+    return day_start(d + timedelta(days=1))
 
 
 def interview_key(respondent_key: str, interview_id: int) -> str:
@@ -237,7 +231,7 @@ def closed_from_row(row: BillingStatement, mp: MeasurementPeriod) -> ClosedState
             tariff=terms.inburgering_tariff,
         ),
         number=row.number,
-        closed_on=local_date(row.closed_at),
+        closed_on=local_day(row.closed_at),
     )
 
 

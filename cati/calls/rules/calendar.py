@@ -12,6 +12,8 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from cati.core.localtime import DEFAULT_ZONE
+
 WEEKDAYS: tuple[str, ...] = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 
 HOLIDAY_NAMES: dict[str, str] = {
@@ -129,7 +131,7 @@ def dutch_holidays(year: int) -> dict[str, date]:
 
 @dataclass(frozen=True)
 class CallingCalendar:
-    timezone: str = "Europe/Amsterdam"
+    timezone: str = DEFAULT_ZONE  # the bureau's zone: cati.core.localtime reads the same setting
     windows: tuple[tuple[TimeRange, ...], ...] = field(default_factory=_weekday_windows)
     day_parts: tuple[tuple[str, TimeRange], ...] = DEFAULT_DAY_PARTS
     closed_holidays: frozenset[str] = DEFAULT_CLOSED_HOLIDAYS
@@ -196,6 +198,11 @@ class CallingCalendar:
 
     def local(self, moment: datetime) -> datetime:
         return ensure_aware(moment).astimezone(self.tz)
+
+    def day_bounds(self, moment: datetime) -> tuple[datetime, datetime]:
+        """The local calendar day of ``moment``: [its midnight, the next midnight), as aware UTC."""
+        day = self.local(moment).date()
+        return self.at_local(day, time(0)), self.at_local(day + timedelta(days=1), time(0))
 
     def at_local(self, day: date, moment: time) -> datetime:
         """Local wall-clock `day moment` as aware UTC."""

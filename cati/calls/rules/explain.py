@@ -6,13 +6,8 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from cati.calls.rules.calendar import CallingCalendar, ensure_aware
-from cati.calls.rules.priority import (
-    Tier,
-    appointment_missed,
-    is_held,
-    reserved_for,
-    tier_of,
-)
+from cati.calls.rules.leases import is_held
+from cati.calls.rules.order import Tier, appointment_missed, reserved_for, tier_of
 from cati.calls.rules.scheduling_settings import SchedulerSettings
 from cati.calls.rules.scheduling_state import AppointmentKind, CaseState
 

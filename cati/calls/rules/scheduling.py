@@ -1,7 +1,7 @@
 """What happens after a call: apply an outcome to a case and decide the next call.
 
 Pure functions over frozen dataclasses; the clock is always the explicit `now` (aware).
-Queue order, due-ness and leases live in cati.calls.rules.priority; explanations in cati.calls.rules.explain.
+Queue order, due-ness and leases live in cati.calls.rules.order; explanations in cati.calls.rules.explain.
 """
 
 from __future__ import annotations

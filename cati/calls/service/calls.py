@@ -1,24 +1,17 @@
-"""Next case, claims and leases, call outcomes, appointments, quota caps (issue 9).
+"""Next case, claims and leases, call outcomes, appointments, quota caps.
 
-How a claim is made atomic and fast (``services/claiming.py``):
+A claim takes the case the call order (:mod:`cati.calls.rules.order`) ranks first for this
+interviewer: one path per backend (``services/claiming.py``), both on the SQL generated from the one
+description (``store/order_sql.py``, ``store/claim_select.py``):
 
-- The candidates are a ``UNION ALL`` of small tier sub-queries (each ``LIMIT BATCH`` on its index)
-  with their phones, do-not-call flags and open appointment; the winner is the first by the pure
-  rules' order (``priority_key``). No ORM objects on this path; every statement is built once per
-  shape.
-- PostgreSQL: one statement per claim, in autocommit (``store/claim_fast.py``): the candidates are
-  locked ``FOR UPDATE SKIP LOCKED`` (two interviewers never see the same candidate, nobody waits),
-  ranked in SQL by the same order (``store/claim_order.py``, proven equal to ``priority_key`` by
-  the tests), the winner leased and its card read, all in one round trip. The claimed case is then
-  checked against the pure rules (``is_due``). The statement works on the open queues the last
-  transactional claim saw and claims nothing once they changed; then, and when there is no case (to
-  say why), the transactional claim runs.
-- The transactional claim: SQLite in ``BEGIN IMMEDIATE`` (one writer at a time); the open queues
-  with their quota counts, the candidates (PostgreSQL: ``FOR UPDATE SKIP LOCKED``), ranked in
-  Python, and one conditional ``UPDATE … WHERE id = :id AND <free>`` (PostgreSQL: with the card's
-  rows). SQLite reads the card after the commit, so the write lock is held for three statements.
+- SQLite: in ``BEGIN IMMEDIATE`` (one writer at a time), the best case's id, its rows, one conditional
+  ``UPDATE``; the card is read after the commit.
+- PostgreSQL: one statement in autocommit (``store/claim_pg.py``): the candidates locked ``FOR UPDATE
+  SKIP LOCKED`` (two interviewers never see the same candidate, nobody waits), ranked, the winner
+  leased and its card read, in one round trip.
 
-Quota caps and the body of recording an outcome live in ``services/outcome_recording.py``.
+When no case is claimed, a read-only look says why (outside calling hours, quota, nothing due until
+…). Quota caps and the body of recording an outcome live in ``services/outcome_recording.py``.
 
 Every public method takes the actor first and checks its permission before anything else.
 Results are frozen dataclasses; times are aware UTC. The card and supervision parts live in
@@ -27,22 +20,19 @@ Results are frozen dataclasses; times are aware UTC. The card and supervision pa
 
 from __future__ import annotations
 
-import json
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
-from datetime import UTC, date, datetime, timedelta
-from zoneinfo import ZoneInfo
+from datetime import date, datetime, timedelta
 
 from sqlalchemy import select
-from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
 from cati.accounts.rules.roles import Actor, Permission, PermissionDenied, require
 from cati.accounts.service.settings import SettingsService
 from cati.calls.rules.explain import Explanation, explain
 from cati.calls.rules.outcomes import Outcome, OutcomeTable, load_outcome_table
-from cati.calls.rules.priority import can_start_interview
+from cati.calls.rules.quota import can_start_interview
 from cati.calls.rules.scheduling_settings import SchedulerSettings
 from cati.calls.rules.scheduling_state import Appointment as AppointmentRequest
 from cati.calls.rules.scheduling_state import CaseState
@@ -54,26 +44,28 @@ from cati.calls.service.case_card import (
     build_card,
     case_fields,
 )
-from cati.calls.service.claiming import Claimed, OpenQueues, claim_in, settle
+from cati.calls.service.claiming import Claimed, claim_in, settle
 from cati.calls.service.errors import CallError, CaseNotHeld, QuotaFull
 from cati.calls.service.outcome_recording import OutcomeResult, check_code, read_caps, record_in
 from cati.calls.service.queue_summary import (
     CaseExplanation,
     MyQueue,
+    QueueOrderRow,
     QueueRow,
     appointments_of,
     explain_cases,
     my_queues,
+    order_rows,
     provider_ids,
     summary,
 )
 from cati.calls.store import case_queries as cq
 from cati.calls.store.case_mapping import (
     CaseRows,
-    case_extra,
     to_state,
 )
-from cati.calls.store.claim_fast import ClaimUnavailable, FastClaim
+from cati.calls.store.claim_pg import ClaimUnavailable, PgClaim
+from cati.calls.store.claim_select import BestCase, QueueOrder
 from cati.calls.store.outcome_writes import OutcomeWrites
 from cati.core.paths import resources_dir
 from cati.platform.context import ServiceContext
@@ -92,16 +84,16 @@ __all__ = [
     "NextCase",
     "NumberInfo",
     "OutcomeResult",
+    "QueueOrderRow",
     "QueueRow",
     "QuotaFull",
     "case_fields",
 ]
 
-BATCH = 4  # candidates per sub-query; ranked in Python with priority_key
-OPEN_INTERVIEW = ("in_progress", "partial")
-AMSTERDAM = ZoneInfo("Europe/Amsterdam")
+#: candidates per tier and queue: each window holds only due cases in its tier's order, so its first
+#: row is the tier's best (PostgreSQL skips rows another claimer has locked and takes the next)
+BATCH = 1
 CAPS_TTL = 5.0  # seconds a service reuses the queue caps it read (a changed cap counts within this)
-CLAIM_TRIES = 3  # a claim whose winner was taken in between (PostgreSQL) looks again, this often
 
 
 # ---------------------------------------------------------------- results
@@ -126,11 +118,12 @@ class CallService:
         self._outcomes: OutcomeTable | None = None
         self._scheduler: SchedulerSettings | None = None
         self._settings = SettingsService(ctx)
-        self._queries = cq.ClaimQueries(BATCH, postgres=not ctx.db.is_sqlite)
-        # PostgreSQL: the one-statement claim, in autocommit, on the queues last seen open
-        self._fast = None if ctx.db.is_sqlite else FastClaim(BATCH, ctx.db.engine)
+        self._queries = cq.ClaimQueries(postgres=not ctx.db.is_sqlite)
+        # SQLite: the best case, chosen inside BEGIN IMMEDIATE; PostgreSQL: the one-statement claim
+        self._best = BestCase(BATCH) if ctx.db.is_sqlite else None
+        self._pg = None if ctx.db.is_sqlite else PgClaim(BATCH, ctx.db.engine)
+        self._order = QueueOrder(postgres=not ctx.db.is_sqlite)
         self._autocommit = ctx.db.engine.execution_options(isolation_level="AUTOCOMMIT")
-        self._open: dict[tuple[int | None, tuple[str, ...]], OpenQueues] = {}
         self._writes = OutcomeWrites(postgres=not ctx.db.is_sqlite)
         self._caps_read: tuple[date, float, dict[str, int | None]] | None = None
         # validate the data files at start: a broken table must fail loudly, not on the first call
@@ -201,44 +194,45 @@ class CallService:
         if not settings.calendar.is_callable(now):
             return NextCase(None, explain(CaseState.new("-", ["-"]), now, settings))
         caps = self._caps()
-        fast = self._claim_fast(actor, provider_id, (queue,) if queue else cq.QUEUES, caps, now)
-        if fast is not None:
-            return NextCase(self._card(fast.rows, fast.state, fast.why, fast.at, card_rows=fast.card), fast.why)
-        for _ in range(CLAIM_TRIES):
-            with self.ctx.db.unit_of_work(immediate=True) as s:
-                claimed = self._claim(s, actor, provider_id, queue, caps)
-            if isinstance(claimed, Explanation):
-                return NextCase(None, claimed)
-            if claimed is not None:
-                return NextCase(self._card(claimed.rows, claimed.state, claimed.why, claimed.at,
-                                           card_rows=claimed.card),
-                                claimed.why)
-        raise CallError("Er kon geen zaak worden toegewezen; probeer het opnieuw")
-
-    def _claim_fast(
-        self, actor: Actor, provider_id: int | None, queues: tuple[str, ...], caps: Mapping[str, int | None],
-        now: datetime,
-    ) -> Claimed | None:
-        """PostgreSQL: the claim in one statement, on the queues the last transactional claim saw open
-        (``claim_fast``; checked by ``claiming.settle``); None: take the transactional path."""
-        known = self._open.get((provider_id, queues))
-        if self._fast is None or known is None or not known.pairs:
-            return None
-        try:
-            got = self._fast.claim(known.pairs, known.empty, known.periods, provider_id, caps, now, actor.user_id,
-                                   self.scheduler)
-            return None if got is None else settle(self._autocommit.connect, self._queries, got, actor.user_id, now,
-                                                   self.scheduler)
-        except (ClaimUnavailable, OperationalError):
-            return None  # e.g. a dropped connection: the transactional path tries again
+        queues = (queue,) if queue else cq.QUEUES
+        claimed = self._claim(actor, provider_id, queues, caps)
+        if claimed is None:
+            return NextCase(None, self._why_nothing(actor, provider_id, queues, caps))
+        return NextCase(self._card(claimed.rows, claimed.state, claimed.why, claimed.at, card_rows=claimed.card),
+                        claimed.why)
 
     def _claim(
-        self, s: Session, actor: Actor, provider_id: int | None, queue: str | None, caps: Mapping[str, int | None]
-    ) -> Claimed | Explanation | None:
-        """One claim transaction: the claimed case, why there is none, or None (taken in between)."""
-        return claim_in(s, actor.user_id, provider_id, (queue,) if queue else cq.QUEUES, caps, queries=self._queries,
-                        settings=self.scheduler, clock=self.ctx.now, postgres=not self.ctx.db.is_sqlite,
-                        seen=self._open)
+        self, actor: Actor, provider_id: int | None, queues: tuple[str, ...], caps: Mapping[str, int | None]
+    ) -> Claimed | None:
+        if self._pg is not None:
+            try:
+                got = self._pg.claim(queues, caps, provider_id, self.ctx.now(), actor.user_id, self.scheduler)
+            except ClaimUnavailable:  # e.g. a dropped connection: one more try on a new one
+                got = self._pg.claim(queues, caps, provider_id, self.ctx.now(), actor.user_id, self.scheduler)
+            if got is None:
+                return None
+            return settle(self._autocommit.connect, self._queries, got, actor.user_id, self.ctx.now(), self.scheduler)
+        assert self._best is not None
+        with self.ctx.db.unit_of_work(immediate=True) as s:
+            return claim_in(s, actor.user_id, provider_id, queues, caps, best=self._best, queries=self._queries,
+                            settings=self.scheduler, clock=self.ctx.now)
+
+    def _why_nothing(
+        self, actor: Actor, provider_id: int | None, queues: tuple[str, ...], caps: Mapping[str, int | None]
+    ) -> Explanation:
+        """Why no case was claimed: a capped queue without room, nothing due until …, or no case left."""
+        with self.ctx.db.unit_of_work(immediate=False) as s:
+            now = self.ctx.now()
+            pairs = cq.open_pairs(s, provider_id, queues)
+            usable = [p for p in pairs if self._room(s, p, caps.get(p[1]), now)]
+            nxt = cq.next_planned(s, usable, now)
+        if len(usable) < len(pairs) and nxt is None:
+            return Explanation(False, "QUOTA_NO_ROOM", "Het quotum is (voorlopig) vol",
+                               "quota full or all places taken", None)
+        if nxt is None:
+            return Explanation(False, "QUEUE_EMPTY", "Er zijn nu geen zaken te bellen", "no case to call", None)
+        return Explanation(False, "NOTHING_DUE", "Nu is er geen zaak aan de beurt", "nothing due now",
+                           self.scheduler.calendar.snap(nxt))
 
     def _card(
         self, rows: CaseRows, state: CaseState, why: Explanation, now: datetime, s: Session | None = None,
@@ -299,10 +293,8 @@ class CallService:
     def _release_rows(self, s: Session, case: CallCase) -> None:
         case.held_by = None
         case.lease_expires_at = None
-        extra = case_extra(case)
-        extra.pop("claimed_at", None)
-        extra["released_at"] = self.ctx.now().astimezone(UTC).isoformat()  # a next claim starts no earlier
-        case.state = json.dumps(extra, sort_keys=True)
+        case.claimed_at = None
+        case.released_at = self.ctx.now()  # a next claim starts no earlier
         for iv in s.scalars(select(Interview).where(Interview.case_id == case.id, Interview.status == "in_progress")):
             iv.status = "partial"
 
@@ -365,11 +357,9 @@ class CallService:
         (today = the Amsterdam calendar day of the service clock)."""
         actor = require(actor, Permission.WORK_CASES)
         caps = self._caps()
-        local = self.ctx.now().astimezone(AMSTERDAM)
-        start = datetime(local.year, local.month, local.day, tzinfo=AMSTERDAM)
-        end = start + timedelta(days=1)
+        start, end = self.scheduler.calendar.day_bounds(self.ctx.now())
         with self.ctx.db.unit_of_work(immediate=False) as s:
-            return my_queues(s, actor.user_id, start.astimezone(UTC), end.astimezone(UTC), caps)
+            return my_queues(s, actor.user_id, start, end, caps)
 
     def my_appointments(self, actor: Actor | None) -> list[AppointmentInfo]:
         """Open appointments this interviewer made, soonest first."""
@@ -402,6 +392,32 @@ class CallService:
         caps = self._caps()
         with self.ctx.db.unit_of_work(immediate=False) as s:
             return summary(s, provider_id, self.ctx.now(), caps)
+
+    def queue_order(
+        self, actor: Actor | None, provider_id: int | None = None, queue: str | None = None, *,
+        for_user: str | None = None, limit: int = 50,
+    ) -> list[QueueOrderRow]:
+        """The due cases in the order the claims take them now (EXPLAIN_CASES): for the interviewer
+        ``for_user`` (a user name) exactly what their next claims take; without, for any interviewer,
+        with appointments kept for their own interviewer among them (``reserved_for``). Empty outside
+        the calling hours. CallError for an unknown user name."""
+        require(actor, Permission.EXPLAIN_CASES)
+        if limit < 1:
+            raise CallError("Het aantal regels moet minstens 1 zijn")
+        settings = self.scheduler
+        now = self.ctx.now()
+        if not settings.calendar.is_callable(now):
+            return []
+        caps = self._caps()
+        with self.ctx.db.unit_of_work(immediate=False) as s:
+            user_id = None
+            if for_user is not None:
+                user_id = cq.user_id(s, for_user)
+                if user_id is None:
+                    raise CallError(f"Gebruiker {for_user!r} bestaat niet")
+            rows = self._order.rows(s.connection(), (queue,) if queue else cq.QUEUES, caps, provider_id, now,
+                                    user_id, settings, limit)
+            return order_rows(s, rows)
 
     def find_provider(self, actor: Actor | None, ref: str | int) -> int:
         """A provider's id from its id or (case-insensitive) name; CallError when unknown or ambiguous."""

@@ -14,7 +14,7 @@ from functools import lru_cache
 
 from cati.calls.rules.explain import Explanation
 from cati.calls.rules.scheduling_state import CaseState
-from cati.calls.store.case_mapping import AppointmentLike, CaseRows, case_extra
+from cati.calls.store.case_mapping import AppointmentLike, CaseRows
 from cati.calls.store.case_queries import CardRows
 from cati.interviews.rules import form_id_for_case
 from cati.sample.rules.dienst import DIENSTEN
@@ -164,7 +164,6 @@ def build_card(
     appointment = None
     if rows.appointment is not None:
         appointment = appointment_info(rows.appointment, card.client_name, card.provider_name, card.made_by_name)
-    claimed = case_extra(case).get("claimed_at")
     dienst = DIENSTEN.get(card.service)
     return CaseCard(
         case_id=case.id, client_id=card.client_id, client_number=card.client_number, client_name=card.client_name,
@@ -175,6 +174,6 @@ def build_card(
         attempts=attempts, attempt_count=case.attempts, max_attempts=max_attempts,
         appointment=appointment, reason=why, form_id=form_id_for_case(case.queue, card.variant),
         interview_id=card.interview_id,
-        claimed_at=datetime.fromisoformat(claimed) if isinstance(claimed, str) else now,
+        claimed_at=case.claimed_at or now,
         lease_expires_at=case.lease_expires_at,
     )

@@ -24,8 +24,8 @@ from cati.accounts.rules.roles import Actor
 from cati.accounts.service.audit import record
 from cati.accounts.service.settings import defaults as settings_defaults
 from cati.calls.rules.calendar import ensure_aware
+from cati.calls.rules.order import appointment_missed
 from cati.calls.rules.outcomes import COMPLETE, DO_NOT_CALL, Outcome, OutcomeTable
-from cati.calls.rules.priority import appointment_missed
 from cati.calls.rules.scheduling import apply_outcome
 from cati.calls.rules.scheduling_settings import SchedulerSettings
 from cati.calls.rules.scheduling_state import (

@@ -14,20 +14,9 @@ from typing import Any
 from sqlalchemy import and_, case, func, or_, select, update
 from sqlalchemy.orm import Session
 
-from cati.calls.store.case_mapping import PRIORITY_FINAL, CaseRows
-from cati.calls.store.claim_queries import (
-    APPOINTMENT_LOOKBACK,
-    CASE_COLUMNS,
-    CLAIM_COLUMNS,
-    COMPLETE,
-    FINAL,
-    OPEN_INTERVIEW,
-    PER_PAIR_MAX,
-    CardRows,
-    ClaimQueries,
-    Pair,
-    PairScope,
-)
+from cati.calls.store.case_mapping import CaseRows
+from cati.calls.store.claim_queries import CardRows, ClaimQueries
+from cati.calls.store.claim_sql import COMPLETE, FINAL, OPEN_INTERVIEW, Pair
 from cati.platform.models import (
     Appointment,
     CallCase,
@@ -36,21 +25,17 @@ from cati.platform.models import (
     MeasurementPeriod,
     PhoneNumber,
     Provider,
+    User,
 )
 
 __all__ = [
-    "APPOINTMENT_LOOKBACK",
-    "CASE_COLUMNS",
-    "CLAIM_COLUMNS",
     "COMPLETE",
     "FINAL",
     "OPEN_INTERVIEW",
-    "PER_PAIR_MAX",
     "QUEUES",
     "CardRows",
     "ClaimQueries",
     "Pair",
-    "PairScope",
     "add_do_not_call",
     "close_for_quota",
     "completes",
@@ -61,6 +46,8 @@ __all__ = [
     "lock_case",
     "lock_period",
     "next_planned",
+    "open_pairs",
+    "user_id",
     "summary_rows",
 ]
 
@@ -181,10 +168,24 @@ def close_for_quota(session: Session, period_id: int, queue: str) -> int:
     session.execute(
         update(CallCase).where(CallCase.id.in_(ids)).values(
             status=FINAL, final_outcome="QUOTA_FULL", next_call_at=None, held_by=None, lease_expires_at=None,
-            priority=PRIORITY_FINAL,
         ).execution_options(synchronize_session=False)
     )
     return len(ids)
+
+
+def open_pairs(session: Session, provider_id: int | None, queues: Sequence[str]) -> list[Pair]:
+    """The (period, queue) pairs a claim looks in: open periods (of one provider) x ``queues``."""
+    stmt = select(MeasurementPeriod.id).where(MeasurementPeriod.closed_at.is_(None),
+                                              MeasurementPeriod.purged_at.is_(None))
+    if provider_id is not None:
+        stmt = stmt.where(MeasurementPeriod.provider_id == provider_id)
+    return [(int(pid), q) for pid in session.scalars(stmt.order_by(MeasurementPeriod.id)) for q in queues]
+
+
+def user_id(session: Session, username: str) -> int | None:
+    """A user's id by user name (None: no such user)."""
+    value = session.scalar(select(User.id).where(User.username == username.strip()))
+    return None if value is None else int(value)
 
 
 def next_planned(session: Session, pairs: Sequence[Pair], now: datetime) -> datetime | None:

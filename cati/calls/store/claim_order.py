@@ -1,4 +1,4 @@
-"""The queue order of :mod:`cati.calls.rules.priority` in SQL: which candidates are due for an interviewer
+"""The queue order of :mod:`cati.calls.rules.order` in SQL: which candidates are due for an interviewer
 and in which order, so that PostgreSQL's claim picks and claims the winner in one statement
 (:mod:`cati.calls.store.claim_fast`).
 
@@ -46,8 +46,8 @@ from sqlalchemy import (
     true,
 )
 
+from cati.calls.rules.order import appointment_deadline
 from cati.calls.rules.outcomes import PARTIAL
-from cati.calls.rules.priority import appointment_deadline
 from cati.calls.rules.scheduling_settings import SchedulerSettings
 from cati.calls.rules.scheduling_state import Appointment, CaseState
 from cati.calls.store.claim_sql import AP, CASE_COLUMNS, DN, FINAL, PH, at, const, inline, num

@@ -50,13 +50,14 @@ US = cast(Table, User.__table__)
 
 #: the ``call_case`` columns the claim path reads (``case_mapping.CaseRecord``)
 CASE_COLUMNS = ("id", "client_id", "period_id", "queue", "status", "last_outcome", "final_outcome", "attempts",
-                "contacted", "current_phone_position", "next_call_at", "priority", "day_parts_tried", "held_by",
-                "lease_expires_at", "state")
+                "contacted", "current_phone_position", "next_call_at", "last_attempt_at", "day_parts_tried",
+                "held_by", "lease_expires_at", "claimed_at", "released_at", "state")
 #: the ``call_attempt`` columns an outcome writes
 ATTEMPT_COLUMNS = ("case_id", "phone_id", "user_id", "started_at", "ended_at", "outcome", "note")
 #: the ``call_case`` columns a claim writes (``case_mapping.case_values``)
 CLAIM_COLUMNS = ("status", "last_outcome", "final_outcome", "attempts", "contacted", "current_phone_position",
-                 "next_call_at", "priority", "day_parts_tried", "held_by", "lease_expires_at", "state")
+                 "next_call_at", "last_attempt_at", "day_parts_tried", "held_by", "lease_expires_at", "claimed_at",
+                 "released_at", "state")
 
 
 _INLINE = ContextVar("_INLINE", default=False)

@@ -18,7 +18,7 @@ from decimal import Decimal
 from operator import itemgetter
 from typing import Any
 
-from cati.supervision.service.progress import LOCAL
+from cati.core.localtime import zone
 
 
 def columns_of(rows: Sequence[Sequence[Any]], names: Sequence[str]) -> dict[str, tuple[Any, ...]]:
@@ -82,7 +82,7 @@ def _stamps(values: tuple[Any, ...]) -> Any:
 
 def _local_days(stamps: Any) -> list[dt.date | None]:
     """The day in the Netherlands of each moment (None for none)."""
-    days = stamps.dt.tz_convert(LOCAL.key).dt.date
+    days = stamps.dt.tz_convert(zone().key).dt.date
     return days.where(stamps.notna(), None).tolist()  # type: ignore[no-any-return]
 
 

@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
 )
 
 from cati.accounts.rules.roles import Actor, Permission
+from cati.core.localtime import format_local, local_day
 from cati.gui.charts import BarChart
 from cati.gui.table_model import Column, RowTableModel
 from cati.gui.tasks import TaskRunner
@@ -36,12 +37,10 @@ from cati.gui.widgets import named
 from cati.platform.container import Services
 from cati.supervision.rules.report_figures import format_number
 from cati.supervision.service.progress import (
-    LOCAL,
     RATE_NAMES,
     InterviewerStats,
     ProgressSnapshot,
     QueueProgress,
-    local_day,
 )
 
 REFRESH_MS = 30_000
@@ -246,7 +245,7 @@ class ProgressPage(QWidget):
         self.queues_view.resizeColumnsToContents()
         self.rates_view.resizeColumnsToContents()
         self.interviewers_view.resizeColumnsToContents()
-        stamp = snap.at.astimezone(LOCAL).strftime("%H:%M:%S")
+        stamp = format_local(snap.at, "%H:%M:%S")
         self.updated.setText(self.tr("Updated %s (today is %s)") % (stamp, local_day(snap.at).strftime("%d-%m-%Y")))
 
     def save_eligibility(self) -> None:

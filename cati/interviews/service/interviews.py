@@ -21,7 +21,7 @@ from sqlalchemy.orm import Session
 from cati.accounts.rules.roles import Actor, Permission, require
 from cati.accounts.service.audit import record
 from cati.calls.rules.outcomes import COMPLETE, PARTIAL
-from cati.calls.rules.priority import can_start_interview
+from cati.calls.rules.quota import can_start_interview
 from cati.calls.service.calls import (
     AppointmentRequest,
     CallError,
@@ -32,7 +32,6 @@ from cati.calls.service.calls import (
     case_fields,
 )
 from cati.calls.store import case_queries as cq
-from cati.calls.store.case_mapping import case_extra
 from cati.core.paths import forms_dir
 from cati.interviews.rules import (
     Answer,
@@ -294,8 +293,7 @@ class InterviewService:
                     raise InterviewError("Het interview is nog niet volledig: beantwoord eerst alle vragen.")
                 completed = form, fields, answers
             now = self.ctx.now()
-            claimed = case_extra(case).get("claimed_at")
-            start = started_at or (datetime.fromisoformat(claimed) if isinstance(claimed, str) else iv.started_at)
+            start = started_at or case.claimed_at or iv.started_at
             result = self.calls._record(s, actor, case.id, code, min(start, now), now, note, appointment, None, caps,
                                         interview_id=iv.id, interview_status=status)
             if completed is not None:  # the export record, in the same transaction as the completion

@@ -314,8 +314,9 @@ class ImportService:
                 case_counts[rec.queue] += 1
                 cases.append({
                     "client_id": client_id, "period_id": t.period_id, "queue": rec.queue, "status": "new",
-                    "attempts": 0, "contacted": False, "current_phone_position": 0, "next_call_at": None,
-                    "priority": 0, "day_parts_tried": "", "state": "{}", "created_at": now, "updated_at": now,
+                    "attempts": 0, "contacted": False, "current_phone_position": 0,
+                    "next_call_at": now,  # due from now on: a new case's "due since" is when it came in
+                    "day_parts_tried": "", "state": "{}", "created_at": now, "updated_at": now,
                 })
         repo.insert_rows(s, PhoneNumber, phones, check)
         repo.insert_rows(s, CallCase, cases, check)

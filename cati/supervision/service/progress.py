@@ -6,7 +6,7 @@ Definitions (the GUI's progress page and ``cati progress`` show the same figures
   NE/4.x outcome other than quota-full, see :mod:`cati.supervision.service.reports`).
 * **never called**: open cases without an attempt; **in progress**: open cases with one or more
   attempts; **held now**: cases leased to an interviewer at this moment.
-* **appointments today**: open appointments due today (Europe/Amsterdam calendar day).
+* **appointments today**: open appointments due today (local calendar day (cati.core.localtime)).
 * **dispositions**: final cases per AAPOR group (MAX_ATTEMPTS is UO when never contacted, else O).
   Only final dispositions enter the AAPOR rates (open cases carry a temporary disposition).
 * **completes**: complete, not voided interviews; the inburgering queue shows them against the
@@ -14,7 +14,7 @@ Definitions (the GUI's progress page and ``cati progress`` show the same figures
 * **e**: an explicit value (``--e``, or the GUI's field) wins; else the setting
   ``rates.eligibility_e``; else AAPOR's default estimate from the data.
 
-Interviewers, per Europe/Amsterdam day in the chosen range:
+Interviewers, per local day in the chosen range:
 
 * **hours logged in**: every ``login`` audit event opens a session that lasts until the end of the
   last call attempt started before the next login that day; calls before the day's first login
@@ -32,11 +32,10 @@ import bisect
 import json
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -44,6 +43,7 @@ from sqlalchemy.orm import Session
 from cati.accounts.rules.roles import Actor, Permission, require
 from cati.accounts.service.settings import SettingsService
 from cati.calls.rules.outcomes import COMPLETE
+from cati.core.localtime import days_bounds, local_day
 from cati.platform.context import ServiceContext
 from cati.platform.models import (
     Appointment,
@@ -58,22 +58,10 @@ from cati.platform.models import (
 from cati.supervision.rules.rates import DispositionCounts, OutcomeRates, as_percentage, outcome_rates
 from cati.supervision.service.reports import find_provider, is_unreachable, outcome_table
 
-LOCAL = ZoneInfo("Europe/Amsterdam")
 GROUPS = ("I", "P", "R", "NC", "O", "UH", "UR", "UO", "NE")
 RATE_NAMES = ("rr1", "rr2", "rr3", "rr4", "rr5", "rr6", "coop1", "coop2", "coop3", "coop4",
               "ref1", "ref2", "ref3", "con1", "con2", "con3")  # fmt: skip
 E_SETTING = "rates.eligibility_e"
-
-
-def day_bounds(first: date, last: date) -> tuple[datetime, datetime]:
-    """UTC bounds of the Europe/Amsterdam days ``first``..``last`` (inclusive)."""
-    start = datetime.combine(first, time(0), LOCAL).astimezone(UTC)
-    end = datetime.combine(last + timedelta(days=1), time(0), LOCAL).astimezone(UTC)
-    return start, end
-
-
-def local_day(moment: datetime) -> date:
-    return moment.astimezone(LOCAL).date()
 
 
 @dataclass(frozen=True)
@@ -253,7 +241,7 @@ class ProgressService:
                 t["never_called"] += 1
             if held_by is not None and lease is not None and lease > now:
                 t["held"] += 1
-        today_start, today_end = day_bounds(local_day(now), local_day(now))
+        today_start, today_end = days_bounds(local_day(now), local_day(now))
         for period_id, queue in s.execute(
             select(CallCase.period_id, CallCase.queue)
             .join(Appointment, Appointment.case_id == CallCase.id)
@@ -289,7 +277,7 @@ class ProgressService:
 
     # -- per interviewer ------------------------------------------------------------------
     def interviewers(self, actor: Actor | None, first: date, last: date) -> list[InterviewerStats]:
-        """Per interviewer over the days ``first``..``last`` (Europe/Amsterdam), see module doc."""
+        """Per interviewer over the days ``first``..``last`` (local days), see module doc."""
         require(actor, Permission.VIEW_PROGRESS)
         if last < first:
             raise ValueError("de einddatum ligt voor de begindatum")
@@ -297,7 +285,7 @@ class ProgressService:
             return self._interviewers(s, first, last)
 
     def _interviewers(self, s: Session, first: date, last: date) -> list[InterviewerStats]:
-        start, end = day_bounds(first, last)
+        start, end = days_bounds(first, last)
         attempts: dict[int, list[tuple[datetime, datetime, str | None]]] = defaultdict(list)
         for user_id, started, ended, outcome in s.execute(
             select(CallAttempt.user_id, CallAttempt.started_at, CallAttempt.ended_at, CallAttempt.outcome)
@@ -354,7 +342,7 @@ class ProgressService:
             return self._per_day(s, first, last, provider)
 
     def _per_day(self, s: Session, first: date, last: date, provider: str | int | None) -> list[tuple[date, int]]:
-        start, end = day_bounds(first, last)
+        start, end = days_bounds(first, last)
         stmt = (
             select(Interview.completed_at)
             .where(Interview.status == "complete", Interview.voided_at.is_(None),
@@ -378,7 +366,7 @@ class ProgressService:
             return self._mix(s, first, last, provider)
 
     def _mix(self, s: Session, first: date, last: date, provider: str | int | None) -> list[OutcomeCount]:
-        start, end = day_bounds(first, last)
+        start, end = days_bounds(first, last)
         stmt = select(CallAttempt.outcome).where(
             CallAttempt.started_at >= start, CallAttempt.started_at < end, CallAttempt.outcome.is_not(None)
         )
@@ -418,7 +406,7 @@ class ProgressService:
 
 
 def logged_in_seconds(logins: list[datetime], attempts: list[tuple[datetime, datetime]]) -> int:
-    """Hours-logged-in rule (module doc), per Europe/Amsterdam day, in whole seconds."""
+    """Hours-logged-in rule (module doc), per local day, in whole seconds."""
     by_day_logins: dict[date, list[datetime]] = defaultdict(list)
     for at in logins:
         by_day_logins[local_day(at)].append(at)

@@ -4,8 +4,8 @@ from dataclasses import replace
 from datetime import date, datetime, timedelta
 
 from cati.calls.rules.explain import explain
+from cati.calls.rules.leases import claim
 from cati.calls.rules.outcomes import OutcomeTable
-from cati.calls.rules.priority import claim
 from cati.calls.rules.scheduling import Appointment, CaseState, SchedulerSettings, apply_outcome
 
 AMS = SchedulerSettings().calendar.tz

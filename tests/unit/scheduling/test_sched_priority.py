@@ -5,20 +5,10 @@ from datetime import date, datetime, timedelta
 
 import pytest
 
+from cati.calls.rules.leases import claim, lease_expired, release
+from cati.calls.rules.order import Tier, appointment_missed, is_due, next_case, priority_key, tier_of
 from cati.calls.rules.outcomes import OutcomeTable
-from cati.calls.rules.priority import (
-    Tier,
-    appointment_missed,
-    can_start_interview,
-    claim,
-    is_due,
-    lease_expired,
-    next_case,
-    priority_key,
-    quota_full,
-    release,
-    tier_of,
-)
+from cati.calls.rules.quota import can_start_interview, quota_full
 from cati.calls.rules.scheduling import (
     Appointment,
     CaseState,

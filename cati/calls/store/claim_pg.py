@@ -1,29 +1,20 @@
-"""PostgreSQL's claim in one statement: pick the best due candidate, lease it, and read its card.
+"""PostgreSQL's claim in one statement: pick the best due case, lease it, and read its card.
 
 One round trip; the statement is its own transaction (autocommit)::
 
-    WITH cand AS (<the tier sub-queries, each LIMIT batch, FOR UPDATE SKIP LOCKED>),
-         ranked AS (<cand with the queue order in SQL: cati.calls.store.claim_order>),
-         best AS (SELECT … FROM ranked WHERE due [AND room in a capped queue]
-                  AND <the queues are still those the caller saw> ORDER BY <priority_key> LIMIT 1),
-         upd AS (UPDATE call_case SET held_by, lease_expires_at, priority, state, updated_at
-                 FROM best WHERE <still free> RETURNING …)
+    WITH best AS (<claim_select.best_select: the queues in scope, each tier's window of candidates
+                   locked FOR UPDATE SKIP LOCKED, ranked by the call order, the first>),
+         upd AS (UPDATE call_case SET held_by, lease_expires_at, claimed_at, updated_at
+                 WHERE id = best.id AND <still free> RETURNING …)
     SELECT upd.*, client, period, provider, open interview, appointment maker,
-           phones (JSON), attempts (JSON), other candidates without a callable number
+           phones (JSON), attempts (JSON)
     FROM upd JOIN …
 
-The candidates are the same index-backed sub-queries as the transactional path
-(:func:`cati.calls.store.claim_queries.candidate_union`); concurrent claimers skip each other's locked
-rows and never wait. The queues come from the caller (what its last transactional claim saw, less
-capped queues without an open case); the statement only claims while the open periods are still
-exactly those and the queues left out still have no open case, else it claims nothing and the
-caller takes the transactional path (which looks again). A capped queue's room
-(``can_start_interview``) is counted only when one of its cases is a candidate. The claim
-starts at ``:now``, or later when the case's last attempt or release was recorded later
+Concurrent claimers skip each other's locked candidates and never wait. The claim starts at
+``:now``, or later when the case's last attempt or release was recorded later
 (``case_mapping.claim_not_before``). The caller checks the claimed case against the pure rules
-(``claiming.settle``: ``is_due``) and writes what a claim writes beyond the lease (e.g. a number
-found on the do-not-call list) only when it differs; it also looks again tomorrow at candidates
-without a callable number.
+(``claiming.settle``) and writes what a claim writes beyond the lease (e.g. a number found on the
+do-not-call list) only when it differs.
 
 The statement is compiled once per shape into PostgreSQL's own form (``$n`` parameters) and sent
 with psycopg directly, prepared, on a connection of its own whose prepared statements are planned
@@ -36,61 +27,41 @@ from __future__ import annotations
 import json
 import threading
 import weakref
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from functools import partial
 from typing import Any
 
-from sqlalchemy import (
-    Engine,
-    Integer,
-    String,
-    Text,
-    and_,
-    bindparam,
-    case,
-    cast,
-    event,
-    func,
-    literal_column,
-    or_,
-    select,
-    true,
-    update,
-)
-from sqlalchemy.dialects.postgresql import JSONB, TIMESTAMP, aggregate_order_by
+from sqlalchemy import Engine, Integer, Interval, bindparam, event, func, or_, select, update
+from sqlalchemy.dialects.postgresql import aggregate_order_by
 from sqlalchemy.dialects.postgresql.psycopg import PGDialect_psycopg
 
 from cati.calls.rules.scheduling_settings import SchedulerSettings
 from cati.calls.store.case_mapping import AppointmentRecord, CaseRecord, CaseRows, PhoneRecord
 from cati.calls.store.claim_card import AttemptRow, CardRows, open_interview
-from cati.calls.store.claim_order import APPOINTMENT_COLUMNS, day_params, order_keys, order_params, ranked
-from cati.calls.store.claim_queries import candidate_union, case_cols, pair_params
+from cati.calls.store.claim_select import best_select
 from cati.calls.store.claim_sql import (
-    APPOINTMENT_LOOKBACK,
     AT,
     CASE_COLUMNS,
     CC,
     CL,
-    COMPLETE,
     DN,
     FINAL,
-    IV,
     MP,
     PH,
     PR,
     US,
-    Pair,
     StatementCache,
     at,
     const,
 )
-from cati.platform.types import utcnow
+from cati.calls.store.order_sql import APPOINTMENT_COLUMNS, day_params, order_params
+from cati.platform.types import UTCDateTime, utcnow
 
 
 class ClaimUnavailable(RuntimeError):
-    """The one-statement claim could not be sent (e.g. the connection dropped): take another path."""
+    """The claim statement could not be sent (e.g. the connection dropped)."""
 
 
 #: the claim's own connection plans its prepared statement once (generically), not on every claim
@@ -120,31 +91,22 @@ class _Compiled:
 
 
 @dataclass(frozen=True)
-class FastClaimed:
-    """The claimed case as written (its rows, do-not-call numbers among its phones) and its card."""
+class PgClaimed:
+    """The claimed case as written (its rows, do-not-call numbers among its phones), its tier and its card."""
 
     rows: CaseRows
     dnc: set[str]
+    tier: int
     card: CardRows
-    uncallable: tuple[int, ...]  # other candidates without a callable number (to look at again later)
 
 
-def period_key(period_ids: Sequence[int]) -> str:
-    """The open periods a claim expects, as the statement writes them (ids in order, comma-separated)."""
-    return ",".join(str(p) for p in sorted(set(period_ids)))
-
-
-def _json_text(doc: Any, key: str) -> Any:
-    return doc.op("->>", return_type=Text)(literal_column(f"'{key}'"))
-
-
-def _close(claim: weakref.ref[FastClaim], _engine: Engine) -> None:
+def _close(claim: weakref.ref[PgClaim], _engine: Engine) -> None:
     live = claim()
     if live is not None:
         live.close()
 
 
-class FastClaim(StatementCache):
+class PgClaim(StatementCache):
     """The one-statement claim (PostgreSQL only), built once per shape, sent on its own connection.
 
     That connection (opened on the first claim, closed with the engine) plans its prepared
@@ -181,119 +143,52 @@ class FastClaim(StatementCache):
         return self._cursor
 
     def claim(
-        self, pairs: Sequence[Pair], empty: Sequence[Pair], periods: str, provider_id: int | None,
-        caps: Mapping[str, int | None], now: datetime, user_id: int, settings: SchedulerSettings,
-    ) -> FastClaimed | None:
-        """Claim the best due case of the queues ``pairs`` for ``user_id`` (see the module); None when
-        there is none, a capped queue has no room, the open periods are no longer ``periods``, a queue
-        of ``empty`` has open cases, or a candidate's detail cannot be read. Raises
-        :class:`ClaimUnavailable` when the statement could not be sent."""
-        single, n, params = pair_params(pairs)
-        queues = sorted({q for _, q in pairs})
+        self, queues: tuple[str, ...], caps: Mapping[str, int | None], provider_id: int | None, now: datetime,
+        user_id: int, settings: SchedulerSettings,
+    ) -> PgClaimed | None:
+        """Claim the best due case of ``queues`` (of one provider, or all) for ``user_id``; None when
+        there is none. Raises :class:`ClaimUnavailable` when the statement could not be sent."""
         capped = tuple(q for q in queues if caps.get(q) is not None)
         parts = tuple(settings.calendar.day_part_names())
-        shape = (n, single, capped, provider_id is not None, len(empty), parts)
-        stmt: _Compiled = self._stmt(("fast", *shape), lambda: _Compiled.of(self._build(*shape)))
-        for i, (period_id, queue) in enumerate(empty):
-            params[f"xp{i}"], params[f"xq{i}"] = period_id, queue
+        shape = (queues, capped, provider_id is not None, parts)
+        stmt: _Compiled = self._stmt(("claim", *shape), lambda: _Compiled.of(self._build(*shape)))
         today = settings.calendar.local(now).date()
         day = self._days.get(today)
         if day is None:
             self._days = {today: (day := day_params(today, settings))}  # kept for the day
-        params.update(order_params(now, user_id, settings, day))
-        params.update(
-            since=now - APPOINTMENT_LOOKBACK, period_key=periods, provider=provider_id,
-            lease=timedelta(minutes=settings.lease_minutes), now_iso=now.isoformat(), v_updated_at=utcnow(),
-        )
+        params = order_params(now, user_id, settings, day)
+        params.update(provider=provider_id, lease=timedelta(minutes=settings.lease_minutes), v_updated_at=utcnow())
         for i, q in enumerate(capped):
             params[f"cap{i}"] = caps[q]
         with self._lock:
             try:
-                row = self._connection().execute(
-                    stmt.sql, stmt.args(params), prepare=True).fetchone()
-            except self._psycopg.DataError:
-                return None  # a case detail (JSON, a time in it) PostgreSQL cannot read: nothing was claimed
+                row = self._connection().execute(stmt.sql, stmt.args(params), prepare=True).fetchone()
             except self._psycopg.OperationalError as exc:
                 self.close()  # e.g. a dropped connection: the next claim opens a new one
                 raise ClaimUnavailable(str(exc)) from exc
         return None if row is None else self._result(dict(zip(stmt.columns, row, strict=True)))
 
     # -- the statement ----------------------------------------------------------------------------
-    def _build(
-        self, n: int, single: bool, capped: tuple[str, ...], by_provider: bool, n_empty: int, parts: tuple[str, ...]
-    ) -> Any:
-        open_periods = select(func.coalesce(func.string_agg(
-            cast(MP.c.id, String), aggregate_order_by(literal_column("','"), MP.c.id)), const(""))).where(
-            MP.c.closed_at.is_(None), MP.c.purged_at.is_(None))
-        if by_provider:
-            open_periods = open_periods.where(MP.c.provider_id == bindparam("provider", type_=Integer))
-        # the queues are still those the caller saw: the same open periods, the left-out queues empty
-        # (each looked up on the queue index, in its order: a generic plan cannot know that such a
-        # queue is empty and would otherwise scan the cases)
-        unchanged = and_(open_periods.scalar_subquery() == bindparam("period_key", type_=String), *[
-            select(CC.c.id).where(CC.c.period_id == bindparam(f"xp{i}", type_=Integer),
-                                  CC.c.queue == bindparam(f"xq{i}", type_=String), CC.c.status == const(status))
-            .order_by(CC.c.next_call_at).limit(literal_column("1")).scalar_subquery().is_(None)
-            for i in range(n_empty) for status in ("new", "active")
-        ])
-
-        cand = candidate_union(n, single, self.batch, lock=True, arrays=True).cte("cand")
-        r = ranked(cand, parts).cte("ranked")
-        best = select(r.c.id, r.c.prio, *[r.c[f"a_{c}"] for c in APPOINTMENT_COLUMNS]).where(r.c.due, unchanged)
-        if capped:
-            best = best.where(self._room(r, capped))
-        best_cte = best.order_by(*order_keys(r)).limit(literal_column("1")).cte("best")
-
-        doc = cast(func.coalesce(func.nullif(CC.c.state, const("")), const("{}")), JSONB)
-        started = func.greatest(
-            at(), cast(_json_text(doc, "last_attempt_at"), TIMESTAMP(timezone=True)),
-            cast(_json_text(doc, "released_at"), TIMESTAMP(timezone=True)),
-        )
-        started_text = case(
-            (started == at(), bindparam("now_iso", type_=String)),
-            else_=func.to_char(func.timezone(const("UTC"), started), const('YYYY-MM-DD"T"HH24:MI:SS.US'),
-                               type_=String) + const("+00:00"),
-        )
-        detail = doc.op("||", return_type=JSONB)(func.jsonb_build_object(
-            const("claimed_at"), started_text,
-            const("outcome_counts"), func.coalesce(doc.op("->", return_type=JSONB)(literal_column("'outcome_counts'")),
-                                                   cast(const("{}"), JSONB)),
-            const("last_attempt_at"), doc.op("->", return_type=JSONB)(literal_column("'last_attempt_at'")),
-        ))
+    def _build(self, queues: tuple[str, ...], capped: tuple[str, ...], by_provider: bool,
+               parts: tuple[str, ...]) -> Any:
+        best = best_select(queues, capped, by_provider, parts, self.batch, lock=True).cte("best")
+        # a claim never starts before the previous holder's attempt or release was recorded
+        started = func.greatest(at(), CC.c.last_attempt_at, CC.c.released_at, type_=UTCDateTime())
         upd = (
             update(CC)
-            .where(CC.c.id == best_cte.c.id, CC.c.status != const(FINAL),
+            .where(CC.c.id == best.c.id, CC.c.status != const(FINAL),
                    or_(CC.c.held_by.is_(None), CC.c.lease_expires_at <= at()))
             .values({
                 CC.c.held_by: bindparam("user", type_=Integer),
-                CC.c.lease_expires_at: started + bindparam("lease"),
-                CC.c.priority: best_cte.c.prio,
-                CC.c.state: cast(detail, Text),
+                CC.c.lease_expires_at: started + bindparam("lease", type_=Interval()),
+                CC.c.claimed_at: started,
                 CC.c.updated_at: at("v_updated_at"),
             })
-            .returning(*case_cols(CC), *[best_cte.c[f"a_{c}"] for c in APPOINTMENT_COLUMNS])
+            .returning(*[CC.c[c] for c in CASE_COLUMNS], *[best.c[f"a_{c}"] for c in APPOINTMENT_COLUMNS],
+                       best.c.tier)
             .cte("upd")
         )
-        # candidates without a callable number (e.g. every number on the do-not-call list): the caller
-        # looks at them again tomorrow
-        uncallable = select(func.array_agg(r.c.id)).where(~r.c.callable, r.c.status != const(FINAL)).scalar_subquery()
-        return self._card(upd).add_columns(uncallable.label("uncallable"))
-
-    @staticmethod
-    def _room(r: Any, capped: tuple[str, ...]) -> Any:
-        """May one more interview start in a candidate's queue? (``priority.can_start_interview``:
-        completes + interviews in progress < cap); counted only for the candidates of capped queues."""
-        pair = and_(CC.c.period_id == r.c.period_id, CC.c.queue == r.c.queue)
-        completes = select(func.count()).select_from(CC).where(
-            pair, CC.c.status == const(FINAL), CC.c.final_outcome == const(COMPLETE)).scalar_subquery()
-        live = (
-            select(func.count()).select_from(CC)
-            .where(CC.c.id.in_(select(IV.c.case_id).where(IV.c.status == const("in_progress"), IV.c.voided_at.is_(None))),
-                   pair, CC.c.status != const(FINAL), CC.c.held_by.is_not(None), CC.c.lease_expires_at > at())
-            .scalar_subquery()
-        )
-        return case(*[(r.c.queue == const(q), completes + live < bindparam(f"cap{i}", type_=Integer))
-                      for i, q in enumerate(capped)], else_=true())
+        return self._card(upd)
 
     @staticmethod
     def _card(u: Any) -> Any:
@@ -320,7 +215,7 @@ class FastClaim(StatementCache):
         made_by_name = select(maker.c.display_name).where(maker.c.id == u.c.a_made_by).scalar_subquery()
         return (
             select(
-                *[u.c[c] for c in CASE_COLUMNS], *[u.c[f"a_{c}"] for c in APPOINTMENT_COLUMNS],
+                *[u.c[c] for c in CASE_COLUMNS], *[u.c[f"a_{c}"] for c in APPOINTMENT_COLUMNS], u.c.tier,
                 CL.c.client_number, CL.c.name, CL.c.service, CL.c.variant, CL.c.learning_profile,
                 MP.c.start_date, MP.c.end_date, PR.c.id.label("provider_id"), PR.c.name.label("provider_name"),
                 open_interview(u).label("interview_id"), made_by_name.label("made_by_name"),
@@ -332,12 +227,13 @@ class FastClaim(StatementCache):
 
     # -- the result -------------------------------------------------------------------------------
     @staticmethod
-    def _result(r: dict[str, Any]) -> FastClaimed:
+    def _result(r: dict[str, Any]) -> PgClaimed:
         case_id = r["id"]
         record = CaseRecord(
             case_id, r["client_id"], r["period_id"], r["queue"], r["status"], r["last_outcome"], r["final_outcome"],
             r["attempts"] or 0, bool(r["contacted"]), r["current_phone_position"] or 0, _utc(r["next_call_at"]),
-            r["priority"] or 0, r["day_parts_tried"] or "", r["held_by"], _utc(r["lease_expires_at"]), r["state"] or "{}",
+            _utc(r["last_attempt_at"]), r["day_parts_tried"] or "", r["held_by"], _utc(r["lease_expires_at"]),
+            _utc(r["claimed_at"]), _utc(r["released_at"]), r["state"] or "{}",
         )
         phones: list[PhoneRecord] = []
         dnc: set[str] = set()
@@ -360,7 +256,7 @@ class FastClaim(StatementCache):
             r["period_id"], r["start_date"], r["end_date"], r["provider_id"], r["provider_name"], r["interview_id"],
             r["made_by_name"] or "", attempts,
         )
-        return FastClaimed(CaseRows(record, tuple(phones), appointment), dnc, card, tuple(r["uncallable"] or ()))
+        return PgClaimed(CaseRows(record, tuple(phones), appointment), dnc, int(r["tier"]), card)
 
 
 def _utc(value: datetime | None) -> datetime | None:
