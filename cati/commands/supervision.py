@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from cati.commands.common import CommandError, login, open_services, print_json, print_table
-from cati.exports.io.files import ExportCancelled
+from cati.exports.io.table import ExportCancelled
 from cati.exports.service.exports import FAMILIES, ExportError
 from cati.supervision.io.report_files import write_report
 from cati.supervision.rules.report_figures import format_number

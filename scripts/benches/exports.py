@@ -191,7 +191,8 @@ def export_100k(args: argparse.Namespace) -> list[Figure]:
     the database read and the file write also apart."""
     import pyreadstat
 
-    from cati.exports.io.files import to_frame, write_table
+    from cati.exports.io.files import write_table
+    from cati.exports.io.table import to_frame
 
     n = N_QUICK if args.quick else N
     runs = 1 if args.quick else 2

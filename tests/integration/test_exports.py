@@ -12,8 +12,8 @@ import sqlalchemy as sa
 
 from cati.accounts.rules.roles import PermissionDenied
 from cati.cli import main
-from cati.exports.io.files import ExportCancelled
 from cati.exports.io.spss import spss_label
+from cati.exports.io.table import ExportCancelled
 from cati.exports.service.exports import ExportError, forms
 from cati.interviews.rules import Answer as A
 from cati.interviews.rules import export_values

@@ -21,8 +21,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from cati.exports.io.files import ExportCancelled
 from cati.exports.io.sav_writer import CHUNK_ROWS, write_sav
+from cati.exports.io.table import ExportCancelled
 
 # ./scripts/test installs GNU PSPP and sets CATI_REQUIRE_PSPP: there its absence is a failure, not a skip
 if os.environ.get("CATI_REQUIRE_PSPP") and shutil.which("pspp-convert") is None:

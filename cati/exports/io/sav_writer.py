@@ -45,7 +45,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from cati.exports.io.files import ExportCancelled
+from cati.exports.io.table import ExportCancelled
 
 Progress = Callable[[int, int], None]  # (rows written, all rows)
 

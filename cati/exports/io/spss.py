@@ -6,7 +6,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from cati.exports.io.files import ExportTable, to_frame
+from cati.exports.io.table import ExportTable, to_frame
 
 MEASURE = {"code": "nominal", "flag": "nominal", "number": "scale", "text": "nominal", "date": "scale"}
 

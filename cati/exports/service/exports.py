@@ -33,7 +33,8 @@ from sqlalchemy.orm import Session
 from cati.accounts.rules.roles import Actor, Permission, require
 from cati.accounts.service.audit import record
 from cati.core.paths import forms_dir
-from cati.exports.io.files import ColumnSpec, ExportCancelled, ExportTable, contact_file_name, write_table
+from cati.exports.io.files import contact_file_name, write_table
+from cati.exports.io.table import ColumnSpec, ExportCancelled, ExportTable
 from cati.exports.service.export_meta import columns_of, gc_paused, meta_data
 from cati.exports.service.export_reader import Cancel, Progress, answer_lines, raw_cursor
 from cati.interviews.rules import ExportColumn, Form, export_columns, load_forms

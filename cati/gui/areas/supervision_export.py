@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
 )
 
 from cati.accounts.rules.roles import Actor, Permission
-from cati.exports.io.files import ExportCancelled
+from cati.exports.io.table import ExportCancelled
 from cati.exports.service.exports import ExportResult
 from cati.gui.areas.supervision_progress import table_view
 from cati.gui.table_model import Column, RowTableModel
