@@ -1,4 +1,4 @@
-"""Answer exports as files: CSV, XLSX (data + codebook sheet), SPSS .sav (written by
+"""Answer exports as files: CSV, XLSX (data + codebook sheet), SPSS .sav and .zsav (written by
 :mod:`cati.exports.io.spss`), and the codebook beside them (``FILE.codebook.csv``). The table they are
 made from is :class:`cati.exports.io.table.ExportTable`.
 """
@@ -198,6 +198,9 @@ def write_xlsx(
         progress(total, total)
 
 
+FORMATS = ("csv", "xlsx", "sav", "zsav")
+
+
 def write_table(
     path: Path,
     table: ExportTable,
@@ -207,9 +210,11 @@ def write_table(
     progress: Progress | None = None,
     cancel: Cancel | None = None,
 ) -> list[Path]:
-    """Write data and codebook; returns the files written. The files are written under a
-    temporary name and renamed at the end, so a cancelled or failed export leaves nothing behind
-    (and an older file of the same name untouched)."""
+    """Write data and codebook; returns the files written. ``fmt``: csv, xlsx, sav or zsav (SPSS,
+    compressed). The files are written under a temporary name and renamed at the end, so a cancelled
+    or failed export leaves nothing behind (and an older file of the same name untouched)."""
+    if fmt not in FORMATS:
+        raise ValueError(f"onbekend formaat {fmt!r} ({', '.join(FORMATS)})")
     targets = [path] if fmt == "xlsx" else [path, codebook_path(path)]
     temps = [t.with_name(f".{t.name}.part") for t in targets]
     try:
@@ -217,11 +222,8 @@ def write_table(
             write_csv(temps[0], table, excel=excel, progress=progress, cancel=cancel)
         elif fmt == "xlsx":
             write_xlsx(temps[0], table, progress=progress, cancel=cancel)
-        elif fmt == "sav":
-            check_cancel(cancel)
-            write_sav(temps[0], table, progress=progress, cancel=cancel)
         else:
-            raise ValueError(f"onbekend formaat {fmt!r} (csv, xlsx of sav)")
+            write_sav(temps[0], table, compress=fmt == "zsav", progress=progress, cancel=cancel)
         if fmt != "xlsx":
             write_codebook_csv(temps[1], table, excel=excel)
         check_cancel(cancel)
