@@ -238,7 +238,8 @@ def excel_1904_file() -> None:
               '<fonts count="1"><font/></fonts><fills count="1"><fill><patternFill patternType="none"/></fill>'
               '</fills><borders count="1"><border/></borders><cellStyleXfs count="1"><xf numFmtId="0"/>'
               '</cellStyleXfs><cellXfs count="3"><xf numFmtId="0"/><xf numFmtId="164" applyNumberFormat="1"/>'
-              '<xf numFmtId="22" applyNumberFormat="1"/></cellXfs>')
+              '<xf numFmtId="22" applyNumberFormat="1"/></cellXfs>'
+              '<cellStyles count="1"><cellStyle name="Normal" xfId="0" builtinId="0"/></cellStyles>')
     header = [f'<c r="{col}1" t="s"><v>{i}</v></c>' for i, col in enumerate("ABCDEFG")]
     rows = [
         _cells(1, header),
