@@ -249,11 +249,12 @@ def test_columns_nobody_answered_keep_their_type(tmp_path: Path) -> None:
 
 def test_wide_codes_get_a_wide_format(tmp_path: Path) -> None:
     cols = [(ColumnSpec("big", "Groot", "code", ((123456789012, "veel"),)), [1, None]),
-            (ColumnSpec("neg", "Negatief", "code"), [-12345678, 1])]
+            (ColumnSpec("neg", "Negatief", "code"), [-12345678, 1]),
+            (ColumnSpec("half", "Half", "code"), [Decimal("1.5"), 2])]  # not a code after all: shown as it is
     write_sav(tmp_path / "x.sav", table_of(cols))
     data, info = read(tmp_path / "x.sav")
-    assert info.original_variable_types == {"big": "F12.0", "neg": "F9.0"}
-    assert data["neg"].tolist() == [-12345678.0, 1.0]
+    assert info.original_variable_types == {"big": "F12.0", "neg": "F9.0", "half": "F8.2"}
+    assert data["neg"].tolist() == [-12345678.0, 1.0] and data["half"].tolist() == [1.5, 2.0]
 
 
 def test_progress_and_cancel(tmp_path: Path) -> None:

@@ -15,9 +15,10 @@ cati prepares the frame and the metadata; the file format is ReadStat's. What ca
   declared (:func:`spss_missing`);
 * except in a text wider than 8 bytes with more than one missing code (the open remark with "98" and
   "99"): its codes keep their value labels but are not declared missing. Such a declaration goes into
-  the long-string missing-values record (subtype 22), which ReadStat writes with one value length for
-  all values while SPSS and PSPP write and read a length before each value; with two or more values
-  no layout reads right in both (PSPP warns and drops them; a ReadStat reader would fail on the other).
+  the long-string missing-values record (subtype 22), which ReadStat writes (and reads) with one value
+  length for all values, while PSPP, which follows the files SPSS writes, writes and reads a length
+  before each value; with two or more values no layout reads right in both (PSPP warns about
+  ReadStat's and drops the values; ReadStat would fail on PSPP's).
 """
 
 from __future__ import annotations
@@ -51,9 +52,10 @@ def spss_label(label: str, limit: int = 255) -> str:
 def spss_missing(col: ColumnSpec) -> list[MissingValue]:
     """The user-missing declaration of a column for pyreadstat's ``missing_ranges``: its codes as
     discrete values when there are at most three (each a labelled code: "98, 99" says exactly which);
-    with more, the longest run of consecutive whole codes as one range plus at most one discrete code,
-    so that no other whole number falls inside the range. ValueError when the codes fit neither way
-    (or a text column has more than three: SPSS has no ranges for strings)."""
+    with more, one range over consecutive whole codes (all of them, or all but the lowest or the
+    highest) plus the one left out as a discrete value, so that no other whole number falls inside the
+    range. ValueError when the codes fit neither way (or a text column has more than three: SPSS has
+    no ranges for strings)."""
     codes = sorted(set(col.missing))
     if not col.numeric:
         if len(codes) > MAX_DISCRETE_MISSING:
@@ -94,6 +96,8 @@ def sav_metadata(table: ExportTable, frame: Any) -> dict[str, Any]:
             values = frame[col.name].to_numpy(dtype="float64")
             codes = [abs(c) for c, _ in col.value_labels]
             present = values[~np.isnan(values)]
+            if not (present == np.trunc(present)).all():
+                continue  # not whole numbers after all: pyreadstat's F8.2, no value shown rounded
             widest = max([*codes, float(np.abs(present).max()) if present.size else 0.0])
             digits = len(f"{widest:.0f}") + int(bool(present.size and (present < 0).any()))
             formats[col.name] = f"F{min(max(8, digits), 40)}.0"
