@@ -186,11 +186,17 @@ def _open_xlsx(p: Path) -> ClientFile:
     """Read with python-calamine (:func:`xlsx_sheets`), the first worksheet with a valid header."""
     from python_calamine import CalamineError
 
+    from cati.sample.io.xlsx_errors import UnplacedErrorCells
+
     sheets = xlsx_sheets(p)
     try:
         return sheet_client_file(p, sheets)
     except (CalamineError, OSError) as exc:
         raise ClientFileError(f"'{p.name}' is geen leesbaar Excel-bestand (.xlsx): {exc}. {_SAVE_AS}") from exc
+    except UnplacedErrorCells as exc:
+        raise ClientFileError(f"'{p.name}' bevat Excel-foutwaarden (zoals #N/B) op een werkblad dat cati niet kan "
+                              f"thuisbrengen ({exc}). Vervang de foutwaarden, of sla het bestand in Excel op als "
+                              "'CSV (gescheiden door lijstscheidingsteken)'.") from exc
     finally:
         sheets.close()  # the workbook's file; the chosen sheet's rows are in memory
 

@@ -6,7 +6,10 @@ below, with what it means for an import."""
 
 from __future__ import annotations
 
+import io
 import sys
+import zipfile
+from collections.abc import Callable
 from datetime import datetime, time, timedelta
 from pathlib import Path
 
@@ -228,6 +231,46 @@ def test_error_values_come_back_where_they_were(tmp_path: Path) -> None:
     rows = assert_same_rows(path)[0][1]
     assert rows[2] == (("int", 1), ("str", "#DIV/0!")) and rows[3][0] == ("int", 2)
     assert rows[3][26] == ("str", "#VALUE!") and len(rows[3]) == 27
+
+
+def _rewritten(data: bytes, change: Callable[[str, bytes], bytes | None]) -> bytes:
+    """The package with each part changed (None: left out)."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as src, zipfile.ZipFile(out, "w") as dst:
+        for name in src.namelist():
+            part = change(name, src.read(name))
+            if part is not None:
+                dst.writestr(name, part)
+    return out.getvalue()
+
+
+ERROR_SHEET = ('<sheetData><row r="1"><c r="A1" t="inlineStr"><is><t>klantnummer</t></is></c></row>'
+               '<row r="2"><c r="A2"><v>1</v></c><c r="B2" t="e"><v>#N/A</v></c></row></sheetData>')
+
+
+def test_error_values_in_strict_open_xml(tmp_path: Path) -> None:
+    strict = _rewritten(xlsx_package({"Blad": ERROR_SHEET}), lambda _, part: part.replace(
+        make_client_files.MAIN_NS.encode(), b"http://purl.oclc.org/ooxml/spreadsheetml/main"))
+    (tmp_path / "strict.xlsx").write_bytes(strict)
+    assert with_cati(tmp_path / "strict.xlsx")[0][1][1] == (("int", 1), ("str", "#N/A"))
+
+
+def test_error_values_that_cannot_be_placed_refuse_the_file(tmp_path: Path) -> None:
+    """A worksheet part with error values that no sheet of the workbook points to (the sheet "Blad" is
+    another part): refused with a reason, not read as if the cells were empty."""
+    def relinked(name: str, part: bytes) -> bytes:
+        if name == "xl/_rels/workbook.xml.rels":
+            return part.replace(b'Target="worksheets/sheet1.xml"', b'Target="worksheets/blad1.xml"')
+        return part
+
+    package = io.BytesIO(_rewritten(xlsx_package({"Blad": ERROR_SHEET}), relinked))
+    with zipfile.ZipFile(package, "a") as zf:
+        zf.writestr("xl/worksheets/blad1.xml", zf.read("xl/worksheets/sheet1.xml").replace(
+            b'<c r="B2" t="e"><v>#N/A</v></c>', b'<c r="B2"><v>7</v></c>'))
+    (tmp_path / "los.xlsx").write_bytes(package.getvalue())
+    assert [title for title, _ in with_openpyxl(tmp_path / "los.xlsx")] == ["Blad"]  # a readable workbook
+    with pytest.raises(ClientFileError, match="Excel-foutwaarden .* niet kan thuisbrengen"):
+        open_client_file(tmp_path / "los.xlsx")
 
 
 # --- the whole import ------------------------------------------------------------------------------------------
