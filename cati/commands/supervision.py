@@ -10,7 +10,8 @@ from typing import Any
 
 from cati.commands.common import CommandError, login, open_services, print_json, print_table
 from cati.core.localtime import format_local, local_day
-from cati.exports.io.files import ExportCancelled
+from cati.exports.io.files import FORMATS
+from cati.exports.io.table import ExportCancelled
 from cati.exports.service.exports import FAMILIES, ExportError
 from cati.supervision.io.report_files import write_report
 from cati.supervision.rules.report_figures import format_number
@@ -28,13 +29,14 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p.add_argument("--format", choices=["table", "json"], default="table")
     p.set_defaults(func=run_progress)
 
-    p = sub.add_parser("export", help="afgeronde interviews exporteren (csv, xlsx of SPSS sav) met codeboek")
+    p = sub.add_parser("export", help="afgeronde interviews exporteren (csv, xlsx of SPSS sav/zsav) met codeboek")
     p.add_argument("providers", nargs="*", metavar="AANBIEDER", help="naam of id; of --all")
     p.add_argument("--all", action="store_true", help="alle aanbieders")
     p.add_argument("--period", help="latest (standaard), all, een jaar, #id of JJJJ-MM-DD..JJJJ-MM-DD")
     p.add_argument("--form", choices=list(FAMILIES), help="vragenlijst: client (regulier + laagdrempelig samen), "
                    "client_regular, client_low_threshold of inburgering; nodig als de selectie beide soorten heeft")
-    p.add_argument("--format", choices=["csv", "xlsx", "sav"], help="standaard: de extensie van --out")
+    p.add_argument("--format", choices=list(FORMATS), help="standaard: de extensie van --out; zsav is SPSS "
+                   "gecomprimeerd (kleiner, leest in SPSS 21 en later)")
     p.add_argument("--out", metavar="BESTAND", help="het exportbestand (nodig, behalve met alleen --refresh-records)")
     p.add_argument("--with-contact", action="store_true", help="met naam, telefoon en e-mail (alleen supervisor; "
                    "komt in het auditlog en in de bestandsnaam)")

@@ -136,6 +136,22 @@ def test_export_page_cancel(qtbot, world, runner, tmp_path) -> None:  # type: ig
     assert page.result.rows == 3 and (tmp_path / "inb.sav").exists()
 
 
+def test_export_page_offers_compressed_spss(qtbot, world, runner, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    services, sc = world
+    page = ExportPage(services, runner, sc.people.supervisor)
+    qtbot.addWidget(page)
+    qtbot.waitUntil(lambda: page.periods_model.rowCount() == 2, timeout=10_000)
+    assert [page.fmt.itemData(i) for i in range(page.fmt.count())] == ["csv", "xlsx", "sav", "zsav"]
+    page.path.setText(str(tmp_path / "alles.csv"))
+    page.form.setCurrentIndex(1)  # inburgering
+    page.fmt.setCurrentIndex(3)
+    assert page.path.text() == str(tmp_path / "alles.zsav") and not page.excel.isEnabled()
+    qtbot.mouseClick(page.start, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: page.result is not None, timeout=10_000)
+    assert page.result.fmt == "zsav" and page.result.rows == 3
+    assert (tmp_path / "alles.zsav").read_bytes()[:4] == b"$FL3" and (tmp_path / "alles.codebook.csv").exists()
+
+
 def test_report_page_shows_table_verdict_grades_and_saves(qtbot, qtmodeltester, world, runner, tmp_path) -> None:  # type: ignore[no-untyped-def]
     services, sc = world
     page = ReportPage(services, runner, sc.people.supervisor)

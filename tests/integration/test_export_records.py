@@ -16,7 +16,7 @@ from case_data import add_queue, users, walk
 
 from cati.accounts.rules.roles import PermissionDenied
 from cati.cli import main
-from cati.exports.io.files import ExportTable
+from cati.exports.io.table import ExportTable
 from cati.exports.service.exports import forms
 from cati.interviews.rules import Answer, export_columns
 from cati.platform.container import Services

@@ -12,8 +12,8 @@ import sqlalchemy as sa
 
 from cati.accounts.rules.roles import PermissionDenied
 from cati.cli import main
-from cati.exports.io.files import ExportCancelled
 from cati.exports.io.spss import spss_label
+from cati.exports.io.table import ExportCancelled
 from cati.exports.service.exports import ExportError, forms
 from cati.interviews.rules import Answer as A
 from cati.interviews.rules import export_values
@@ -173,6 +173,32 @@ def test_sav_labels_and_user_missing_survive_a_reread(services, scenario, out) -
         assert spss_label(r["label"]) == (meta.column_names_to_labels[r["variable"]] or "")  # 255 max
         labels = meta.variable_value_labels.get(r["variable"], {})
         assert r["codes"] == "; ".join(f"{int(k)}={v}" for k, v in labels.items())
+
+
+def test_zsav_holds_what_the_sav_holds(services, scenario, db_url, monkeypatch, capsys, out) -> None:  # type: ignore[no-untyped-def]
+    import pandas as pd
+    import pyreadstat
+
+    sup = scenario.people.supervisor
+    services.exports.export(sup, out / "w.sav", providers=["Werkpad"], paradata=True)
+    zsav = services.exports.export(sup, out / "z", providers=["Werkpad"], paradata=True, fmt="zsav")
+    assert [p.name for p in zsav.files] == ["z.zsav", "z.codebook.csv"] and zsav.fmt == "zsav"
+    assert (out / "z.zsav").read_bytes()[:4] == b"$FL3"  # zlib-compressed system file
+    assert (out / "z.codebook.csv").read_bytes() == (out / "w.codebook.csv").read_bytes()
+    plain, plain_meta = pyreadstat.read_sav(str(out / "w.sav"), user_missing=True)
+    packed, packed_meta = pyreadstat.read_sav(str(out / "z.zsav"), user_missing=True)
+    assert len(packed) == 5
+    pd.testing.assert_frame_equal(plain, packed)
+    for field in ("column_names_to_labels", "variable_value_labels", "missing_ranges", "variable_measure",
+                  "original_variable_types"):
+        assert getattr(plain_meta, field) == getattr(packed_meta, field), field
+    assert json.loads(_audit(services)[-1].detail)["format"] == "zsav"
+    # and from the command line
+    monkeypatch.setattr("cati.platform.container.build_services", lambda url: services)
+    argv = ["--db", db_url, "--user", "sanne", "--password-stdin", "export", "Werkpad", "--format", "zsav",
+            "--out", str(out / "cli")]
+    assert _cli(argv, monkeypatch, "welkom-sanne\n") == 0
+    assert "5 interviews" in capsys.readouterr().out and (out / "cli.zsav").exists()
 
 
 def _rows_csv(services, scenario, out) -> list[dict[str, str]]:  # type: ignore[no-untyped-def]

@@ -10,7 +10,7 @@ import pytest
 import sqlalchemy as sa
 
 import cati.exports.service.exports as exports_service
-from cati.exports.io.files import ExportCancelled, ExportTable
+from cati.exports.io.table import ExportCancelled, ExportTable
 from cati.interviews.rules import Answer as A
 from cati.interviews.rules.codec import answer_to_json
 from cati.platform.container import Services

@@ -65,6 +65,8 @@ EXPECTED = {
                         "cases": {"purchased": 9, "inburgering": 0}},
     "klanten_excel.xlsx": {"accepted": 5, "rejected": 1, "duplicates": 0, "dnc": 0, "mail_post": 1,
                            "warnings": 6, "cases": {"purchased": 3, "inburgering": 1}},
+    "klanten_excel_1904.xlsx": {"accepted": 4, "rejected": 1, "duplicates": 0, "dnc": 0, "mail_post": 1,
+                                "warnings": 2, "cases": {"purchased": 3, "inburgering": 0}},
     "nummersoorten.csv": {"accepted": 9, "rejected": 5, "duplicates": 0, "dnc": 0, "mail_post": 0,
                           "warnings": 9, "cases": {"purchased": 9, "inburgering": 0}},
     "dubbel_in_bestand.csv": {"accepted": 3, "rejected": 0, "duplicates": 3, "dnc": 0, "mail_post": 3,

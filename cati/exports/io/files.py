@@ -1,9 +1,6 @@
-"""Answer exports as files: CSV, XLSX (data + codebook sheet), SPSS .sav (see :mod:`cati.exports.io.spss`),
-and the codebook beside them (``FILE.codebook.csv``).
-
-An :class:`ExportTable` is column-major: ``data[name]`` is the list of one column's values, in row
-order. Kinds: ``code`` (coded answer), ``flag`` (0/1 of a multi option), ``number``, ``text``,
-``date``. ``missing`` holds the codes declared user-missing ("weet niet"/"wil niet zeggen").
+"""Answer exports as files: CSV, XLSX (data + codebook sheet), SPSS .sav and .zsav (written by
+:mod:`cati.exports.io.spss`), and the codebook beside them (``FILE.codebook.csv``). The table they are
+made from is :class:`cati.exports.io.table.ExportTable`.
 """
 
 from __future__ import annotations
@@ -11,77 +8,16 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from collections.abc import Sequence
 from decimal import Decimal
-from functools import cached_property
 from pathlib import Path
 from typing import Any
 
+from cati.exports.io.spss import write_sav
+from cati.exports.io.table import Cancel, ColumnSpec, ExportTable, Progress, check_cancel
 from cati.interviews.rules.record import csv_field
 
-Progress = Callable[[int, int], None]
-Cancel = Callable[[], bool]
 CHUNK = 5000
-
-
-class ExportCancelled(Exception):
-    """The user cancelled the export; partial files are removed."""
-
-
-@dataclass(frozen=True)
-class ColumnSpec:
-    name: str
-    label: str
-    kind: str  # code | flag | number | text | date
-    value_labels: tuple[tuple[int, str], ...] = ()
-    missing: tuple[int, ...] = ()
-
-    @property
-    def numeric(self) -> bool:
-        return self.kind in ("code", "flag", "number")
-
-
-@dataclass(frozen=True)
-class ExportTable:
-    """Column specs and values. ``data`` holds the leading columns (column-major); ``lines``, when
-    given, holds the remaining columns as one CSV line per row, as an interview's export record
-    stores them (:mod:`cati.interviews.rules.record`). ``values(name)`` gives any column."""
-
-    columns: tuple[ColumnSpec, ...]
-    data: dict[str, list[Any]]
-    lines: Sequence[str] | None = None
-
-    @property
-    def rows(self) -> int:
-        if self.lines is not None:
-            return len(self.lines)
-        return len(self.data[self.columns[0].name]) if self.columns else 0
-
-    @property
-    def head(self) -> tuple[ColumnSpec, ...]:
-        """The columns held in ``data``."""
-        return self.columns[: len(self.columns) - len(self.tail)]
-
-    @property
-    def tail(self) -> tuple[ColumnSpec, ...]:
-        """The columns held in ``lines``."""
-        return self.columns[len(self.data):] if self.lines is not None else ()
-
-    def values(self, name: str) -> list[Any]:
-        """One column's values in row order (codes as int, numbers as float, text as str, missing None)."""
-        if name in self.data:
-            return self.data[name]
-        return self._tail_values[name]
-
-    @cached_property
-    def _tail_values(self) -> dict[str, list[Any]]:
-        frame = parse_lines(self.tail, self.lines or ())
-        out: dict[str, list[Any]] = {}
-        for col in self.tail:
-            whole = col.kind in ("code", "flag")
-            out[col.name] = [None if v != v else int(v) if whole else v for v in frame[col.name].tolist()]
-        return out
 
 
 # ------------------------------------------------------------------------ codebook
@@ -111,104 +47,6 @@ def write_codebook_csv(path: Path, table: ExportTable, *, excel: bool = False) -
         w.writerows(codebook_rows(table))
 
 
-# ------------------------------------------------------------------------ data frame
-
-
-def to_frame(table: ExportTable, *, for_spss: bool = False) -> Any:
-    """The table as a pandas DataFrame: coded columns as nullable integers (float for SPSS),
-    numbers as float, text and dates as objects (missing: None)."""
-    import pandas as pd
-
-    series = {}
-    for col in table.head:
-        values = table.data[col.name]
-        if col.kind in ("code", "flag"):
-            s = pd.Series(_floats(values) if for_spss else _nullable_ints(values), copy=False)
-        elif col.kind == "number":
-            s = pd.Series([None if v is None else float(v) for v in values], dtype="float64")
-        else:
-            s = pd.Series(values, dtype="object")
-        series[col.name] = s
-    if table.tail:
-        parsed = parse_lines(table.tail, table.lines or ())
-        for col in table.tail:
-            s = parsed[col.name]
-            if col.kind in ("code", "flag") and not for_spss:
-                s = pd.Series(_ints_from_floats(s.to_numpy()), copy=False)
-            elif col.kind in ("text", "date"):
-                s = s.astype(object).where(s.notna(), None)
-            series[col.name] = s.reset_index(drop=True)
-    return pd.DataFrame(series, copy=False)
-
-
-def parse_lines(columns: Sequence[ColumnSpec], lines: Sequence[str]) -> Any:
-    """CSV lines (an export record each) as a DataFrame: numeric columns float64 (NaN missing),
-    text as str objects, dates as ``datetime.date`` (missing: NaN). pandas' C reader, one pass."""
-    import io
-
-    import pandas as pd
-
-    names = [c.name for c in columns]
-    if not lines:
-        return pd.DataFrame({c.name: pd.Series([], dtype="float64" if c.numeric else "object") for c in columns})
-    dtypes = {c.name: ("float64" if c.numeric else object) for c in columns}
-    frame = pd.read_csv(
-        io.StringIO("\n".join(lines)), header=None, names=names, dtype=dtypes, keep_default_na=False,
-        na_values=[""], skip_blank_lines=False, engine="c",
-    )
-    if len(frame) != len(lines):
-        raise ValueError(f"{len(lines)} exportregels gaven {len(frame)} rijen")
-    for col in columns:
-        if col.kind == "date":
-            frame[col.name] = [v if v != v else dt.date.fromisoformat(v) for v in frame[col.name]]
-    return frame
-
-
-def _ints_from_floats(floats: Any) -> Any:
-    """pandas ``Int64`` array from a float64 array of whole numbers (NaN: missing)."""
-    import numpy as np
-    import pandas as pd
-
-    mask = np.isnan(floats)
-    filled = np.where(mask, 0.0, floats)
-    if (np.abs(filled) > 2.0**53).any() or (filled != np.trunc(filled)).any():
-        return pd.array([None if m else v for v, m in zip(floats.tolist(), mask.tolist(), strict=True)], dtype="Float64")
-    return pd.arrays.IntegerArray(filled.astype("int64"), mask)
-
-
-def _floats(values: list[Any]) -> Any:
-    """float64 array of ints and None (NaN), straight through numpy; pandas' own path if that fails."""
-    import numpy as np
-    import pandas as pd
-
-    try:
-        return np.array(values, dtype="float64")
-    except (TypeError, ValueError):
-        return pd.array(values, dtype="float64")
-
-
-def _nullable_ints(values: list[Any]) -> Any:
-    """pandas ``Int64`` array of codes and None, built from one float64 pass (exact for integers up to
-    2**53); anything else (fractions, huge numbers, odd types) goes the ordinary, checking way."""
-    import numpy as np
-    import pandas as pd
-
-    try:
-        floats = np.array(values, dtype="float64")
-    except (TypeError, ValueError):
-        return pd.array(values, dtype="Int64")
-    mask = np.isnan(floats)
-    filled = np.where(mask, 0.0, floats)
-    if floats.ndim != 1 or (np.abs(filled) > 2.0**53).any() or (filled != np.trunc(filled)).any():
-        return pd.array(values, dtype="Int64")
-    return pd.arrays.IntegerArray(filled.astype("int64"), mask)
-
-
-def _check(cancel: Cancel | None) -> None:
-    if cancel is not None and cancel():
-        raise ExportCancelled()
-
-
 # ------------------------------------------------------------------------ writers
 
 
@@ -235,7 +73,7 @@ def write_csv(
     with path.open("w", newline="", encoding="utf-8-sig" if excel else "utf-8") as fh:
         csv.writer(fh, delimiter=sep, lineterminator=end).writerow([c.name for c in table.columns])
         for start in range(0, total, CHUNK * 4):
-            _check(cancel)
+            check_cancel(cancel)
             stop = min(start + CHUNK * 4, total)
             if lines is not None and excel:
                 fh.write(_excel_rows(head, lines, start, stop, decimals))
@@ -334,7 +172,7 @@ def write_xlsx(
     total = table.rows
     for n, row in enumerate(zip(*columns, strict=True)):
         if n % CHUNK == 0:
-            _check(cancel)
+            check_cancel(cancel)
             if progress and n:
                 progress(n, total)
         if decimals or dates:
@@ -354,10 +192,13 @@ def write_xlsx(
     cb.append([WriteOnlyCell(cb, value=h) for h in CODEBOOK_HEADER])
     for r in codebook_rows(table):
         cb.append(list(r))
-    _check(cancel)
+    check_cancel(cancel)
     wb.save(path)
     if progress:
         progress(total, total)
+
+
+FORMATS = ("csv", "xlsx", "sav", "zsav")
 
 
 def write_table(
@@ -369,9 +210,11 @@ def write_table(
     progress: Progress | None = None,
     cancel: Cancel | None = None,
 ) -> list[Path]:
-    """Write data and codebook; returns the files written. The files are written under a
-    temporary name and renamed at the end, so a cancelled or failed export leaves nothing behind
-    (and an older file of the same name untouched)."""
+    """Write data and codebook; returns the files written. ``fmt``: csv, xlsx, sav or zsav (SPSS,
+    compressed). The files are written under a temporary name and renamed at the end, so a cancelled
+    or failed export leaves nothing behind (and an older file of the same name untouched)."""
+    if fmt not in FORMATS:
+        raise ValueError(f"onbekend formaat {fmt!r} ({', '.join(FORMATS)})")
     targets = [path] if fmt == "xlsx" else [path, codebook_path(path)]
     temps = [t.with_name(f".{t.name}.part") for t in targets]
     try:
@@ -379,16 +222,11 @@ def write_table(
             write_csv(temps[0], table, excel=excel, progress=progress, cancel=cancel)
         elif fmt == "xlsx":
             write_xlsx(temps[0], table, progress=progress, cancel=cancel)
-        elif fmt == "sav":
-            from cati.exports.io.spss import write_sav
-
-            _check(cancel)
-            write_sav(temps[0], table, progress=progress, cancel=cancel)
         else:
-            raise ValueError(f"onbekend formaat {fmt!r} (csv, xlsx of sav)")
+            write_sav(temps[0], table, compress=fmt == "zsav", progress=progress, cancel=cancel)
         if fmt != "xlsx":
             write_codebook_csv(temps[1], table, excel=excel)
-        _check(cancel)
+        check_cancel(cancel)
     except BaseException:
         for t in temps:
             t.unlink(missing_ok=True)

@@ -33,7 +33,8 @@ from sqlalchemy.orm import Session
 from cati.accounts.rules.roles import Actor, Permission, require
 from cati.accounts.service.audit import record
 from cati.core.paths import forms_dir
-from cati.exports.io.files import ColumnSpec, ExportCancelled, ExportTable, contact_file_name, write_table
+from cati.exports.io.files import FORMATS, contact_file_name, write_table
+from cati.exports.io.table import ColumnSpec, ExportCancelled, ExportTable
 from cati.exports.service.export_meta import columns_of, gc_paused, meta_data
 from cati.exports.service.export_reader import Cancel, Progress, answer_lines, raw_cursor
 from cati.interviews.rules import ExportColumn, Form, export_columns, load_forms
@@ -61,7 +62,6 @@ FAMILIES: dict[str, tuple[str, ...]] = {
     "inburgering": ("inburgering",),
 }
 FAMILY_OF_FORM = {"client_regular": "client", "client_low_threshold": "client", "inburgering": "inburgering"}
-FORMATS = ("csv", "xlsx", "sav")
 CONTACT_MARKER = "_MET_CONTACTGEGEVENS"
 CONTACT_COLUMNS = ("client_name", "phone", "email")
 
@@ -396,7 +396,7 @@ class ExportService:
         path = Path(out)
         fmt = (fmt or path.suffix.lstrip(".")).lower()
         if fmt not in FORMATS:
-            raise ExportError(f"Onbekend formaat '{fmt}': kies csv, xlsx of sav.")
+            raise ExportError(f"Onbekend formaat '{fmt}': kies csv, xlsx, sav of zsav.")
         if path.suffix.lower() != f".{fmt}":
             path = path.with_name(f"{path.name}.{fmt}")
         if with_contact:

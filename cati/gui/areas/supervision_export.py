@@ -1,4 +1,4 @@
-"""Export of completed interviews: choose providers, period and form, write CSV/XLSX/SAV with a
+"""Export of completed interviews: choose providers, period and form, write CSV/XLSX/SAV/ZSAV with a
 codebook. The export runs on the background runner with a progress bar and can be cancelled."""
 
 from __future__ import annotations
@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
 )
 
 from cati.accounts.rules.roles import Actor, Permission
-from cati.exports.io.files import ExportCancelled
+from cati.exports.io.table import ExportCancelled
 from cati.exports.service.exports import ExportResult
 from cati.gui.areas.supervision_progress import table_view
 from cati.gui.table_model import Column, RowTableModel
@@ -60,7 +60,7 @@ class ExportPage(QWidget):
         self.form.addItem(self.tr("Client questionnaire (regular and low-threshold)"), "client")
         self.form.addItem(self.tr("Inburgering questionnaire"), "inburgering")
         self.fmt = named(QComboBox(), "exportFormat")
-        for label, value in (("CSV", "csv"), ("Excel (xlsx)", "xlsx"), ("SPSS (sav)", "sav")):
+        for label, value in (("CSV", "csv"), ("Excel (xlsx)", "xlsx"), ("SPSS (sav)", "sav"), ("SPSS (zsav)", "zsav")):
             self.fmt.addItem(label, value)
         self.excel = named(QCheckBox(self.tr("CSV for Dutch Excel (; and BOM)")), "exportExcel")
         self.paradata = named(QCheckBox(self.tr("With paradata (attempts, outcomes, interviewer, length)")),

@@ -11,10 +11,11 @@ from __future__ import annotations
 import csv
 import io
 import itertools
-from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
+from collections.abc import Callable, Collection, Generator, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
+from datetime import date, datetime
 from pathlib import Path
-from typing import Any, Literal, Protocol
+from typing import Literal, Protocol
 
 from cati.sample.rules.client_rows import (
     REQUIRED_COLUMNS,
@@ -105,7 +106,7 @@ class ClientFile:
     kind: Literal["csv", "xlsx"]
     columns: dict[str, str]  # canonical column -> header as written in the file
     ignored_columns: tuple[str, ...]
-    total_rows: int  # data lines (estimate for XLSX: from the sheet's dimension)
+    total_rows: int  # data lines (for XLSX: up to the last row that holds anything)
     encoding: str | None = None
     delimiter: str | None = None
     _index: dict[str, int] = field(default_factory=dict, repr=False)
@@ -182,55 +183,92 @@ def _open_csv(p: Path) -> ClientFile:
 
 
 def _open_xlsx(p: Path) -> ClientFile:
-    """Read with the fast reader (cati.sample.io.xlsx_fast); openpyxl (read_only) for what it does not understand.
-    Both give the same rows, so the outcome does not depend on which one read the file."""
-    from cati.sample.io.xlsx_fast import FastWorkbook, XlsxUnsupported
+    """Read with python-calamine (:func:`xlsx_sheets`), the first worksheet with a valid header."""
+    from python_calamine import CalamineError
 
+    from cati.sample.io.xlsx_errors import UnplacedErrorCells
+
+    sheets = xlsx_sheets(p)
     try:
-        book = FastWorkbook(p)
-    except XlsxUnsupported:
-        wb = _load_openpyxl(p)
-        sheets = [(ws.title, ws.max_row, ws.iter_rows(min_row=1, values_only=True)) for ws in wb.worksheets]
-        return _pick_sheet(p, wb, sheets)
-    fast = [(ws.title, ws.max_row, _with_fallback(p, i, ws.iter_rows())) for i, ws in enumerate(book.worksheets)]
-    return _pick_sheet(p, book, fast)
-
-
-def _load_openpyxl(p: Path) -> Any:
-    import zipfile
-
-    from openpyxl import load_workbook
-
-    try:
-        return load_workbook(p, read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
+        return sheet_client_file(p, sheets)
+    except (CalamineError, OSError) as exc:
         raise ClientFileError(f"'{p.name}' is geen leesbaar Excel-bestand (.xlsx): {exc}. {_SAVE_AS}") from exc
-
-
-def _with_fallback(p: Path, index: int, rows: Iterator[Sequence[object]]) -> Iterator[Sequence[object]]:
-    """The fast reader's rows of worksheet ``index``; if it meets something it does not understand, the
-    rest comes from openpyxl (whose rows up to there are the same)."""
-    from cati.sample.io.xlsx_fast import XlsxUnsupported
-
-    done = 0
-    try:
-        for row in rows:
-            yield row
-            done += 1
-        return
-    except XlsxUnsupported:
-        pass
-    wb = _load_openpyxl(p)
-    try:
-        yield from itertools.islice(wb.worksheets[index].iter_rows(min_row=1, values_only=True), done, None)
+    except UnplacedErrorCells as exc:
+        raise ClientFileError(f"'{p.name}' bevat Excel-foutwaarden (zoals #N/B) op een werkblad dat cati niet kan "
+                              f"thuisbrengen ({exc}). Vervang de foutwaarden, of sla het bestand in Excel op als "
+                              "'CSV (gescheiden door lijstscheidingsteken)'.") from exc
     finally:
-        wb.close()
+        sheets.close()  # the workbook's file; the chosen sheet's rows are in memory
 
 
-def _pick_sheet(p: Path, wb: Any, sheets: Sequence[tuple[str, int | None, Iterator[Sequence[object]]]]) -> ClientFile:
-    """The first worksheet with a valid header and at least one client below it."""
+Sheet = tuple[str, int, Iterator[Sequence[object]]]  # title, last row with data (1-based), rows from row 1
+
+
+def xlsx_sheets(path: str | Path) -> Generator[Sheet, None, None]:
+    """The worksheets of an .xlsx/.xlsm workbook in order (chart sheets left out), each read when asked
+    for, by python-calamine: formulas give their cached value, numbers come as ``int`` when whole (as
+    Excel and openpyxl write them) else ``float``, date cells as ``datetime`` (``time`` below one day,
+    ``timedelta`` for a duration format) in the workbook's 1900 or 1904 date system, ``bool``, ``str``;
+    an empty cell is None. Row n of the sheet is the n-th row, a cell at column k its k-th item.
+
+    python-calamine reads an Excel error value (``#N/B``) as an empty cell; the error text is put back
+    (:mod:`cati.sample.io.xlsx_errors`), so that the row checks see it, as they did with openpyxl."""
+    from python_calamine import CalamineWorkbook, SheetTypeEnum
+
+    from cati.sample.io.xlsx_errors import error_cells
+
+    p = Path(path)
+    errors = error_cells(p)
+    with CalamineWorkbook.from_path(str(p)) as book:
+        kinds = {meta.name: meta.typ for meta in book.sheets_metadata}
+        for title in book.sheet_names:
+            if kinds.get(title, SheetTypeEnum.WorkSheet) is not SheetTypeEnum.WorkSheet:
+                continue
+            sheet = book.get_sheet_by_name(title)
+            end = sheet.end
+            last = 0 if end is None else end[0] + 1
+            rows = iter(()) if end is None else _rows(sheet.iter_rows(), end[1] + 1, errors.get(title, {}))
+            yield title, last, rows
+
+
+def _rows(rows: Iterator[Sequence[RawValue]], width: int, errors: dict[int, dict[int, str]],
+          ) -> Iterator[tuple[RawValue, ...]]:
+    """python-calamine's rows (from row 1) as cati reads cells: from column A (calamine's rows start at
+    the first column that holds anything: ``width`` is up to the last one), values through
+    :func:`_cell`, error texts put back."""
+    for n, row in enumerate(rows):
+        values = (None,) * (width - len(row)) + tuple(map(_cell, row))
+        found = errors.get(n)
+        if found:
+            cells: list[RawValue] = list(values)
+            for col, text in found.items():
+                cells.extend([None] * (col + 1 - len(cells)))
+                cells[col] = text
+            values = tuple(cells)
+        yield values
+
+
+_WHOLE = 2.0**53  # beyond this a float is not an exact whole number anyway
+
+
+def _cell(value: RawValue) -> RawValue:
+    """One cell from python-calamine: '' (its empty cell) is None; a whole float below 2**53 is an int (a
+    number Excel stores as "5001" is 5001, as openpyxl reads it); a date cell without a time of day is a
+    ``datetime`` at midnight (as openpyxl reads date cells)."""
+    if type(value) is str:
+        return value or None
+    if type(value) is float:
+        return int(value) if value.is_integer() and -_WHOLE < value < _WHOLE else value
+    if type(value) is date:
+        return datetime(value.year, value.month, value.day)
+    return value
+
+
+def sheet_client_file(p: Path, sheets: Iterable[Sheet]) -> ClientFile:
+    """The client file on the first worksheet with a valid header and at least one client below it;
+    ``sheets`` as :func:`xlsx_sheets` gives them (the tests also hand it openpyxl's)."""
     first_error: ClientFileError | None = None
-    for title, max_row, rows in sheets:
+    for title, last_row, rows in sheets:
         records = enumerate(rows, start=1)
         header_line, header = next(((n, r) for n, r in records if not _blank(r)), (0, ()))
         if not header_line:
@@ -247,20 +285,10 @@ def _pick_sheet(p: Path, wb: Any, sheets: Sequence[tuple[str, int | None, Iterat
             first_error = first_error or ClientFileError(
                 f"'{p.name}' bevat alleen een kopregel en geen cliënten (werkblad '{title}').")
             continue
-        total = max(0, (max_row or 0) - header_line)
-        chained = _closing(wb, itertools.chain([peek], records))
-        return ClientFile(p, "xlsx", shown, tuple(unknown), total, None, None, index, chained)
-    wb.close()
+        total = max(0, last_row - header_line)
+        return ClientFile(p, "xlsx", shown, tuple(unknown), total, None, None, index,
+                          itertools.chain([peek], records))
     raise first_error or ClientFileError(f"'{p.name}' bevat geen werkbladen.")
-
-
-def _closing(wb: object, rows: Iterator[tuple[int, Sequence[object]]]) -> Iterator[tuple[int, Sequence[object]]]:
-    try:
-        yield from rows
-    finally:
-        close = getattr(wb, "close", None)
-        if close is not None:
-            close()
 
 
 class CancelFlag(Protocol):
