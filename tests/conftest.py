@@ -77,7 +77,7 @@ def db_url(request) -> str:  # type: ignore[no-untyped-def]
 
 @pytest.fixture
 def services(db_url, clock):  # type: ignore[no-untyped-def]
-    from cati.platform.container import build_services
+    from cati.container import build_services
 
     s = build_services(db_url, clock=clock)
     yield s

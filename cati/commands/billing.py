@@ -32,7 +32,7 @@ from cati.billing.service.billing import (
     write_csv,
 )
 from cati.commands.common import CommandError, login, open_services, print_json, print_table
-from cati.platform.container import Services
+from cati.container import Services
 
 FORMATS = ("table", "csv", "xlsx", "json")
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import getpass
 import json
 import os
 import sys
@@ -14,9 +13,11 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from cati.accounts.rules.roles import Actor
+from cati.core.terminal import TerminalError
+from cati.core.terminal import read_password as _read_password
 
 if TYPE_CHECKING:  # imported where used: `cati gui` must not load the services before the window
-    from cati.platform.container import Services
+    from cati.container import Services
 
 ENV_TOKEN = "CATI_TOKEN"
 ENV_USER = "CATI_USER"
@@ -26,8 +27,17 @@ class CommandError(Exception):
     """A problem the user can fix; printed without a traceback, exit code 2."""
 
 
+def read_password(args: argparse.Namespace, prompt: str) -> str:
+    """The password: the first line of standard input (``--password-stdin`` or not a terminal), else
+    asked for without echo."""
+    try:
+        return _read_password(bool(getattr(args, "password_stdin", False)), prompt)
+    except TerminalError as e:
+        raise CommandError(str(e)) from None
+
+
 def open_services(args: argparse.Namespace) -> Services:
-    from cati.platform.container import build_services
+    from cati.container import build_services
 
     return build_services(getattr(args, "db", None))
 
@@ -52,15 +62,6 @@ def login(args: argparse.Namespace, services: Services) -> Actor:
         return services.users.login(username, password)
     except LoginFailed as e:
         raise CommandError(str(e)) from None
-
-
-def read_password(args: argparse.Namespace, prompt: str) -> str:
-    if getattr(args, "password_stdin", False) or not sys.stdin.isatty():
-        line = sys.stdin.readline()
-        if not line:
-            raise CommandError("Geen wachtwoord ontvangen op standaardinvoer.")
-        return line.rstrip("\r\n")
-    return getpass.getpass(prompt)
 
 
 def _plain(value: Any) -> Any:

@@ -14,7 +14,7 @@ from cati.gui.tasks import TaskRunner
 from cati.gui.widgets import named
 
 if TYPE_CHECKING:  # the services (and SQLAlchemy) load on the worker thread, after the window shows
-    from cati.platform.container import Services
+    from cati.container import Services
 
 
 class MainWindow(QMainWindow):

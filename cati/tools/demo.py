@@ -22,7 +22,7 @@ from sqlalchemy import func, select
 
 from cati.accounts.rules.roles import Role
 from cati.accounts.service.audit import record
-from cati.platform.container import Services
+from cati.container import Services
 from cati.platform.models import Provider
 from cati.sample.service.imports import ImportSummary
 from cati.tools.simulate import default_start

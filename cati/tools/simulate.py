@@ -249,13 +249,12 @@ def _worker(url: str, actor: Actor, provider_id: int | None, seed: int, respond_
 def _work(url: str, actor: Actor, provider_id: int | None, seed: int, respond_rate: float, start: Any,
           target: int | None, until_empty: bool, clock_value: Any, done: Any, stats: dict[str, Any]) -> None:
     from cati.calls.service.calls import AppointmentRequest, CallError, CaseNotHeld, QuotaFull
-    from cati.interviews.service.interviews import InterviewService
-    from cati.platform.container import build_services
+    from cati.container import build_services
 
     clock = SharedClock(clock_value)
     services = build_services(url, clock=clock, upgrade=False)
     calls = services.calls
-    interviews = InterviewService(services.ctx)
+    interviews = services.interviews
     cal = calls.scheduler.calendar
     rng = random.Random(seed)
     idle = 0

@@ -46,7 +46,7 @@ def _fill(url: str, n: int) -> tuple[int, list[tuple[int, str]]]:
     import sqlalchemy as sa
 
     from cati.accounts.rules.roles import Role
-    from cati.platform.container import build_services
+    from cati.container import build_services
     from cati.platform.models import CallCase, Client, MeasurementPeriod, PhoneNumber, Provider
 
     services = build_services(url, clock=_fixed_clock)
@@ -106,7 +106,7 @@ def _worker(url: str, user_id: int, username: str, provider_id: int, n: int, sta
     import sqlalchemy as sa
 
     from cati.accounts.rules.roles import Actor, Role
-    from cati.platform.container import build_services
+    from cati.container import build_services
 
     services = build_services(url, clock=_fixed_clock, upgrade=False)
     actor = Actor(user_id, username, frozenset({Role.INTERVIEWER}))

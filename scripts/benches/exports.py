@@ -80,7 +80,7 @@ def _fill(url: str, n: int) -> tuple[Any, Any, float]:
     import sqlalchemy as sa
 
     from cati.accounts.rules.roles import Role
-    from cati.platform.container import build_services
+    from cati.container import build_services
     from cati.platform.models import Answer, CallCase, Client, Interview, MeasurementPeriod, Provider
 
     services = build_services(url)

@@ -5,10 +5,10 @@ from __future__ import annotations
 import pytest
 from PySide6.QtCore import Qt
 
+from cati.container import build_services
 from cati.gui.app import make_application
 from cati.gui.areas.finance import FinanceArea
 from cati.gui.tasks import TaskRunner
-from cati.platform.container import build_services
 from tests.gui.shots import save_screenshot
 from tests.integration.billing_data import add_completes, add_provider, add_users
 

@@ -5,10 +5,10 @@ from __future__ import annotations
 import pytest
 from PySide6.QtCore import Qt
 
+from cati.container import build_services
 from cati.gui.app import make_application
 from cati.gui.main_window import MainWindow
 from cati.gui.tasks import TaskRunner
-from cati.platform.container import build_services
 from cati.tools.demo import seed_demo
 
 

@@ -12,10 +12,10 @@ import sqlalchemy as sa
 from PySide6.QtCore import QDate, Qt
 
 from cati.accounts.rules.roles import Role
+from cati.container import build_services
 from cati.gui.app import make_application
 from cati.gui.areas.supervision_providers import ProvidersPage
 from cati.gui.tasks import TaskRunner
-from cati.platform.container import build_services
 from tests.gui.shots import save_screenshot
 
 DATA = Path(__file__).resolve().parents[1] / "data"

@@ -10,12 +10,12 @@ from datetime import UTC, datetime
 import pytest
 from PySide6.QtCore import Qt
 
+from cati.container import build_services
 from cati.gui.app import make_application
 from cati.gui.areas.supervision_export import ExportPage
 from cati.gui.areas.supervision_progress import REFRESH_MS, ProgressPage
 from cati.gui.areas.supervision_report import ReportPage
 from cati.gui.tasks import TaskRunner
-from cati.platform.container import build_services
 from tests.gui.shots import save_screenshot
 from tests.integration.report_data import TODAY, add_attempt, build_scenario, utc
 

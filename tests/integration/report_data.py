@@ -39,9 +39,9 @@ from datetime import UTC, date, datetime, timedelta
 from sqlalchemy.orm import Session
 
 from cati.accounts.rules.roles import Actor, Role
+from cati.container import Services
 from cati.interviews.rules import Answer as A
 from cati.interviews.rules.codec import answer_to_json
-from cati.platform.container import Services
 from cati.platform.models import (
     Answer,
     Appointment,

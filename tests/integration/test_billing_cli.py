@@ -11,7 +11,7 @@ import pytest
 import sqlalchemy as sa
 
 from cati.cli import main
-from cati.platform.container import build_services
+from cati.container import build_services
 from cati.platform.models_billing import BillingStatementLine
 from tests.integration.billing_data import add_completes, add_provider, add_users
 

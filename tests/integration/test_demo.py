@@ -35,7 +35,7 @@ def test_demo_fills_every_queue_through_the_import(services) -> None:  # type: i
 
 
 def test_demo_is_deterministic_per_seed(db_url, clock, tmp_path) -> None:  # type: ignore[no-untyped-def]
-    from cati.platform.container import build_services
+    from cati.container import build_services
 
     other = build_services(f"sqlite:///{tmp_path / 'b.sqlite'}", clock=clock)
     first = build_services(db_url, clock=clock)

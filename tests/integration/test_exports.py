@@ -194,7 +194,7 @@ def test_zsav_holds_what_the_sav_holds(services, scenario, db_url, monkeypatch, 
         assert getattr(plain_meta, field) == getattr(packed_meta, field), field
     assert json.loads(_audit(services)[-1].detail)["format"] == "zsav"
     # and from the command line
-    monkeypatch.setattr("cati.platform.container.build_services", lambda url: services)
+    monkeypatch.setattr("cati.container.build_services", lambda url: services)
     argv = ["--db", db_url, "--user", "sanne", "--password-stdin", "export", "Werkpad", "--format", "zsav",
             "--out", str(out / "cli")]
     assert _cli(argv, monkeypatch, "welkom-sanne\n") == 0
@@ -254,7 +254,7 @@ def _cli(argv: list[str], monkeypatch: pytest.MonkeyPatch, stdin: str) -> int:
 
 
 def test_cli_export(services, scenario, db_url, monkeypatch, capsys, out) -> None:  # type: ignore[no-untyped-def]
-    monkeypatch.setattr("cati.platform.container.build_services", lambda url: services)
+    monkeypatch.setattr("cati.container.build_services", lambda url: services)
     sanne = ["--db", db_url, "--user", "sanne", "--password-stdin", "export"]
     target = out / "w.sav"
     assert _cli([*sanne, "Werkpad", "--period", "2026", "--out", str(target), "--with-contact", "--paradata"],

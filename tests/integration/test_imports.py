@@ -297,7 +297,7 @@ def run(argv: list[str], monkeypatch: pytest.MonkeyPatch, stdin: str = "") -> in
 
 
 def test_import_and_dnc_cli(db_url, monkeypatch, capsys, files, tmp_path) -> None:  # type: ignore[no-untyped-def]
-    from cati.platform.container import build_services
+    from cati.container import build_services
 
     s = build_services(db_url)
     s.users.add_user(None, "admin", "admin-wachtwoord", {Role.ADMIN})

@@ -46,7 +46,7 @@ def test_answers_are_saved_at_once_and_changes_are_kept(services, clock) -> None
     assert set(rows) == {v for v, _ in INBURGERING_START}
     assert rows["cijfer_cursus"].user_id == anna.user_id and rows["cijfer_cursus"].answered_at == clock.now
     # a crash loses nothing: a fresh service sees the answers and the place
-    from cati.platform.container import build_services
+    from cati.container import build_services
 
     other = build_services(services.db.url, clock=clock)
     assert other.interviews.state(anna, st.interview_id).current_variable == "cijfer_docent"

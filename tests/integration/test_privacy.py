@@ -8,7 +8,6 @@ import pytest
 import sqlalchemy as sa
 
 from cati.accounts.rules.roles import PermissionDenied, Role
-from cati.accounts.service.privacy import PrivacyError
 from cati.platform.models import (
     Answer,
     Appointment,
@@ -22,6 +21,7 @@ from cati.platform.models import (
     PhoneNumber,
     Provider,
 )
+from cati.sample.service.privacy import PrivacyError
 from cati.sample.store import dnc
 
 P2021 = (date(2021, 1, 1), date(2021, 12, 31))

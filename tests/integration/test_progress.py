@@ -102,7 +102,7 @@ def _cli(argv: list[str], monkeypatch: pytest.MonkeyPatch, stdin: str) -> int:
 
 
 def test_cli_progress_table_and_json(services, scenario, db_url, monkeypatch, capsys) -> None:  # type: ignore[no-untyped-def]
-    monkeypatch.setattr("cati.platform.container.build_services", lambda url: services)
+    monkeypatch.setattr("cati.container.build_services", lambda url: services)
     base = ["--db", db_url, "--user", "sanne", "--password-stdin", "progress"]
     assert _cli([*base, "--e", "0.5", "--format", "json"], monkeypatch, "welkom-sanne\n") == 0
     data = json.loads(capsys.readouterr().out)

@@ -86,7 +86,7 @@ def run(argv: list[str], monkeypatch: pytest.MonkeyPatch, stdin: str = "") -> in
 
 
 def test_provider_cli(db_url, monkeypatch, capsys) -> None:  # type: ignore[no-untyped-def]
-    from cati.platform.container import build_services
+    from cati.container import build_services
 
     s = build_services(db_url)
     _users(s)

@@ -14,8 +14,15 @@ from decimal import Decimal
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 
-from cati.billing.rules import InburgeringLine, InburgeringSection, StatementLine, Terms, Totals
-from cati.billing.store.repo import NO_CAP, terms_to_json
+from cati.billing.rules import (
+    NO_CAP,
+    InburgeringLine,
+    InburgeringSection,
+    StatementLine,
+    Terms,
+    Totals,
+    terms_to_json,
+)
 from cati.core.localtime import format_local
 from cati.core.money import plain
 

@@ -32,6 +32,7 @@ from cati.core.money import from_cents, round_cents, to_cents
 
 from .compute import compute_statement, recompute, standing_lines
 from .model import (
+    NO_CAP,
     BillableInterview,
     ClosedStatement,
     InburgeringLine,
@@ -44,7 +45,9 @@ from .model import (
     Totals,
     close_statement,
     split_cost,
+    terms_from_json,
     terms_in_force,
+    terms_to_json,
 )
 from .reports import (
     BillingSummary,
@@ -60,6 +63,9 @@ from .reports import (
 )
 
 __all__ = [
+    "NO_CAP",
+    "terms_from_json",
+    "terms_to_json",
     "BillableInterview",
     "BillingSummary",
     "ClaimItem",

@@ -6,6 +6,7 @@ storage; :func:`to_cents` and :func:`from_cents` convert without loss.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, fields
 from datetime import date, datetime
@@ -58,6 +59,33 @@ class Terms:
         _check_money("inburgering_tariff", self.inburgering_tariff)
         if self.inburgering_cap < 0:
             raise ValueError("inburgering_cap must not be negative")
+
+
+NO_CAP = 1_000_000  # an inburgering cap of "none" (setting null): more than will ever be billed
+
+
+def terms_to_json(t: Terms) -> str:
+    return json.dumps(
+        {
+            "valid_from": t.valid_from.isoformat(),
+            "threshold": t.threshold,
+            "subsidy_share": str(t.subsidy_share),
+            "inburgering_tariff": str(t.inburgering_tariff),
+            "inburgering_cap": t.inburgering_cap,
+        },
+        sort_keys=True,
+    )
+
+
+def terms_from_json(text: str) -> Terms:
+    d = json.loads(text)
+    return Terms(
+        valid_from=date.fromisoformat(d["valid_from"]),
+        threshold=int(d["threshold"]),
+        subsidy_share=Decimal(d["subsidy_share"]),
+        inburgering_tariff=Decimal(d["inburgering_tariff"]),
+        inburgering_cap=int(d["inburgering_cap"]),
+    )
 
 
 def terms_in_force(schedule: Iterable[Terms], on: date) -> Terms:

@@ -47,6 +47,7 @@ from cati.billing.io.files import (
     yes_no,
 )
 from cati.billing.rules import (
+    NO_CAP,
     ClosedStatement,
     Difference,
     DifferenceKind,
@@ -59,7 +60,9 @@ from cati.billing.rules import (
     recompute,
     reconcile,
     subsidy_claim,
+    terms_from_json,
     terms_in_force,
+    terms_to_json,
 )
 from cati.billing.service.views import (
     BillingOverview,
@@ -74,13 +77,10 @@ from cati.billing.service.views import (
 )
 from cati.billing.store import repo as repo
 from cati.billing.store.repo import (
-    NO_CAP,
     SETTLE,
     TERM_SETTINGS,
     day_end,
     interview_key,
-    terms_from_json,
-    terms_to_json,
 )
 from cati.core.localtime import local_day
 from cati.platform.context import ServiceContext

@@ -17,6 +17,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from cati.billing.rules import (
+    NO_CAP,
     BillableInterview,
     ClosedStatement,
     Difference,
@@ -29,6 +30,8 @@ from cati.billing.rules import (
     StatementLine,
     Terms,
     from_cents,
+    terms_from_json,
+    terms_to_json,
     to_cents,
 )
 from cati.core.localtime import day_start, local_day
@@ -41,7 +44,6 @@ TERM_SETTINGS = {
     "inburgering_tariff": "billing.inburgering_tariff",
     "inburgering_cap": "queue.inburgering.cap",
 }
-NO_CAP = 1_000_000  # queue.inburgering.cap null: no cap
 # Completes of the last minute wait for the next statement: a complete saved on another desk at the
 # moment of closing (or with a clock a little off) then never falls between a closing and its check.
 SETTLE = timedelta(minutes=1)
@@ -57,30 +59,6 @@ def day_end(d: date) -> datetime:
 
 def interview_key(respondent_key: str, interview_id: int) -> str:
     return f"{respondent_key}-{interview_id}"
-
-
-def terms_to_json(t: Terms) -> str:
-    return json.dumps(
-        {
-            "valid_from": t.valid_from.isoformat(),
-            "threshold": t.threshold,
-            "subsidy_share": str(t.subsidy_share),
-            "inburgering_tariff": str(t.inburgering_tariff),
-            "inburgering_cap": t.inburgering_cap,
-        },
-        sort_keys=True,
-    )
-
-
-def terms_from_json(text: str) -> Terms:
-    d = json.loads(text)
-    return Terms(
-        valid_from=date.fromisoformat(d["valid_from"]),
-        threshold=int(d["threshold"]),
-        subsidy_share=Decimal(d["subsidy_share"]),
-        inburgering_tariff=Decimal(d["inburgering_tariff"]),
-        inburgering_cap=int(d["inburgering_cap"]),
-    )
 
 
 def _term_value(name: str, value: Any) -> Any:

@@ -21,7 +21,7 @@ Results are frozen dataclasses; times are aware UTC. The card and supervision pa
 from __future__ import annotations
 
 import time
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 
@@ -45,7 +45,7 @@ from cati.calls.service.case_card import (
     case_fields,
 )
 from cati.calls.service.claiming import Claimed, claim_in, settle
-from cati.calls.service.errors import CallError, CaseNotHeld, QuotaFull
+from cati.calls.service.errors import CallError, CaseClosed, CaseNotHeld, QuotaFull
 from cati.calls.service.outcome_recording import OutcomeResult, check_code, read_caps, record_in
 from cati.calls.service.queue_summary import (
     CaseExplanation,
@@ -77,6 +77,7 @@ __all__ = [
     "AttemptInfo",
     "CallError",
     "CallService",
+    "CaseClosed",
     "CaseCard",
     "CaseExplanation",
     "CaseNotHeld",
@@ -113,11 +114,11 @@ class NextCase:
 class CallService:
     """Call queues for interviewers (claim, outcome, appointments) and supervisors (explain, summary)."""
 
-    def __init__(self, ctx: ServiceContext) -> None:
+    def __init__(self, ctx: ServiceContext, settings: SettingsService) -> None:
         self.ctx = ctx
         self._outcomes: OutcomeTable | None = None
         self._scheduler: SchedulerSettings | None = None
-        self._settings = SettingsService(ctx)
+        self._settings = settings
         self._queries = cq.ClaimQueries(postgres=not ctx.db.is_sqlite)
         # SQLite: the best case, chosen inside BEGIN IMMEDIATE; PostgreSQL: the one-statement claim
         self._best = BestCase(BATCH) if ctx.db.is_sqlite else None
@@ -151,6 +152,10 @@ class CallService:
         except ValueError:
             return None
         return None if value is None else int(value)
+
+    def caps(self) -> dict[str, int | None]:
+        """Every queue's cap in force today (None: no cap); read at most every ``CAPS_TTL`` seconds."""
+        return self._caps()
 
     def _caps(self, s: Session | None = None) -> dict[str, int | None]:
         """Every queue's cap in force today, in one query (inside the caller's transaction if given),
@@ -298,15 +303,54 @@ class CallService:
         for iv in s.scalars(select(Interview).where(Interview.case_id == case.id, Interview.status == "in_progress")):
             iv.status = "partial"
 
+    def hold_for_interview(
+        self, s: Session, actor: Actor, case_id: int, interview_id: int | None, caps: Mapping[str, int | None]
+    ) -> CallCase:
+        """Inside the caller's unit of work (the interview service's): the open case this interviewer
+        holds, and in a capped queue room for its interview (``interview_id``: the one resumed, which
+        holds its place already). The queue's period is locked first, then the case: one lock order.
+        Raises CaseClosed, CaseNotHeld, QuotaFull or CallError."""
+        head = s.execute(select(CallCase.period_id, CallCase.queue).where(CallCase.id == case_id)).first()
+        if head is None:
+            raise CallError(f"Zaak {case_id} bestaat niet")
+        period_id, queue = head
+        cap = caps.get(queue)
+        if cap is not None:
+            cq.lock_period(s, period_id)
+        case = self._held(s, actor, case_id)
+        if cap is not None:
+            now = self.ctx.now()
+            done = cq.completes(s, period_id, queue)
+            live = cq.live_in_progress(s, period_id, queue, now, interview_id)
+            if not can_start_interview(done, live, cap):
+                raise QuotaFull(f"Het quotum is vol: {done} van {cap} interviews volledig, {live} bezig. "
+                                "Er kan nu geen interview starten.")
+        return case
+
+    def close_without_number(self, s: Session, client_ids: Collection[int], now: datetime) -> int:
+        """In the caller's unit of work (a do-not-call list coming in): end the open cases of these
+        clients that have no callable number left, as DO_NOT_CALL; how many."""
+        return cq.close_without_number(s, client_ids, now)
+
+    def record_in(
+        self, s: Session, actor: Actor, case_id: int, code: str, started_at: datetime, ended_at: datetime, note: str,
+        appointment: AppointmentRequest | None, caps: Mapping[str, int | None], *, interview_id: int,
+        interview_status: str,
+    ) -> OutcomeResult:
+        """Record an outcome inside the caller's unit of work (the interview service ending an
+        interview: the attempt, the case and the interview's status in one transaction)."""
+        return self._record(s, actor, case_id, code, started_at, ended_at, note, appointment, None, caps,
+                            interview_id=interview_id, interview_status=interview_status)
+
     def _held(self, s: Session, actor: Actor, case_id: int) -> CallCase:
         """The case row (locked), if this actor holds it; a lease that ran out still counts while
         nobody else has claimed the case."""
         case = cq.lock_case(s, case_id)
         if case is None:
             raise CallError(f"Zaak {case_id} bestaat niet")
+        if case.status == cq.FINAL:
+            raise CaseClosed(f"Zaak {case_id} is al afgesloten ({case.final_outcome})")
         if case.held_by != actor.user_id:
-            if case.status == cq.FINAL:
-                raise CallError(f"Zaak {case_id} is al afgesloten ({case.final_outcome})")
             raise CaseNotHeld(actor, case_id)
         return case
 

@@ -16,8 +16,8 @@ from cati.calls.rules.explain import Explanation
 from cati.calls.rules.scheduling_state import CaseState
 from cati.calls.store.case_mapping import AppointmentLike, CaseRows
 from cati.calls.store.case_queries import CardRows
-from cati.interviews.rules import form_id_for_case
 from cati.sample.rules.dienst import DIENSTEN
+from cati.sample.rules.forms import form_id_for_case
 from cati.sample.rules.phones import format_national
 
 __all__ = [

@@ -7,13 +7,14 @@ The claim path's Core statements (candidates, the claim, the case card) live in
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from datetime import datetime
 from typing import Any
 
 from sqlalchemy import and_, case, func, or_, select, update
 from sqlalchemy.orm import Session
 
+from cati.calls.rules.outcomes import DO_NOT_CALL
 from cati.calls.store.case_mapping import CaseRows
 from cati.calls.store.claim_queries import CardRows, ClaimQueries
 from cati.calls.store.claim_sql import COMPLETE, FINAL, OPEN_INTERVIEW, Pair
@@ -38,6 +39,7 @@ __all__ = [
     "Pair",
     "add_do_not_call",
     "close_for_quota",
+    "close_without_number",
     "completes",
     "do_not_call",
     "is_postgres",
@@ -186,6 +188,27 @@ def user_id(session: Session, username: str) -> int | None:
     """A user's id by user name (None: no such user)."""
     value = session.scalar(select(User.id).where(User.username == username.strip()))
     return None if value is None else int(value)
+
+
+def close_without_number(session: Session, client_ids: Collection[int], now: datetime) -> int:
+    """End the open cases of these clients that have no active number left as DO_NOT_CALL (no
+    attempt); how many."""
+    closed = 0
+    ids = sorted(set(client_ids))
+    for lo in range(0, len(ids), 500):
+        part = ids[lo:lo + 500]
+        dialable = set(session.scalars(select(PhoneNumber.client_id).where(
+            PhoneNumber.client_id.in_(part), PhoneNumber.status == "active", PhoneNumber.e164.is_not(None))))
+        dead = [c for c in part if c not in dialable]
+        if not dead:
+            continue
+        result = session.execute(
+            update(CallCase).where(CallCase.client_id.in_(dead), CallCase.status != FINAL)
+            .values(status=FINAL, final_outcome=DO_NOT_CALL, last_outcome=DO_NOT_CALL, next_call_at=None,
+                    held_by=None, lease_expires_at=None, updated_at=now),
+            execution_options={"synchronize_session": False})
+        closed += int(getattr(result, "rowcount", 0) or 0)
+    return closed
 
 
 def next_planned(session: Session, pairs: Sequence[Pair], now: datetime) -> datetime | None:

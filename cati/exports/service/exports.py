@@ -21,8 +21,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -37,6 +38,7 @@ from cati.exports.io.files import FORMATS, contact_file_name, write_table
 from cati.exports.io.table import ColumnSpec, ExportCancelled, ExportTable
 from cati.exports.service.export_meta import columns_of, gc_paused, meta_data
 from cati.exports.service.export_reader import Cancel, Progress, answer_lines, raw_cursor
+from cati.exports.store.records import write_records
 from cati.interviews.rules import ExportColumn, Form, export_columns, load_forms
 from cati.interviews.rules import record as rec
 from cati.platform.context import ServiceContext
@@ -359,6 +361,11 @@ class ExportService:
                             batch_size=ANSWER_BATCH, fetch_size=FETCH_INTERVIEWS)
         for row, line in zip(row_numbers, made, strict=True):
             lines[row] = line
+
+    def write_records(self, s: Session, records: Iterable[tuple[int, str, str]], now: datetime) -> int:
+        """Store export records (interview id, layout key, line) in the caller's transaction (the
+        interview service, when an interview completes or a completed answer changes)."""
+        return write_records(s, records, now)
 
     def refresh_records(self, actor: Actor | None, progress: Progress | None = None) -> int:
         """Write the export records that complete interviews lack (``services/export_records.py``);

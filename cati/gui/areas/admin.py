@@ -25,11 +25,11 @@ from PySide6.QtWidgets import (
 from cati.accounts.rules.roles import Actor, Role
 from cati.accounts.service.audit import AuditRow
 from cati.accounts.service.users import UserError, UserRow
+from cati.container import Services
 from cati.gui.areas.admin_settings import SettingsBox
 from cati.gui.table_model import Column, RowTableModel
 from cati.gui.tasks import TaskRunner
 from cati.gui.widgets import named
-from cati.platform.container import Services
 
 
 class AdminArea(QWidget):

@@ -5,9 +5,9 @@ from __future__ import annotations
 from PySide6.QtWidgets import QVBoxLayout, QWidget
 
 from cati.accounts.rules.roles import Actor
+from cati.container import Services
 from cati.gui.desk import Desk
 from cati.gui.tasks import TaskRunner
-from cati.platform.container import Services
 
 
 class CallsArea(QWidget):

@@ -42,12 +42,12 @@ from cati.billing.service.billing import (
     StatementView,
     overview_of,
 )
+from cati.container import Services
 from cati.core.localtime import format_local, local_day
 from cati.core.money import format_euro
 from cati.gui.table_model import Column, RowTableModel
 from cati.gui.tasks import TaskRunner
 from cati.gui.widgets import named
-from cati.platform.container import Services
 
 
 def _is_dutch() -> bool:

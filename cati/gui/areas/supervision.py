@@ -5,12 +5,12 @@ from __future__ import annotations
 from PySide6.QtWidgets import QTabWidget, QWidget
 
 from cati.accounts.rules.roles import Actor
+from cati.container import Services
 from cati.gui.areas.supervision_export import ExportPage
 from cati.gui.areas.supervision_progress import ProgressPage
 from cati.gui.areas.supervision_providers import ProvidersPage
 from cati.gui.areas.supervision_report import ReportPage
 from cati.gui.tasks import TaskRunner
-from cati.platform.container import Services
 
 
 class SupervisionArea(QTabWidget):

@@ -24,13 +24,13 @@ from PySide6.QtWidgets import (
 )
 
 from cati.accounts.rules.roles import Actor, Permission
+from cati.container import Services
 from cati.exports.io.table import ExportCancelled
 from cati.exports.service.exports import ExportResult
 from cati.gui.areas.supervision_progress import table_view
 from cati.gui.table_model import Column, RowTableModel
 from cati.gui.tasks import TaskRunner
 from cati.gui.widgets import named
-from cati.platform.container import Services
 from cati.supervision.service.reports import PeriodChoice
 
 

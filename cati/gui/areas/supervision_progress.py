@@ -29,12 +29,12 @@ from PySide6.QtWidgets import (
 )
 
 from cati.accounts.rules.roles import Actor, Permission
+from cati.container import Services
 from cati.core.localtime import format_local, local_day
 from cati.gui.charts import BarChart
 from cati.gui.table_model import Column, RowTableModel
 from cati.gui.tasks import TaskRunner
 from cati.gui.widgets import named
-from cati.platform.container import Services
 from cati.supervision.rules.report_figures import format_number
 from cati.supervision.service.progress import (
     RATE_NAMES,

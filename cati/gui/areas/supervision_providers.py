@@ -33,11 +33,11 @@ from PySide6.QtWidgets import (
 )
 
 from cati.accounts.rules.roles import Actor, Permission
+from cati.container import Services
 from cati.core.money import format_euro
 from cati.gui.table_model import Column, RowTableModel
 from cati.gui.tasks import TaskRunner
 from cati.gui.widgets import named
-from cati.platform.container import Services
 from cati.sample.io.client_file import ClientFileError
 from cati.sample.service.imports import ImportCancelled, ImportFailed, ImportSummary, RejectedRow, WarningRow
 from cati.sample.service.providers import ProviderAdded, ProviderError, ProviderRow

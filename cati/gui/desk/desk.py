@@ -24,6 +24,7 @@ from PySide6.QtWidgets import QStackedWidget, QVBoxLayout, QWidget
 from cati.accounts.rules.roles import Actor
 from cati.calls.rules.outcomes import APPOINTMENT, CALLBACK, COMPLETE, PARTIAL
 from cati.calls.service.calls import AppointmentRequest, CaseCard, MyQueue, NextCase, OutcomeResult
+from cati.container import Services
 from cati.gui.desk.appointment_picker import AppointmentScreen
 from cati.gui.desk.case_screen import CaseScreen
 from cati.gui.desk.question_screen import QuestionScreen
@@ -33,7 +34,6 @@ from cati.gui.tasks import TaskRunner
 from cati.gui.widgets import named
 from cati.interviews.rules import Answer, AnswerRejected, Interview
 from cati.interviews.service.interviews import InterviewState
-from cati.platform.container import Services
 from cati.telephony.io.dialer import DialerError, make_dialer
 
 LEASE_RENEW_MS = 5 * 60 * 1000

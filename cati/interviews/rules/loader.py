@@ -4,37 +4,18 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import yaml
 from yaml.nodes import MappingNode, ScalarNode
 
+from cati.sample.rules.forms import form_id_for_case
+
+from .errors import FormError, FormLoadError
 from .export import export_columns
 from .model import STANDARD_CASE_FIELDS, Form, Section
 from .schema import SchemaChecker
-
-
-@dataclass(frozen=True)
-class FormError:
-    """One problem in a form file."""
-
-    file: str
-    line: int
-    problem: str
-
-    def __str__(self) -> str:
-        return f"{self.file}:{self.line}: {self.problem}"
-
-
-class FormLoadError(Exception):
-    """Raised when a form does not load; ``errors`` holds every problem found."""
-
-    def __init__(self, errors: list[FormError]) -> None:
-        super().__init__("\n".join(str(e) for e in errors))
-        self.errors = tuple(errors)
-
 
 LINE = "__line__"
 KEY_LINES = "__keylines__"
@@ -208,15 +189,6 @@ def load_forms(directory: str | Path) -> dict[str, Form]:
     if errors:
         raise FormLoadError(errors)
     return forms
-
-
-def form_id_for_case(queue: str | None, variant: str | None) -> str:
-    """Which form a case gets: the inburgering queue its own, else by variant (regular/low-threshold)."""
-    if (queue or "").strip().lower() == "inburgering":
-        return "inburgering"
-    if (variant or "").strip().lower() in ("laagdrempelig", "low_threshold", "low-threshold"):
-        return "client_low_threshold"
-    return "client_regular"
 
 
 def pick_form(forms: Mapping[str, Form], queue: str | None, variant: str | None) -> Form:

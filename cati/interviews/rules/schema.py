@@ -5,14 +5,12 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 from decimal import Decimal, InvalidOperation
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from . import expr as ex
+from .errors import FormError
 from .fills import fill_names
 from .model import GridItem, Option, QType, Question, Section
-
-if TYPE_CHECKING:
-    from .loader import FormError
 
 _ID = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 _COMMON = {"var", "type", "text", "instruction", "required", "allow_dont_know", "allow_refused",
@@ -54,8 +52,6 @@ class SchemaChecker:
 
     # -- error helpers -------------------------------------------------------------------------
     def error_at(self, line: int, problem: str) -> None:
-        from .loader import FormError
-
         self.errors.append(FormError(self.file, line, problem))
 
     def error(self, mapping: Any, key: str | None, problem: str) -> None:

@@ -10,10 +10,11 @@ committed when it is confirmed.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from types import MappingProxyType
+from typing import Protocol
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -21,17 +22,15 @@ from sqlalchemy.orm import Session
 from cati.accounts.rules.roles import Actor, Permission, require
 from cati.accounts.service.audit import record
 from cati.calls.rules.outcomes import COMPLETE, PARTIAL
-from cati.calls.rules.quota import can_start_interview
 from cati.calls.service.calls import (
     AppointmentRequest,
     CallError,
     CallService,
+    CaseClosed,
     CaseNotHeld,
     OutcomeResult,
-    QuotaFull,
     case_fields,
 )
-from cati.calls.store import case_queries as cq
 from cati.core.paths import forms_dir
 from cati.interviews.rules import (
     Answer,
@@ -48,7 +47,6 @@ from cati.interviews.rules import (
 from cati.interviews.rules import Interview as Engine
 from cati.interviews.rules import record as rec
 from cati.interviews.rules.codec import answer_from_json, answer_to_json
-from cati.interviews.store.records import write_records
 from cati.platform.context import ServiceContext
 from cati.platform.models import Answer as AnswerRow
 from cati.platform.models import (
@@ -100,12 +98,20 @@ class InterviewState:
         return Engine(self.form, self.case_fields, self.answers, self.current_variable)
 
 
+class RecordWriter(Protocol):
+    """Stores export records (interview id, layout key, line) in the caller's transaction; the
+    composition root hands the export service's ``write_records``."""
+
+    def __call__(self, s: Session, records: Iterable[tuple[int, str, str]], now: datetime) -> int: ...
+
+
 class InterviewService:
     """Interviews on claimed cases: only the interviewer holding the case works on its interview."""
 
-    def __init__(self, ctx: ServiceContext) -> None:
+    def __init__(self, ctx: ServiceContext, calls: CallService, records: RecordWriter) -> None:
         self.ctx = ctx
-        self.calls = CallService(ctx)
+        self.calls = calls  # outcomes and quota go through the call service, in this service's transactions
+        self.records = records  # the export records of completes, in this service's transactions
         self._forms: dict[str, Form] | None = None
 
     @property
@@ -123,31 +129,18 @@ class InterviewService:
         < cap (QuotaFull otherwise); the queue's period is locked for that decision.
         """
         actor = require(actor, Permission.WORK_CASES)
-        caps = self.calls._caps()
+        caps = self.calls.caps()
         with self.ctx.db.unit_of_work(immediate=True) as s:
-            head = s.execute(select(CallCase.period_id, CallCase.queue).where(CallCase.id == case_id)).first()
-            if head is None:
-                raise InterviewError(f"Zaak {case_id} bestaat niet")
-            period_id, queue = head
-            cap = caps.get(queue)
-            if cap is not None:
-                cq.lock_period(s, period_id)
-            case = self.calls._held(s, actor, case_id)
-            if case.status == cq.FINAL:
-                raise InterviewError(f"Zaak {case_id} is al afgesloten ({case.final_outcome})")
-            now = self.ctx.now()
             iv = s.scalars(
                 select(Interview).where(Interview.case_id == case_id, Interview.status.in_(("in_progress", "partial")),
                                         Interview.voided_at.is_(None)).order_by(Interview.id.desc())
             ).first()
-            if cap is not None:
-                done = cq.completes(s, period_id, queue)
-                live = cq.live_in_progress(s, period_id, queue, now, iv.id if iv else None)
-                if not can_start_interview(done, live, cap):
-                    raise QuotaFull(
-                        f"Het quotum is vol: {done} van {cap} interviews volledig, {live} bezig. "
-                        "Er kan nu geen interview starten."
-                    )
+            try:
+                case = self.calls.hold_for_interview(s, actor, case_id, iv.id if iv else None, caps)
+            except CaseClosed as e:
+                raise InterviewError(str(e)) from None
+            queue = case.queue
+            now = self.ctx.now()
             fields = self._fields(s, case)
             if iv is None:
                 client = s.get(Client, case.client_id)
@@ -273,7 +266,7 @@ class InterviewService:
         started_at: datetime | None,
     ) -> OutcomeResult:
         actor = require(actor, Permission.WORK_CASES)
-        caps = self.calls._caps()
+        caps = self.calls.caps()
         with self.ctx.db.unit_of_work(immediate=True) as s:
             iv = s.get(Interview, interview_id)
             if iv is None or iv.voided_at is not None:
@@ -294,8 +287,8 @@ class InterviewService:
                 completed = form, fields, answers
             now = self.ctx.now()
             start = started_at or case.claimed_at or iv.started_at
-            result = self.calls._record(s, actor, case.id, code, min(start, now), now, note, appointment, None, caps,
-                                        interview_id=iv.id, interview_status=status)
+            result = self.calls.record_in(s, actor, case.id, code, min(start, now), now, note, appointment, caps,
+                                          interview_id=iv.id, interview_status=status)
             if completed is not None:  # the export record, in the same transaction as the completion
                 self._write_record(s, iv, *completed, now)
             return result
@@ -312,7 +305,7 @@ class InterviewService:
     def _access(self, s: Session, actor: Actor, interview_id: int, lock: bool = False) -> tuple[Interview, CallCase]:
         """The interview and its case, if this actor holds the case, or ended the interview."""
         stmt = select(Interview).where(Interview.id == interview_id).execution_options(populate_existing=True)
-        if lock and cq.is_postgres(s):
+        if lock and not self.ctx.db.is_sqlite:
             stmt = stmt.with_for_update()
         iv = s.scalars(stmt).one_or_none()
         if iv is None or iv.voided_at is not None:
@@ -344,7 +337,7 @@ class InterviewService:
         now: datetime,
     ) -> None:
         line = rec.record_line(form, export_values(form, fields, answers))
-        write_records(s, [(iv.id, rec.layout_key(form), line)], now)
+        self.records(s, [(iv.id, rec.layout_key(form), line)], now)
 
     def _answers(self, s: Session, interview_id: int) -> dict[str, tuple[Answer, AnswerRow]]:
         rows = s.scalars(select(AnswerRow).where(AnswerRow.interview_id == interview_id))

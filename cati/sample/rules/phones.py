@@ -66,6 +66,11 @@ _LETTERS_RE = re.compile(r"[^\d+]")
 _NL_NATIONAL_RE = re.compile(r"^0([1-9]\d{8})$")
 
 
+#: a number's final code when it is on the do-not-call list: the call outcome's own code
+#: (``cati.calls.rules.outcomes.DO_NOT_CALL``; a test checks they stay one)
+NUMBER_DO_NOT_CALL = "DO_NOT_CALL"
+
+
 @dataclass(frozen=True, slots=True)
 class Phone:
     """A dialable number. ``flag`` is set (in Dutch) when a supervisor should look at it first."""

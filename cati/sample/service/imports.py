@@ -28,7 +28,7 @@ from __future__ import annotations
 import hashlib
 import json
 import secrets
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import asdict, dataclass, field, replace
 from datetime import date, datetime
 from pathlib import Path
@@ -39,13 +39,12 @@ from sqlalchemy.orm import Session
 
 from cati.accounts.rules.roles import Actor, Permission, require
 from cati.accounts.service.audit import record
-from cati.calls.rules.outcomes import DO_NOT_CALL
 from cati.platform.context import ServiceContext
 from cati.platform.models import CallCase, Client, ImportBatch, MeasurementPeriod, PhoneNumber, Provider
 from cati.sample.io.client_file import ClientFileError, ImportResult, import_client_file, rejects_path
 from cati.sample.rules.client_rows import MeasurementPeriod as PeriodRange
 from cati.sample.rules.client_rows import find_duplicates
-from cati.sample.rules.phones import parse_phone_cell
+from cati.sample.rules.phones import NUMBER_DO_NOT_CALL, parse_phone_cell
 from cati.sample.store import clients_repo as repo
 
 __all__ = ["ClientFileError", "DncSummary", "ImportCancelled", "ImportFailed", "ImportService", "ImportSummary"]
@@ -163,9 +162,17 @@ def _sha256(path: Path) -> str:
     return h.hexdigest()
 
 
+class CaseCloser(Protocol):
+    """Ends, in the caller's transaction, the open cases of these clients that have no callable number
+    left (``CallService.close_without_number``, handed over by the composition root); how many."""
+
+    def __call__(self, s: Session, client_ids: Collection[int], now: datetime) -> int: ...
+
+
 class ImportService:
-    def __init__(self, ctx: ServiceContext) -> None:
+    def __init__(self, ctx: ServiceContext, close_without_number: CaseCloser) -> None:
         self.ctx = ctx
+        self.close_without_number = close_without_number
 
     # -- client files -----------------------------------------------------------------------------
     def import_file(
@@ -300,7 +307,7 @@ class ImportService:
                                "flagged": ph.doubtful, "status": "active", "final_outcome": None, "attempts": 0})
             for pos, ph in enumerate(stopped, start=len(dialable)):
                 phones.append({"client_id": client_id, "position": pos, "e164": ph.e164, "kind": ph.kind,
-                               "flagged": ph.doubtful, "status": "do_not_call", "final_outcome": DO_NOT_CALL,
+                               "flagged": ph.doubtful, "status": "do_not_call", "final_outcome": NUMBER_DO_NOT_CALL,
                                "attempts": 0})
             c = counts[rec.queue]
             c["accepted"] += 1
@@ -381,7 +388,8 @@ class ImportService:
         now = self.ctx.now()
         with self.ctx.db.unit_of_work(immediate=True) as s:
             added = repo.add_do_not_call(s, distinct, (source or p.name)[:100], now)
-            marked, closed = repo.apply_do_not_call(s, distinct, now)
+            marked, clients = repo.apply_do_not_call(s, distinct)
+            closed = self.close_without_number(s, clients, now)
             record(s, actor, "dnc_import", at=now, object_type="do_not_call", file=p.name, lines=lines,
                    numbers=len(distinct), added=added, unparseable=len(bad), phones_marked=marked,
                    cases_closed=closed)

@@ -23,6 +23,7 @@ from cati.platform.models import (
     PhoneNumber,
     Provider,
 )
+from cati.sample.rules.phones import NUMBER_DO_NOT_CALL
 from cati.sample.store import dnc
 
 T = TypeVar("T")
@@ -115,11 +116,9 @@ def add_do_not_call(s: Session, numbers: Sequence[str], source: str, now: Any) -
     return len(new)
 
 
-def apply_do_not_call(s: Session, numbers: Sequence[str], now: Any) -> tuple[int, int]:
-    """Mark active phone numbers on the list ``do_not_call``; a case still open whose client has no
-    active number left becomes final with outcome DO_NOT_CALL. Returns (numbers marked, cases closed)."""
-    from cati.calls.rules.outcomes import DO_NOT_CALL
-
+def apply_do_not_call(s: Session, numbers: Sequence[str]) -> tuple[int, set[int]]:
+    """Mark active phone numbers on the list ``do_not_call``. Returns (numbers marked, the clients
+    they belong to: the call service ends their open cases that have no active number left)."""
     marked = 0
     clients: set[int] = set()
     for part in chunks(sorted(set(numbers)), IN_CHUNK):
@@ -131,23 +130,10 @@ def apply_do_not_call(s: Session, numbers: Sequence[str], now: Any) -> tuple[int
         clients.update(h[1] for h in hits)
         for id_part in chunks(ids, IN_CHUNK):
             s.execute(update(PhoneNumber).where(PhoneNumber.id.in_(id_part))
-                      .values(status="do_not_call", final_outcome=DO_NOT_CALL),
+                      .values(status="do_not_call", final_outcome=NUMBER_DO_NOT_CALL),
                       execution_options={"synchronize_session": False})
         marked += len(ids)
-    closed = 0
-    for client_part in chunks(sorted(clients), IN_CHUNK):
-        dialable = set(s.scalars(select(PhoneNumber.client_id).where(
-            PhoneNumber.client_id.in_(client_part), PhoneNumber.status == "active")))
-        dead = [c for c in client_part if c not in dialable]
-        if not dead:
-            continue
-        result = s.execute(
-            update(CallCase).where(CallCase.client_id.in_(dead), CallCase.status != "final")
-            .values(status="final", final_outcome=DO_NOT_CALL, last_outcome=DO_NOT_CALL, next_call_at=None,
-                    updated_at=now),
-            execution_options={"synchronize_session": False})
-        closed += int(getattr(result, "rowcount", 0) or 0)
-    return marked, closed
+    return marked, clients
 
 
 # -- bulk inserts ---------------------------------------------------------------------------------

@@ -160,21 +160,22 @@ def _to_fraction(e: Fraction | Decimal | float | str | None) -> Fraction | None:
 
 
 class ProgressService:
-    def __init__(self, ctx: ServiceContext) -> None:
+    def __init__(self, ctx: ServiceContext, settings: SettingsService) -> None:
         self.ctx = ctx
+        self.settings = settings
 
     # -- e --------------------------------------------------------------------------------
     def eligibility(self, actor: Actor | None) -> Decimal | None:
         """The stored e (setting ``rates.eligibility_e``); None: estimated from the data."""
         require(actor, Permission.VIEW_PROGRESS)
-        value = SettingsService(self.ctx).get(E_SETTING)
+        value = self.settings.get(E_SETTING)
         return None if value is None else Decimal(str(value))
 
     def set_eligibility(self, actor: Actor | None, e: Decimal | float | str | None) -> None:
         """Store e from today on (None: back to the data estimate). A setting: CHANGE_SETTINGS."""
         require(actor, Permission.CHANGE_SETTINGS)
         fraction = _to_fraction(e)
-        SettingsService(self.ctx).set(actor, E_SETTING, None if fraction is None else str(Decimal(str(e))))
+        self.settings.set(actor, E_SETTING, None if fraction is None else str(Decimal(str(e))))
 
     # -- lists ----------------------------------------------------------------------------
     def providers(self, actor: Actor | None) -> list[tuple[int, str]]:
@@ -194,9 +195,9 @@ class ProgressService:
         """One row per provider, open measurement period and queue that has cases."""
         require(actor, Permission.VIEW_PROGRESS)
         override = _to_fraction(e)
-        stored = None if override is not None else _to_fraction(SettingsService(self.ctx).get(E_SETTING))
-        cap = SettingsService(self.ctx).get("queue.inburgering.cap")
-        purchased_cap = SettingsService(self.ctx).get("queue.purchased.cap")
+        stored = None if override is not None else _to_fraction(self.settings.get(E_SETTING))
+        cap = self.settings.get("queue.inburgering.cap")
+        purchased_cap = self.settings.get("queue.purchased.cap")
         caps = {"inburgering": cap, "purchased": purchased_cap}
         with self.ctx.db.unit_of_work() as s:
             return self._queues(s, provider, override, stored, caps, include_closed)

@@ -145,3 +145,10 @@ def test_duplicate_and_missing_codes() -> None:
     data["outcomes"] = [o for o in data["outcomes"] if o["code"] != "QUOTA_FULL"]
     with pytest.raises(OutcomeTableError, match="QUOTA_FULL"):
         load_outcome_table(data)
+
+
+def test_a_number_on_the_do_not_call_list_carries_the_outcome_code() -> None:
+    from cati.calls.rules.outcomes import DO_NOT_CALL
+    from cati.sample.rules.phones import NUMBER_DO_NOT_CALL
+
+    assert NUMBER_DO_NOT_CALL == DO_NOT_CALL

@@ -7,7 +7,6 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from cati.accounts.service.audit import AuditService
-from cati.accounts.service.privacy import PrivacyService
 from cati.accounts.service.settings import SettingsService
 from cati.accounts.service.users import UserService
 from cati.billing.service.billing import BillingService
@@ -17,6 +16,7 @@ from cati.interviews.service.interviews import InterviewService
 from cati.platform.context import ServiceContext, system_clock
 from cati.platform.database import Database
 from cati.sample.service.imports import ImportService
+from cati.sample.service.privacy import PrivacyService
 from cati.sample.service.providers import ProviderService
 from cati.supervision.service.progress import ProgressService
 from cati.supervision.service.reports import ReportService
@@ -53,18 +53,22 @@ def build_services(
     if upgrade:
         db.upgrade()
     ctx = ServiceContext(db, clock)
+    # every service once; a service that needs another gets it here, never builds its own
+    settings = SettingsService(ctx)
+    calls = CallService(ctx, settings)
+    exports = ExportService(ctx)
     return Services(
         ctx=ctx,
         users=UserService(ctx),
         audit=AuditService(ctx),
-        settings=SettingsService(ctx),
+        settings=settings,
         providers=ProviderService(ctx),
-        imports=ImportService(ctx),
-        calls=CallService(ctx),
-        interviews=InterviewService(ctx),
+        imports=ImportService(ctx, calls.close_without_number),
+        calls=calls,
+        interviews=InterviewService(ctx, calls, exports.write_records),
         billing=BillingService(ctx),
-        progress=ProgressService(ctx),
-        exports=ExportService(ctx),
-        reports=ReportService(ctx),
+        progress=ProgressService(ctx, settings),
+        exports=exports,
+        reports=ReportService(ctx, settings),
         privacy=PrivacyService(ctx),
     )

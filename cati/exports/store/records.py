@@ -1,5 +1,7 @@
-"""Export records of complete interviews (``interview_record``): written by the interview service,
-read by the export (:mod:`cati.interviews.rules.record` says what a line holds)."""
+"""Export records of complete interviews (``interview_record``): the export's own derived table, written
+when an interview completes (the interview service, through ``ExportService.write_records``) and by
+``cati export --refresh-records``, read by the export (:mod:`cati.interviews.rules.record` says what
+a line holds)."""
 
 from __future__ import annotations
 
