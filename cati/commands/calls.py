@@ -74,9 +74,9 @@ def run_queue(args: argparse.Namespace) -> int:
         print_json([{**r.__dict__, "cap_text": r.cap_text} for r in rows])
         return 0
     print_table(
-        ["aanbieder", "periode", "wachtrij", "zaken", "niet gebeld", "bezig", "afgesloten", "volledig"],
+        ["aanbieder", "periode", "wachtrij", "zaken", "niet gebeld", "in behandeling of te hervatten", "afgesloten", "volledig"],
         [[r.provider_name, f"{r.period_start:%d-%m-%Y}..{r.period_end:%d-%m-%Y}", r.queue, r.cases, r.never_called,
-          r.in_progress, r.final, r.cap_text] for r in rows],
+          r.held_or_partial, r.final, r.cap_text] for r in rows],
     )
     return 0
 

@@ -85,7 +85,7 @@ def run_progress(args: argparse.Namespace) -> int:
     print_table(
         ["Aanbieder", "Wachtrij", "Steekproef", "Netto", "Nooit gebeld", "Bezig", "Nu in behandeling",
          "Afspraken vandaag", "Afgerond", "Compleet", "I/P/R/NC/O/UH/UO/NE"],
-        [[q.provider, q.queue, q.sample, q.net_sample, q.never_called, q.in_progress, q.held_now,
+        [[q.provider, q.queue, q.sample, q.net_sample, q.never_called, q.called_open, q.held_now,
           q.appointments_today, q.final, f"{q.queue} {q.cap_text}" if q.cap is not None else q.cap_text,
           "/".join(str(q.groups[g]) for g in ("I", "P", "R", "NC", "O", "UH", "UO", "NE"))]
          for q in snap.queues],

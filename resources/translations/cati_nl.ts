@@ -867,8 +867,8 @@
         <translation>Nooit gebeld</translation>
     </message>
     <message>
-        <source>In progress</source>
-        <translation>Bezig</translation>
+        <source>Called, still open</source>
+        <translation>Gebeld, nog open</translation>
     </message>
     <message>
         <source>Held now</source>

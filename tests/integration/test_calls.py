@@ -278,7 +278,7 @@ def test_queue_summary(services, clock) -> None:  # type: ignore[no-untyped-def]
     rows = services.calls.queue_summary(u["sanne"])
     by = {(r.provider_name, r.queue): r for r in rows}
     s = by[("Aanbieder S", "purchased")]
-    assert (s.cases, s.never_called, s.in_progress, s.final, s.completes, s.cap) == (3, 2, 1, 1, 0, None)
+    assert (s.cases, s.never_called, s.held_or_partial, s.final, s.completes, s.cap) == (3, 2, 1, 1, 0, None)
     t = by[("Taalhuis S", "inburgering")]
     assert (t.cases, t.never_called, t.cap, t.cap_text) == (2, 2, 25, "0/25")
     assert [r.provider_name for r in services.calls.queue_summary(u["admin"], q.provider_id)] == ["Aanbieder S"]

@@ -25,7 +25,7 @@ def test_queue_figures_and_aapor_rates(services, scenario) -> None:  # type: ign
     wp = rows["purchased"]
     assert wp.provider == "Werkpad Re-integratie"
     # 13 cases (c12 has none); c5 unreachable; c6 never called; c11 and c14 open with attempts
-    assert (wp.sample, wp.net_sample, wp.never_called, wp.in_progress, wp.held_now) == (13, 12, 1, 2, 1)
+    assert (wp.sample, wp.net_sample, wp.never_called, wp.called_open, wp.held_now) == (13, 12, 1, 2, 1)
     assert (wp.appointments_today, wp.final, wp.completes, wp.cap, wp.cap_text) == (1, 10, 5, None, "5")
     # I: c1 c2 c3 c7 c8 | R: c4 refusal, c13 break-off | O: c10 | UO: c9 | NE: c5
     assert wp.groups == {"I": 5, "P": 0, "R": 2, "NC": 0, "O": 1, "UH": 0, "UR": 0, "UO": 1, "NE": 1}

@@ -44,7 +44,7 @@ from cati.calls.service.case_card import (
     build_card,
     case_fields,
 )
-from cati.calls.service.claiming import Claimed, claim_in, settle
+from cati.calls.service.claiming import Claimed, claim_in, room, settle, why_nothing
 from cati.calls.service.errors import CallError, CaseClosed, CaseNotHeld, QuotaFull
 from cati.calls.service.outcome_recording import OutcomeResult, check_code, read_caps, record_in
 from cati.calls.service.queue_summary import (
@@ -225,19 +225,8 @@ class CallService:
     def _why_nothing(
         self, actor: Actor, provider_id: int | None, queues: tuple[str, ...], caps: Mapping[str, int | None]
     ) -> Explanation:
-        """Why no case was claimed: a capped queue without room, nothing due until …, or no case left."""
         with self.ctx.db.unit_of_work(immediate=False) as s:
-            now = self.ctx.now()
-            pairs = cq.open_pairs(s, provider_id, queues)
-            usable = [p for p in pairs if self._room(s, p, caps.get(p[1]), now)]
-            nxt = cq.next_planned(s, usable, now)
-        if len(usable) < len(pairs) and nxt is None:
-            return Explanation(False, "QUOTA_NO_ROOM", "Het quotum is (voorlopig) vol",
-                               "quota full or all places taken", None)
-        if nxt is None:
-            return Explanation(False, "QUEUE_EMPTY", "Er zijn nu geen zaken te bellen", "no case to call", None)
-        return Explanation(False, "NOTHING_DUE", "Nu is er geen zaak aan de beurt", "nothing due now",
-                           self.scheduler.calendar.snap(nxt))
+            return why_nothing(s, provider_id, queues, caps, self.ctx.now(), self.scheduler)
 
     def _card(
         self, rows: CaseRows, state: CaseState, why: Explanation, now: datetime, s: Session | None = None,
@@ -254,12 +243,6 @@ class CallService:
             card = self._queries.card(s.connection(), rows.case.id, made_by)
         return build_card(rows, state, card, why, now, label=self._label,
                           max_attempts=self.scheduler.max_attempts_per_case)
-
-    def _room(self, s: Session, pair: cq.Pair, cap: int | None, now: datetime) -> bool:
-        if cap is None:
-            return True
-        period_id, queue = pair
-        return can_start_interview(cq.completes(s, period_id, queue), cq.live_in_progress(s, period_id, queue, now), cap)
 
     def held_case(self, actor: Actor | None) -> CaseCard | None:
         """The case this interviewer holds now (e.g. after restarting the app), or None."""
@@ -425,7 +408,7 @@ class CallService:
         with self.ctx.db.unit_of_work(immediate=False) as s:
             now = self.ctx.now()
             found = explain_cases(s, ref, provider_id, now, self.scheduler, caps,
-                                  lambda pair, cap: self._room(s, pair, cap, now))
+                                  lambda pair, cap: room(s, pair, cap, now))
         if not found:
             raise CallError(f"Geen zaak gevonden voor {ref}")
         return found

@@ -27,9 +27,11 @@ from sqlalchemy.orm import Session
 from cati.calls.rules.explain import Explanation, explain
 from cati.calls.rules.leases import claim as claim_state
 from cati.calls.rules.order import is_due
+from cati.calls.rules.quota import can_start_interview
 from cati.calls.rules.scheduling_settings import SchedulerSettings
 from cati.calls.rules.scheduling_state import CaseState
 from cati.calls.service.errors import CallError
+from cati.calls.store import case_queries as cq
 from cati.calls.store.case_mapping import (
     CaseLike,
     CaseRecord,
@@ -132,3 +134,28 @@ def claim_in(
     assert isinstance(case_rows.case, CaseRecord)
     held = CaseRows(replace(case_rows.case, **values), case_rows.phones, case_rows.appointment)
     return Claimed(held, claimed, explain(state, now, settings, user_id), at, None)
+
+
+def room(s: Session, pair: cq.Pair, cap: int | None, now: datetime) -> bool:
+    """May one more interview start in this queue (``quota.can_start_interview``)?"""
+    if cap is None:
+        return True
+    period_id, queue = pair
+    return can_start_interview(cq.completes(s, period_id, queue), cq.live_in_progress(s, period_id, queue, now), cap)
+
+
+def why_nothing(
+    s: Session, provider_id: int | None, queues: tuple[str, ...], caps: Mapping[str, int | None], now: datetime,
+    settings: SchedulerSettings,
+) -> Explanation:
+    """Why no case was claimed: a capped queue without room, nothing due until …, or no case left."""
+    pairs = cq.open_pairs(s, provider_id, queues)
+    usable = [p for p in pairs if room(s, p, caps.get(p[1]), now)]
+    nxt = cq.next_planned(s, usable, now)
+    if len(usable) < len(pairs) and nxt is None:
+        return Explanation(False, "QUOTA_NO_ROOM", "Het quotum is (voorlopig) vol", "quota full or all places taken",
+                           None)
+    if nxt is None:
+        return Explanation(False, "QUEUE_EMPTY", "Er zijn nu geen zaken te bellen", "no case to call", None)
+    return Explanation(False, "NOTHING_DUE", "Nu is er geen zaak aan de beurt", "nothing due now",
+                       settings.calendar.snap(nxt))

@@ -46,7 +46,7 @@ class QueueRow:
     queue: str
     cases: int
     never_called: int
-    in_progress: int  # held now, or a partial interview to resume
+    held_or_partial: int  # held by an interviewer now, or a partial interview to resume
     final: int
     completes: int
     cap: int | None

@@ -226,14 +226,14 @@ def next_planned(session: Session, pairs: Sequence[Pair], now: datetime) -> date
 def summary_rows(session: Session, provider_id: int | None, now: datetime) -> list[Any]:
     """Per provider, period and queue: cases, never called, in progress, final, completes."""
     held = and_(CallCase.held_by.is_not(None), CallCase.lease_expires_at > now)
-    in_progress = and_(CallCase.status != FINAL, or_(held, CallCase.last_outcome == "PARTIAL"))
+    held_or_partial = and_(CallCase.status != FINAL, or_(held, CallCase.last_outcome == "PARTIAL"))
     stmt = (
         select(
             Provider.id, Provider.name, MeasurementPeriod.id, MeasurementPeriod.start_date,
             MeasurementPeriod.end_date, CallCase.queue,
             func.count(CallCase.id),
             func.sum(case((and_(CallCase.attempts == 0, CallCase.status != FINAL), 1), else_=0)),
-            func.sum(case((in_progress, 1), else_=0)),
+            func.sum(case((held_or_partial, 1), else_=0)),
             func.sum(case((CallCase.status == FINAL, 1), else_=0)),
             func.sum(case((CallCase.final_outcome == COMPLETE, 1), else_=0)),
         )

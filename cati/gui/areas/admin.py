@@ -161,7 +161,7 @@ class AdminArea(QWidget):
             self.message.setText(self.tr("Audit rows written: %s") % n)
             self.refresh()
 
-        self.runner.submit(lambda: audit.export_csv(actor, path), done, self._error)
+        self.runner.submit_long(lambda: audit.export_csv(actor, path), done, self._error)
 
     def toggle_disabled(self) -> None:
         sel = self.users_view.selectionModel().selectedRows()

@@ -424,7 +424,7 @@ class FinanceArea(QWidget):
             path = path.with_suffix(".xlsx")
         billing, actor = self.services.billing, self.actor
         report = BillingReport((view,), overview_of([view]))
-        self.runner.submit(
+        self.runner.submit_long(
             lambda: billing.export(actor, report, path),
             lambda p: self.message.setText(self.tr("Exported to %s.") % p),
             self._error,

@@ -180,7 +180,7 @@ class ExportPage(QWidget):
         self.cancel.setEnabled(True)
         self.bar.setValue(0)
         self.message.setText(self.tr("Exporting…"))
-        self.runner.submit(work, self._done, self._failed)
+        self.runner.submit_long(work, self._done, self._failed)
 
     def cancel_export(self) -> None:
         self._cancel.set()

@@ -80,7 +80,7 @@ class ProgressPage(QWidget):
             Column(self.tr("Sample"), lambda r: r.sample, True),
             Column(self.tr("Net sample"), lambda r: r.net_sample, True),
             Column(self.tr("Never called"), lambda r: r.never_called, True),
-            Column(self.tr("In progress"), lambda r: r.in_progress, True),
+            Column(self.tr("Called, still open"), lambda r: r.called_open, True),
             Column(self.tr("Held now"), lambda r: r.held_now, True),
             Column(self.tr("Appointments today"), lambda r: r.appointments_today, True),
             Column(self.tr("Final"), lambda r: r.final, True),

@@ -245,7 +245,7 @@ class ProvidersPage(QWidget):
         self.summary_label.setText(self.tr("Reading %s…") % Path(path).name)
         self.rejects_model.set_rows([])
         self.warnings_model.set_rows([])
-        self.runner.submit(work, self._imported, self._import_failed)
+        self.runner.submit_long(work, self._imported, self._import_failed)
 
     def cancel_import(self) -> None:
         if self._cancel is not None:

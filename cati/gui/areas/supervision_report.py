@@ -167,4 +167,4 @@ class ReportPage(QWidget):
         def done(_: object) -> None:
             self.message.setText(self.tr("Saved: %s") % path.name)
 
-        self.runner.submit(lambda: write_report(fig, fmt, path), done, self._error)
+        self.runner.submit_long(lambda: write_report(fig, fmt, path), done, self._error)

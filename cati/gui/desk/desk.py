@@ -1,8 +1,10 @@
 """The interviewer's desk: the controller that switches between the queue, the call screen, the
 question screens and the appointment picker, and talks to the services (always via the runner).
 
-Flow: queue → (F5) case card → (F2) dial → outcome (number + Enter) → queue, or → (F4) interview →
-one question per screen → closing screen records COMPLETE → queue. F10 stops an interview (PARTIAL
+Flow: the pure state machine :class:`cati.calls.rules.call_flow.CallFlow` says which step the desk is
+at and which keys are live; the desk feeds it what happened (``_go``) and renders the step's screen.
+Queue → (F5) case card → (F2) dial → outcome (number + Enter) → queue, or → (F4) interview → one
+question per screen → closing screen records COMPLETE → queue. F10 stops an interview (PARTIAL
 with a callback). Answers are checked and the next question drawn from the in-memory engine at once;
 each answer is saved in the background, in order; a failed save brings the interviewer back to it.
 
@@ -22,6 +24,7 @@ from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import QStackedWidget, QVBoxLayout, QWidget
 
 from cati.accounts.rules.roles import Actor
+from cati.calls.rules.call_flow import CallFlow, Key, Step
 from cati.calls.rules.outcomes import APPOINTMENT, CALLBACK, COMPLETE, PARTIAL
 from cati.calls.service.calls import AppointmentRequest, CaseCard, MyQueue, NextCase, OutcomeResult
 from cati.container import Services
@@ -55,8 +58,7 @@ class Desk(QWidget):
         self.interview_id: int | None = None
         self.dialer: tuple[str, str] = ("manual", "")
         self.attempt_started: datetime | None = None
-        self.picker_for: str = ""  # "outcome" | "stop"
-        self.picker_from: QWidget | None = None
+        self.flow = CallFlow()
         self.pending_outcome = ""
         self.choices: dict[tuple[int | None, str | None], QueueChoice] = {}
         self.chosen: tuple[int | None, str | None] = (None, None)
@@ -102,8 +104,21 @@ class Desk(QWidget):
         self.runner.submit(fn, done, failed or self.show_error)
 
     def show_screen(self, screen: QWidget) -> None:
-        self.stack.setCurrentWidget(screen)
+        if self.stack.currentWidget() is not screen:
+            self.stack.setCurrentWidget(screen)
         self.screen_changed.emit(screen.objectName())
+
+    def _go(self, event: str, **kw: object) -> None:
+        """Tell the call flow what happened, then show its step: the screen, the live keys."""
+        self.flow = self.flow.on(event, **kw)
+        screen = {Step.STARTING: self.queue, Step.QUEUE: self.queue, Step.CLAIMING: self.queue,
+                  Step.CASE: self.case, Step.OPENING: self.case, Step.INTERVIEW: self.question,
+                  Step.APPOINTMENT: self.picker}.get(self.flow.step)
+        if screen is not None and self.stack.currentWidget() is not screen:
+            self.show_screen(screen)
+        self.case.dial_button.setEnabled(self.flow.allows(Key.DIAL))
+        self.case.start_button.setEnabled(self.flow.allows(Key.CONTACT))
+        self.case.outcome.setEnabled(self.flow.allows(Key.OUTCOME) or self.flow.step is Step.RECORDING)
 
     @property
     def current_screen(self) -> str:
@@ -167,8 +182,10 @@ class Desk(QWidget):
             banner = self.tr("You were still working on this case when the program stopped.")
             if held.interview_id is not None:
                 banner += " " + self.tr("Press F4 to resume the interview at the question where it stopped.")
+            self._go("started", held=True, interview=held.interview_id is not None, dial_possible=held.dial is not None)
             self.show_case(held, banner)
         else:
+            self._go("started", held=False)
             self.queue.focus()
 
     def _set_mine(self, rows: list[Any]) -> None:
@@ -176,6 +193,9 @@ class Desk(QWidget):
         self.picker.set_mine(rows)
 
     def next_case(self, choice: QueueChoice) -> None:
+        if not self.flow.allows(Key.NEXT_CASE):
+            return
+        self._go("next_case")
         self.chosen = choice.key
         self.queue.set_busy(True, self.tr("Looking for the next case…"))
         calls, settings, actor = self.services.calls, self.services.settings, self.actor
@@ -185,6 +205,7 @@ class Desk(QWidget):
     def _got_case(self, data: tuple[NextCase, tuple[str, str]]) -> None:
         found, self.dialer = data
         if found.card is None:
+            self._go("nothing")
             when = found.reason.next_callable_at
             text = found.reason.reason_nl
             if when is not None:
@@ -193,13 +214,13 @@ class Desk(QWidget):
             self.queue.focus()
             return
         self.queue.set_busy(False, "")
+        self._go("claimed", interview=found.card.interview_id is not None, dial_possible=found.card.dial is not None)
         self.show_case(found.card)
 
     def show_case(self, card: CaseCard, banner: str = "") -> None:
         self.card, self.engine, self.interview_id, self.attempt_started = card, None, card.interview_id, None
         self._add_choice(QueueChoice(card.provider_id, card.provider_name, card.queue))
-        hide = [COMPLETE] + ([] if card.interview_id is not None else [PARTIAL])
-        self.case.outcome.set_outcomes(self.outcomes, hide)
+        self.case.outcome.set_outcomes(self.outcomes, self.flow.hidden_outcomes(COMPLETE, PARTIAL))
         self.case.show_card(card, banner)
         self.show_screen(self.case)
         self.case.outcome.setFocus()
@@ -212,9 +233,9 @@ class Desk(QWidget):
 
     # -- the call -------------------------------------------------------------------------
     def dial(self) -> None:
-        if self.card is None or self.stack.currentWidget() is not self.case:
+        if self.card is None or self.flow.step is not Step.CASE:
             return
-        if self.card.dial is None:
+        if not self.flow.allows(Key.DIAL):
             self.case.set_banner(self.tr("This case has no number to dial now."))
             return
         kind, template = self.dialer
@@ -223,8 +244,10 @@ class Desk(QWidget):
         except DialerError as e:
             self.case.set_banner(self.tr("The dialer setting is wrong (%s); dial by hand.") % e)
             dialer = make_dialer("manual", "", lambda _u: False)
+        assert self.card.dial is not None
         result = dialer.dial(self.card.dial.e164)
         self.attempt_started = self.now()
+        self._go("dialled")
         self.case.show_dialled(result.display, result.handed_over, result.uri)
 
     def _started_at(self) -> datetime:
@@ -232,15 +255,16 @@ class Desk(QWidget):
         return self.attempt_started or self.card.claimed_at
 
     def outcome_chosen(self, code: str, note: str) -> None:
-        if self.card is None:
+        if self.card is None or not self.flow.allows(Key.OUTCOME):
             return
         self.pending_outcome = code
         if code in (APPOINTMENT, CALLBACK) or (code == PARTIAL and self.interview_id is not None):
             label = next((o.label_nl for o in self.outcomes if o.code == code), code)
             title = self.tr("%1 with %2").replace("%1", label).replace("%2", self.card.client_name)
-            self.open_picker("stop" if code == PARTIAL else "outcome", title, exact=code == APPOINTMENT,
-                             may_switch=code == PARTIAL, note=note)
+            self._go("outcome", needs_appointment=True)
+            self.open_picker(title, exact=code == APPOINTMENT, may_switch=code == PARTIAL, note=note)
             return
+        self._go("outcome")
         self.record(code, note, None)
 
     def record(self, code: str, note: str, appointment: AppointmentRequest | None) -> None:
@@ -249,9 +273,15 @@ class Desk(QWidget):
         started = self._started_at()
         ended = max(self.now(), started)
         self.submit(lambda: calls.record_outcome(actor, case_id, code, started, ended, note, appointment),
-                    self.case_done)
+                    self.case_done, self._save_failed_outcome)
+
+    def _save_failed_outcome(self, exc: BaseException) -> None:
+        """The outcome was not saved: back where it was chosen, with the message; nothing lost."""
+        self._go("failed")
+        self.show_error(exc)
 
     def case_done(self, result: OutcomeResult) -> None:
+        self._go("recorded")
         card = self.card
         self.lease_timer.stop()
         self.case.stop_timer()
@@ -269,41 +299,51 @@ class Desk(QWidget):
         self.submit(lambda: calls.my_queues(actor), self._set_queues)
 
     # -- appointments ---------------------------------------------------------------------
-    def open_picker(self, purpose: str, title: str, exact: bool, may_switch: bool, note: str = "") -> None:
-        self.picker_for, self.picker_from = purpose, self.stack.currentWidget()
+    def open_picker(self, title: str, exact: bool, may_switch: bool, note: str = "") -> None:
         self.picker.open(title, self.now(), exact, may_switch)
         self.picker.note.setText(note)
         self.show_screen(self.picker)
         self.picker.days.setFocus()
 
     def picked(self, request: AppointmentRequest, note: str) -> None:
-        if self.card is None:
+        if self.card is None or not self.flow.allows(Key.PICK):
             return
-        if self.picker_for == "stop" and self.interview_id is not None:
+        stopping = self.flow.picker_for == "stop" and self.interview_id is not None
+        self._go("picked")
+        if stopping:
             interviews, actor, iid, started = self.services.interviews, self.actor, self.interview_id, self._started_at()
-            self.submit(lambda: interviews.stop(actor, iid, request, note, started), self.case_done)
+            assert iid is not None
+            self.submit(lambda: interviews.stop(actor, iid, request, note, started), self.case_done,
+                        self._save_failed_outcome)
         else:
             self.record(self.pending_outcome, note, request)
 
     def pick_cancelled(self) -> None:
-        back = self.picker_from or self.case
-        self.show_screen(back)
-        if back is self.question and self.question.widget is not None:
+        if not self.flow.allows(Key.CANCEL):
+            return
+        self._go("cancelled")
+        if self.flow.step is Step.INTERVIEW and self.question.widget is not None:
             self.question.widget.focus_target().setFocus()
         else:
             self.case.outcome.setFocus()
 
     # -- the interview --------------------------------------------------------------------
     def start_interview(self) -> None:
-        if self.card is None or self.stack.currentWidget() is not self.case:
+        if self.card is None or not self.flow.allows(Key.CONTACT):
             return
         if self.attempt_started is None:
             self.attempt_started = self.now()
+        self._go("contact")
         interviews, actor, case_id = self.services.interviews, self.actor, self.card.case_id
         self.case.set_banner(self.tr("Opening the questionnaire…"))
-        self.submit(lambda: interviews.start_or_resume(actor, case_id), self._interview_opened)
+        self.submit(lambda: interviews.start_or_resume(actor, case_id), self._interview_opened, self._open_failed)
+
+    def _open_failed(self, exc: BaseException) -> None:
+        self._go("open_failed")
+        self.show_error(exc)
 
     def _interview_opened(self, state: InterviewState) -> None:
+        self._go("opened")
         self.case.set_banner("")
         self.interview_id = state.interview_id
         self.engine = state.engine()
@@ -328,7 +368,8 @@ class Desk(QWidget):
                 self.question.widget.focus_target().setFocus()
 
     def confirm(self, value: Answer | dict[str, Answer]) -> None:
-        if self.engine is None or self.engine.question is None or self.interview_id is None:
+        if self.engine is None or self.engine.question is None or self.interview_id is None \
+                or not self.flow.allows(Key.ANSWER):
             return
         var = self.engine.question.var
         try:
@@ -360,7 +401,7 @@ class Desk(QWidget):
         self.question.show_save_error(text)
 
     def back(self) -> None:
-        if self.engine is not None:
+        if self.engine is not None and self.flow.allows(Key.BACK):
             self.engine = self.engine.back()
             self.show_question()
 
@@ -368,17 +409,20 @@ class Desk(QWidget):
         """Past the last screen: COMPLETE when the engine says so, else the interviewer picks the outcome."""
         assert self.engine is not None and self.card is not None
         if self.engine.is_complete and self.interview_id is not None:
+            self._go("ended", complete=True)
             interviews, actor, iid, started = self.services.interviews, self.actor, self.interview_id, self._started_at()
             self.question.message.setText(self.tr("Recording the complete interview…"))
             self.submit(lambda: interviews.complete(actor, iid, "", started), self.case_done, self._complete_failed)
             return
-        self.case.outcome.set_outcomes(self.outcomes, [COMPLETE])
+        self._go("ended", complete=False)
+        self.case.outcome.set_outcomes(self.outcomes, self.flow.hidden_outcomes(COMPLETE, PARTIAL))
         self.case.set_banner(self.tr("The interview ended without a complete interview: choose the outcome "
                                      "(for example a refusal or wrong person)."))
         self.show_screen(self.case)
         self.case.outcome.setFocus()
 
     def _complete_failed(self, exc: BaseException) -> None:
+        self._go("failed")
         if self.engine is not None and self.engine.finished:
             last = self.engine.route[-1].var if self.engine.route else None
             if last is not None:
@@ -387,11 +431,12 @@ class Desk(QWidget):
         self.question.show_save_error(self.tr("The interview could not be closed: %s") % exc)
 
     def stop_interview(self) -> None:
-        if self.card is None or self.interview_id is None:
+        if self.card is None or self.interview_id is None or not self.flow.allows(Key.STOP):
             return
         self.pending_outcome = PARTIAL
         title = self.tr("Stop the interview with %s: when shall we call back?") % self.card.client_name
-        self.open_picker("stop", title, exact=False, may_switch=True)
+        self._go("stop")
+        self.open_picker(title, exact=False, may_switch=True)
 
 
 def _dialer_settings(settings: Any) -> tuple[str, str]:

@@ -4,7 +4,7 @@ Definitions (the GUI's progress page and ``cati progress`` show the same figures
 
 * **sample**: cases in the queue; **net sample**: minus the cases that ended unreachable (a final
   NE/4.x outcome other than quota-full, see :mod:`cati.supervision.service.reports`).
-* **never called**: open cases without an attempt; **in progress**: open cases with one or more
+* **never called**: open cases without an attempt; **called, open**: open cases with one or more
   attempts; **held now**: cases leased to an interviewer at this moment.
 * **appointments today**: open appointments due today (local calendar day (cati.core.localtime)).
 * **dispositions**: final cases per AAPOR group (MAX_ATTEMPTS is UO when never contacted, else O).
@@ -28,7 +28,6 @@ Interviewers, per local day in the chosen range:
 
 from __future__ import annotations
 
-import bisect
 import json
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
@@ -55,6 +54,7 @@ from cati.platform.models import (
     Provider,
     User,
 )
+from cati.supervision.rules.hours import logged_in_seconds
 from cati.supervision.rules.rates import DispositionCounts, OutcomeRates, as_percentage, outcome_rates
 from cati.supervision.service.reports import find_provider, is_unreachable, outcome_table
 
@@ -75,7 +75,7 @@ class QueueProgress:
     sample: int
     net_sample: int
     never_called: int
-    in_progress: int
+    called_open: int  # open cases with one or more attempts (not: interviews in progress)
     held_now: int
     appointments_today: int
     final: int
@@ -237,7 +237,7 @@ class ProgressService:
                 if is_unreachable(final, bool(contacted)):
                     t["unreachable"] += 1
             elif attempts:
-                t["in_progress"] += 1
+                t["called_open"] += 1
             else:
                 t["never_called"] += 1
             if held_by is not None and lease is not None and lease > now:
@@ -268,7 +268,7 @@ class ProgressService:
                 QueueProgress(
                     provider_id=prov_id, provider=prov_name, period_id=period_id, period_start=start,
                     period_end=end, queue=queue, sample=t["sample"], net_sample=t["sample"] - t["unreachable"],
-                    never_called=t["never_called"], in_progress=t["in_progress"], held_now=t["held"],
+                    never_called=t["never_called"], called_open=t["called_open"], held_now=t["held"],
                     appointments_today=t["appointments"], final=t["final"],
                     groups={k: g[k] for k in GROUPS}, completes=t["completes"],
                     cap=None if cap is None else int(cap), rates=outcome_rates(counts, e), e_source=source,
@@ -406,25 +406,6 @@ class ProgressService:
         )
 
 
-def logged_in_seconds(logins: list[datetime], attempts: list[tuple[datetime, datetime]]) -> int:
-    """Hours-logged-in rule (module doc), per local day, in whole seconds."""
-    by_day_logins: dict[date, list[datetime]] = defaultdict(list)
-    for at in logins:
-        by_day_logins[local_day(at)].append(at)
-    sessions: dict[tuple[date, datetime], datetime] = {}  # (day, session start) -> last call end
-    for started, ended in sorted(attempts):
-        day = local_day(started)
-        day_logins = sorted(by_day_logins.get(day, []))
-        i = bisect.bisect_right(day_logins, started)
-        if i:
-            key = (day, day_logins[i - 1])
-        else:  # before the day's first login: find the session opened by an earlier such call
-            earlier = [k for k in sessions if k[0] == day and (not day_logins or k[1] < day_logins[0])]
-            key = min(earlier, key=lambda k: k[1]) if earlier else (day, started)
-        sessions[key] = max(sessions.get(key, ended), ended)
-    return int(sum((end - start).total_seconds() for (_, start), end in sessions.items() if end > start))
-
-
 def snapshot_json(snap: ProgressSnapshot) -> dict[str, Any]:
     """Plain numbers for ``--format json`` (percentages with one decimal)."""
 
@@ -440,7 +421,7 @@ def snapshot_json(snap: ProgressSnapshot) -> dict[str, Any]:
             {
                 "provider": q.provider, "period": f"{q.period_start}..{q.period_end}", "queue": q.queue,
                 "sample": q.sample, "net_sample": q.net_sample, "never_called": q.never_called,
-                "in_progress": q.in_progress, "held_now": q.held_now, "appointments_today": q.appointments_today,
+                "called_open": q.called_open, "held_now": q.held_now, "appointments_today": q.appointments_today,
                 "final": q.final, "dispositions": q.groups, "completes": q.completes, "cap": q.cap,
                 "e": num(q.e_value), "e_source": q.e_source,
                 "rates_pct": {k: num(v) for k, v in q.percentages().items()},
