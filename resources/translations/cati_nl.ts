@@ -1,4 +1,5 @@
-<?xml version='1.0' encoding='utf-8'?>
+<?xml version="1.0" encoding="utf-8"?>
+<!DOCTYPE TS>
 <TS version="2.1" language="nl_NL">
 <context>
     <name>AdminArea</name>
@@ -678,11 +679,11 @@
     </message>
     <message>
         <source>Subsidy claim to Blik op Werk (closed statements): %1 interviews, %2.</source>
-        <translation>Subsidieclaim bij Blik op Werk (gesloten nota's): %1 gesprekken, %2.</translation>
+        <translation>Subsidieclaim bij Blik op Werk (gesloten nota&apos;s): %1 gesprekken, %2.</translation>
     </message>
     <message>
         <source>Reconciliation check: %s differences found in closed statements.</source>
-        <translation>Controle: %s verschillen gevonden in gesloten nota's.</translation>
+        <translation>Controle: %s verschillen gevonden in gesloten nota&apos;s.</translation>
     </message>
     <message>
         <source>Reconciliation check: no differences; every closed statement matches the interview records.</source>
@@ -823,6 +824,85 @@
     <message>
         <source>Log out</source>
         <translation>Uitloggen</translation>
+    </message>
+</context>
+<context>
+    <name>OrderPage</name>
+    <message>
+        <source>Case</source>
+        <translation>Zaak</translation>
+    </message>
+    <message>
+        <source>Provider</source>
+        <translation>Aanbieder</translation>
+    </message>
+    <message>
+        <source>Queue</source>
+        <translation>Wachtrij</translation>
+    </message>
+    <message>
+        <source>Kind</source>
+        <translation>Soort</translation>
+    </message>
+    <message>
+        <source>Attempts</source>
+        <translation>Pogingen</translation>
+    </message>
+    <message>
+        <source>Due since</source>
+        <translation>Aan de beurt sinds</translation>
+    </message>
+    <message>
+        <source>Last attempt</source>
+        <translation>Laatste poging</translation>
+    </message>
+    <message>
+        <source>Kept for</source>
+        <translation>Voorbehouden aan</translation>
+    </message>
+    <message>
+        <source>All providers</source>
+        <translation>Alle aanbieders</translation>
+    </message>
+    <message>
+        <source>Both queues</source>
+        <translation>Beide wachtrijen</translation>
+    </message>
+    <message>
+        <source>Purchased</source>
+        <translation>Ingekocht</translation>
+    </message>
+    <message>
+        <source>Inburgering</source>
+        <translation>Inburgering</translation>
+    </message>
+    <message>
+        <source>Any interviewer</source>
+        <translation>Elke interviewer</translation>
+    </message>
+    <message>
+        <source>Refresh</source>
+        <translation>Vernieuwen</translation>
+    </message>
+    <message>
+        <source>For</source>
+        <translation>Voor</translation>
+    </message>
+    <message>
+        <source>At most</source>
+        <translation>Hoogstens</translation>
+    </message>
+    <message>
+        <source>The cases that are due now, in the order the next claims take them: the first line is the next case offered. Appointments kept for the interviewer who made them are marked.</source>
+        <translation>De zaken die nu aan de beurt zijn, in de volgorde waarin ze worden aangeboden: de eerste regel is de volgende zaak. Afspraken die nog voor de eigen interviewer zijn voorbehouden, staan erbij met diens naam.</translation>
+    </message>
+    <message>
+        <source>Cases due now (shown): %s</source>
+        <translation>Zaken nu aan de beurt (getoond): %s</translation>
+    </message>
+    <message>
+        <source>No case is due now (outside the calling hours, or nothing to call).</source>
+        <translation>Nu is er geen zaak aan de beurt (buiten de beltijden, of niets te bellen).</translation>
     </message>
 </context>
 <context>
@@ -1443,6 +1523,10 @@
     <message>
         <source>Progress</source>
         <translation>Voortgang</translation>
+    </message>
+    <message>
+        <source>Call order</source>
+        <translation>Belvolgorde</translation>
     </message>
     <message>
         <source>Providers and client files</source>

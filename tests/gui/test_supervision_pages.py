@@ -181,3 +181,24 @@ def test_report_page_for_a_denied_actor_shows_the_refusal(qtbot, world, runner) 
     qtbot.addWidget(page)
     qtbot.waitUntil(lambda: "view_progress" in page.message.text(), timeout=10_000)
     assert page.period.count() == 0 and page.figures is None
+
+
+def test_call_order_page_shows_what_the_next_claim_takes(qtbot, qtmodeltester, world, runner) -> None:  # type: ignore[no-untyped-def]
+    from cati.gui.areas.supervision_order import OrderPage
+
+    services, sc = world
+    page = OrderPage(services, runner, sc.people.supervisor)
+    qtbot.addWidget(page)
+    page.resize(1100, 420)
+    page.show()
+    qtbot.waitUntil(lambda: page.interviewer.count() >= 3 and page.model.rowCount() > 0, timeout=10_000)
+    qtmodeltester.check(page.model)
+    anna = page.interviewer.findData("anna")
+    assert anna > 0
+    page.interviewer.setCurrentIndex(anna)
+    qtbot.waitUntil(lambda: not page._busy, timeout=10_000)
+    first = page.model.rows()[0]
+    assert first.position == 1 and _cell(page.model, 0, 4) == first.tier
+    save_screenshot(page, "call_order")
+    card = services.calls.next_case(sc.people.anna)
+    assert card is not None and card.case_id == first.case_id  # the top line is the next case offered

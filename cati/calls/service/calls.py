@@ -446,6 +446,12 @@ class CallService:
                                     user_id, settings, limit)
             return order_rows(s, rows)
 
+    def interviewer_names(self, actor: Actor | None) -> list[str]:
+        """The user names of the interviewers who may work (to see the call order for one of them)."""
+        require(actor, Permission.EXPLAIN_CASES)
+        with self.ctx.db.unit_of_work(immediate=False) as s:
+            return cq.interviewer_names(s)
+
     def find_provider(self, actor: Actor | None, ref: str | int) -> int:
         """A provider's id from its id or (case-insensitive) name; CallError when unknown or ambiguous."""
         if actor is None:

@@ -14,6 +14,7 @@ from typing import Any
 from sqlalchemy import and_, case, func, or_, select, update
 from sqlalchemy.orm import Session
 
+from cati.accounts.rules.roles import Role
 from cati.calls.rules.outcomes import DO_NOT_CALL
 from cati.calls.store.case_mapping import CaseRows
 from cati.calls.store.claim_queries import CardRows, ClaimQueries
@@ -27,6 +28,7 @@ from cati.platform.models import (
     PhoneNumber,
     Provider,
     User,
+    UserRole,
 )
 
 __all__ = [
@@ -48,6 +50,7 @@ __all__ = [
     "lock_case",
     "lock_period",
     "next_planned",
+    "interviewer_names",
     "open_pairs",
     "user_id",
     "summary_rows",
@@ -182,6 +185,13 @@ def open_pairs(session: Session, provider_id: int | None, queues: Sequence[str])
     if provider_id is not None:
         stmt = stmt.where(MeasurementPeriod.provider_id == provider_id)
     return [(int(pid), q) for pid in session.scalars(stmt.order_by(MeasurementPeriod.id)) for q in queues]
+
+
+def interviewer_names(session: Session) -> list[str]:
+    """User names of the enabled users with the interviewer role, sorted."""
+    return list(session.scalars(
+        select(User.username).join(UserRole, UserRole.user_id == User.id)
+        .where(UserRole.role == Role.INTERVIEWER.value, User.disabled.is_(False)).order_by(User.username)))
 
 
 def user_id(session: Session, username: str) -> int | None:
