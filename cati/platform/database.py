@@ -7,21 +7,37 @@ One :class:`Database` per process, made by the composition root. Every user acti
 from __future__ import annotations
 
 import os
+import random
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import URL, make_url
-from sqlalchemy.exc import DisconnectionError
+from sqlalchemy.exc import DBAPIError, DisconnectionError
 from sqlalchemy.orm import Session, sessionmaker
 
 from cati.platform import models_billing as _billing_tables  # noqa: F401  (registers the billing tables)
 from cati.platform.models import DatabaseInfo
 
 ENV_URL = "CATI_DATABASE_URL"
+#: how often :meth:`Database.retrying` runs a transaction the database ended for a deadlock or a
+#: serialization failure
+TRIES = 5
+#: PostgreSQL's SQLSTATEs of a transaction that may simply be run again
+TRANSIENT_SQLSTATES = frozenset({"40001", "40P01"})  # serialization_failure, deadlock_detected
+T = TypeVar("T")
+
+
+def transient(exc: BaseException) -> bool:
+    """Did the database end the transaction for a reason that running it again resolves (a deadlock, a
+    serialization failure, SQLite's lock still held after the busy timeout)?"""
+    orig = getattr(exc, "orig", exc)
+    if getattr(orig, "sqlstate", None) in TRANSIENT_SQLSTATES:
+        return True
+    return type(orig).__name__ == "OperationalError" and "database is locked" in str(orig)
 #: a pooled server connection that sat unused this long is pinged before it is used again (a
 #: restarted server or a dropped network connection is then found and replaced); a busy one is not
 PING_AFTER_IDLE_SECONDS = 5.0
@@ -138,6 +154,21 @@ class Database:
             raise
         finally:
             session.close()
+
+    def retrying(self, work: Callable[[Session], T], *, immediate: bool = False, tries: int = TRIES) -> T:
+        """``work`` in one unit of work, run again (from the start, in a new transaction) when the
+        database ends it for a deadlock or a serialization failure, or SQLite stays locked: such a
+        transaction changed nothing, so running it again is safe. ``work`` must only touch the
+        database (no other side effects). Raises the last error after ``tries`` attempts."""
+        for attempt in range(1, tries + 1):
+            try:
+                with self.unit_of_work(immediate=immediate) as s:
+                    return work(s)
+            except DBAPIError as exc:
+                if attempt == tries or not transient(exc):
+                    raise
+                time.sleep(min(0.5, 0.01 * 2**attempt) * (0.5 + random.random()))
+        raise AssertionError("unreachable")
 
     def upgrade(self) -> None:
         """Create or upgrade the schema to the newest migration."""

@@ -200,6 +200,9 @@ class CallCase(Base):
         Index("ix_call_case_queue_status_next", "period_id", "queue", "status", "next_call_at", "id"),
         # retries: fewest attempts, longest waiting (Tier.RETRY)
         Index("ix_call_case_queue_retry", "period_id", "queue", "status", "attempts", "last_attempt_at", "id"),
+        # held cases whose lease ran out (their desk is gone): a few rows
+        Index("ix_call_case_lease", "lease_expires_at", sqlite_where=text("held_by IS NOT NULL"),
+              postgresql_where=text("held_by IS NOT NULL")),
         # partial interviews to resume (Tier.PARTIAL): a few rows
         Index("ix_call_case_queue_partial", "period_id", "queue", "next_call_at", "id",
               sqlite_where=text("last_outcome = 'PARTIAL'"), postgresql_where=text("last_outcome = 'PARTIAL'")),

@@ -49,6 +49,13 @@ def explain(
         )
     if state.active_number is None:
         return Explanation(False, "NO_NUMBER", "Geen belbaar nummer meer", "no callable number left", None)
+    if state.held_by is not None and not is_held(state, now):
+        return Explanation(
+            False, "LEASE_EXPIRED",
+            f"De werkplek van interviewer {state.held_by} reageert niet meer; de zaak komt vrij zodra de "
+            "volgende claim de verloren poging heeft afgesloten",
+            f"the desk of user {state.held_by} stopped; released at the next claim", now,
+        )
     if is_held(state, now):
         assert state.lease_expires_at is not None
         later = max(state.lease_expires_at, state.next_call_at or state.lease_expires_at)

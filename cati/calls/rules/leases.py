@@ -1,5 +1,11 @@
 """Leases: a claimed case is held by one interviewer until its lease runs out (a crashed desk's case
-returns to the queue with nothing lost)."""
+returns to the queue with nothing lost).
+
+A desk renews its lease every few minutes while it works; when a lease runs out the desk is gone
+(crashed, switched off, lost its network). Such a case is not simply free again: its attempt is
+closed first (:func:`lost_attempt`, outcome DESK_LOST, an interview in progress becomes partial),
+then it is released. Until then it counts as held (``order.Due.FREE``).
+"""
 
 from __future__ import annotations
 
@@ -37,3 +43,11 @@ def claim(state: CaseState, user_id: int, now: datetime, settings: SchedulerSett
 def release(state: CaseState) -> CaseState:
     """Give the case back to the queue unchanged (nothing of its history is lost)."""
     return replace(state, held_by=None, lease_expires_at=None)
+
+
+def lost_attempt(claimed_at: datetime | None, lease_expires_at: datetime, lease_minutes: int) -> tuple[datetime, datetime]:
+    """The (start, end) of the attempt a desk lost: from its claim to its last sign of life, the last
+    lease renewal (the lease runs ``lease_minutes`` from each renewal)."""
+    last_seen = lease_expires_at.astimezone(UTC) - timedelta(minutes=lease_minutes)
+    started = (claimed_at or last_seen).astimezone(UTC)
+    return min(started, last_seen), max(started, last_seen)

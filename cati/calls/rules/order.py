@@ -23,7 +23,6 @@ from datetime import UTC, datetime, time, timedelta
 from enum import IntEnum, StrEnum
 
 from cati.calls.rules.calendar import CalendarError, ensure_aware
-from cati.calls.rules.leases import is_held
 from cati.calls.rules.outcomes import PARTIAL
 from cati.calls.rules.scheduling import appointment_interval
 from cati.calls.rules.scheduling_settings import SchedulerSettings
@@ -65,7 +64,7 @@ class Due(StrEnum):
 
     OPEN = "open"  # not final
     CALLABLE_NUMBER = "callable_number"  # a number that may be dialled (not final, not do-not-call)
-    FREE = "free"  # not held by anyone on a live lease
+    FREE = "free"  # not held by anyone (an expired lease is released, its attempt closed, first)
     TIME_REACHED = "time_reached"  # its planned call time has come
     NOT_RESERVED_FOR_OTHER = "not_reserved_for_other"  # not an appointment kept for its own interviewer
 
@@ -173,7 +172,7 @@ def due_holds(cond: Due, state: CaseState, now: datetime, user_id: int | None, s
     if cond is Due.CALLABLE_NUMBER:
         return state.active_number is not None
     if cond is Due.FREE:
-        return not is_held(state, now)
+        return state.held_by is None
     if cond is Due.TIME_REACHED:
         return state.next_call_at is None or state.next_call_at <= now
     reserved = reserved_for(state, now, settings)

@@ -31,6 +31,7 @@ _CODE_RE = re.compile(r"^[A-Z][A-Z0-9_]*$")
 
 MAX_ATTEMPTS = "MAX_ATTEMPTS"
 QUOTA_FULL = "QUOTA_FULL"
+DESK_LOST = "DESK_LOST"  # system: the desk holding the case stopped during the attempt
 PARTIAL = "PARTIAL"
 APPOINTMENT = "APPOINTMENT"
 CALLBACK = "CALLBACK"

@@ -29,6 +29,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from cati.accounts.rules.roles import Actor, Permission, PermissionDenied, require
+from cati.accounts.service.audit import record
 from cati.accounts.service.settings import SettingsService
 from cati.calls.rules.explain import Explanation, explain
 from cati.calls.rules.outcomes import Outcome, OutcomeTable, load_outcome_table
@@ -95,6 +96,8 @@ __all__ = [
 #: row is the tier's best (PostgreSQL skips rows another claimer has locked and takes the next)
 BATCH = 1
 CAPS_TTL = 5.0  # seconds a service reuses the queue caps it read (a changed cap counts within this)
+#: how often (service clock) a claim first closes the attempts of desks whose lease ran out
+SWEEP_EVERY = timedelta(seconds=30)
 
 
 # ---------------------------------------------------------------- results
@@ -126,6 +129,7 @@ class CallService:
         self._order = QueueOrder(postgres=not ctx.db.is_sqlite)
         self._autocommit = ctx.db.engine.execution_options(isolation_level="AUTOCOMMIT")
         self._writes = OutcomeWrites(postgres=not ctx.db.is_sqlite)
+        self._swept: datetime | None = None
         self._caps_read: tuple[date, float, dict[str, int | None]] | None = None
         # validate the data files at start: a broken table must fail loudly, not on the first call
         _ = self.outcome_table, self.scheduler
@@ -200,6 +204,7 @@ class CallService:
             return NextCase(None, explain(CaseState.new("-", ["-"]), now, settings))
         caps = self._caps()
         queues = (queue,) if queue else cq.QUEUES
+        self.release_lost()
         claimed = self._claim(actor, provider_id, queues, caps)
         if claimed is None:
             return NextCase(None, self._why_nothing(actor, provider_id, queues, caps))
@@ -226,7 +231,10 @@ class CallService:
         self, actor: Actor, provider_id: int | None, queues: tuple[str, ...], caps: Mapping[str, int | None]
     ) -> Explanation:
         with self.ctx.db.unit_of_work(immediate=False) as s:
-            return why_nothing(s, provider_id, queues, caps, self.ctx.now(), self.scheduler)
+            why, full = why_nothing(s, provider_id, queues, caps, self.ctx.now(), self.scheduler)
+        for period_id, queue in full:  # e.g. the desk that filled it stopped before it could close them
+            self.close_full_queue(actor, period_id, queue)
+        return why
 
     def _card(
         self, rows: CaseRows, state: CaseState, why: Explanation, now: datetime, s: Session | None = None,
@@ -243,6 +251,23 @@ class CallService:
             card = self._queries.card(s.connection(), rows.case.id, made_by)
         return build_card(rows, state, card, why, now, label=self._label,
                           max_attempts=self.scheduler.max_attempts_per_case)
+
+    def release_lost(self, *, force: bool = False) -> int:
+        """Close the attempts of desks whose lease ran out and release their cases (at most every
+        ``SWEEP_EVERY`` of the service clock, unless ``force``); how many. See ``leases.lost_attempt``."""
+        now = self.ctx.now()
+        if not force and self._swept is not None and self._swept <= now < self._swept + SWEEP_EVERY:
+            return 0
+        self._swept = now
+
+        def sweep(s: Session) -> int:
+            released = cq.release_lost(s, now, self.scheduler.lease_minutes)
+            for case_id, user_id, attempt_id in released:
+                record(s, None, "lease_lost", at=now, object_type="call_case", object_id=case_id, user=user_id,
+                       attempt=attempt_id)
+            return len(released)
+
+        return self.ctx.db.retrying(sweep, immediate=True)
 
     def held_case(self, actor: Actor | None) -> CaseCard | None:
         """The case this interviewer holds now (e.g. after restarting the app), or None."""
@@ -360,9 +385,36 @@ class CallService:
         actor = require(actor, Permission.WORK_CASES)
         self._check_code(outcome_code)
         caps = self._caps()
-        with self.ctx.db.unit_of_work(immediate=True) as s:
-            return self._record(s, actor, case_id, outcome_code, started_at, ended_at, note, appointment,
-                                phone_position, caps)
+        result = self.ctx.db.retrying(
+            lambda s: self._record(s, actor, case_id, outcome_code, started_at, ended_at, note, appointment,
+                                   phone_position, caps), immediate=True)
+        return self.after_outcome(actor, result)
+
+    def after_outcome(self, actor: Actor, result: OutcomeResult) -> OutcomeResult:
+        """After an outcome committed: when its complete took a queue's last place, close the rest of
+        the queue (its own transaction; the complete is safe whatever happens here)."""
+        if result.quota_filled is None:
+            return result
+        period_id, queue = result.quota_filled
+        return replace(result, quota_closed=self.close_full_queue(actor, period_id, queue))
+
+    def close_full_queue(self, actor: Actor | None, period_id: int, queue: str) -> int:
+        """End the open cases of a queue whose cap is reached as QUOTA_FULL (nothing when it is not
+        full); how many. Runs again after a deadlock or serialization failure."""
+        cap = self._caps().get(queue)
+        if cap is None:
+            return 0
+
+        def close(s: Session) -> int:
+            if cq.completes(s, period_id, queue) < cap:
+                return 0
+            closed = cq.close_for_quota(s, period_id, queue)
+            if closed:
+                record(s, actor, "quota_full", at=self.ctx.now(), object_type="measurement_period",
+                       object_id=period_id, queue=queue, cap=cap, closed=closed)
+            return closed
+
+        return self.ctx.db.retrying(close, immediate=True)
 
     def _check_code(self, code: str) -> Outcome:
         return check_code(self.outcome_table, code)

@@ -147,10 +147,18 @@ def room(s: Session, pair: cq.Pair, cap: int | None, now: datetime) -> bool:
 def why_nothing(
     s: Session, provider_id: int | None, queues: tuple[str, ...], caps: Mapping[str, int | None], now: datetime,
     settings: SchedulerSettings,
-) -> Explanation:
-    """Why no case was claimed: a capped queue without room, nothing due until …, or no case left."""
+) -> tuple[Explanation, list[cq.Pair]]:
+    """Why no case was claimed (a capped queue without room, nothing due until …, or no case left),
+    and the capped queues whose cap is reached (their open cases are to be closed: normally that
+    happened right after the complete that filled them)."""
     pairs = cq.open_pairs(s, provider_id, queues)
     usable = [p for p in pairs if room(s, p, caps.get(p[1]), now)]
+    full = [p for p in pairs if p not in usable and cq.completes(s, *p) >= (caps.get(p[1]) or 0)]
+    return _why(s, pairs, usable, now, settings), full
+
+
+def _why(s: Session, pairs: list[cq.Pair], usable: list[cq.Pair], now: datetime,
+         settings: SchedulerSettings) -> Explanation:
     nxt = cq.next_planned(s, usable, now)
     if len(usable) < len(pairs) and nxt is None:
         return Explanation(False, "QUOTA_NO_ROOM", "Het quotum is (voorlopig) vol", "quota full or all places taken",

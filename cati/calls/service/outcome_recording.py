@@ -4,9 +4,14 @@ Quota (inburgering, ``queue.inburgering.cap``): starting an interview and record
 both first lock the queue's measurement period (PostgreSQL ``SELECT … FOR UPDATE`` on the
 ``measurement_period`` row; SQLite ``BEGIN IMMEDIATE``), then count completes and live interviews.
 An interview may start only while completes + interviews in progress < cap, so the cap can never
-be passed; when the last place is taken by a complete the rest of the queue ends as QUOTA_FULL.
-A claim only skips queues without a place (it starts no interview); the caps themselves are read
-at most every ``CAPS_TTL`` seconds per service (``CallService._caps``).
+be passed. When a complete takes the last place, the result says so (``quota_filled``) and the
+caller closes the rest of the queue as QUOTA_FULL in a transaction of its own, after the complete
+has committed (``CallService.close_full_queue``): the complete never waits for, nor dies with, the
+closing of thousands of cases. A claim only skips queues without a place (it starts no interview);
+the caps themselves are read at most every ``CAPS_TTL`` seconds per service (``CallService._caps``).
+
+Lock order, everywhere (so that no two transactions wait for each other in a circle): the period
+row, then case rows (several: in id order), then their appointments, phones and interviews.
 """
 
 from __future__ import annotations
@@ -21,7 +26,6 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from cati.accounts.rules.roles import Actor
-from cati.accounts.service.audit import record
 from cati.accounts.service.settings import defaults as settings_defaults
 from cati.calls.rules.calendar import ensure_aware
 from cati.calls.rules.order import appointment_missed
@@ -64,6 +68,7 @@ class OutcomeResult:
     do_not_call: str | None  # E.164 put on the do-not-call list
     quota_closed: int  # cases closed as QUOTA_FULL because this complete filled the quota
     finalize_reason: str | None  # outcome | no_numbers_left | max_attempts | retries_exhausted
+    quota_filled: tuple[int, str] | None = None  # (period, queue) whose last place this complete took
 
 
 def read_caps(s: Session, today: date) -> dict[str, int | None]:
@@ -197,16 +202,11 @@ def record_in(
                 writes.set_interview(conn, iv_id, "complete", now)
             elif iv_status == "in_progress":
                 writes.set_interview(conn, iv_id, "breakoff" if new.is_final else "partial", None)
-    closed = 0
-    if code == COMPLETE and cap is not None and done + 1 >= cap:
-        s.flush()
-        closed = cq.close_for_quota(s, period_id, queue)
-        record(s, actor, "quota_full", at=now, object_type="measurement_period", object_id=period_id,
-               queue=queue, cap=cap, closed=closed)
+    filled = (period_id, queue) if code == COMPLETE and cap is not None and done + 1 >= cap else None
     s.flush()
     return OutcomeResult(
         case_id=case_id, attempt_id=attempt_id, outcome=code, case_final=new.is_final, final_code=new.final_code,
         next_call_at=new.next_call_at, appointment_id=appointment_id,
-        number_finished=finished, switched_to=switched, do_not_call=dnc_number, quota_closed=closed,
-        finalize_reason=final_reason,
+        number_finished=finished, switched_to=switched, do_not_call=dnc_number, quota_closed=0,
+        finalize_reason=final_reason, quota_filled=filled,
     )

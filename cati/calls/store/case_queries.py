@@ -15,12 +15,14 @@ from sqlalchemy import and_, case, func, or_, select, update
 from sqlalchemy.orm import Session
 
 from cati.accounts.rules.roles import Role
-from cati.calls.rules.outcomes import DO_NOT_CALL
+from cati.calls.rules.leases import lost_attempt
+from cati.calls.rules.outcomes import DESK_LOST, DO_NOT_CALL, PARTIAL
 from cati.calls.store.case_mapping import CaseRows
 from cati.calls.store.claim_queries import CardRows, ClaimQueries
 from cati.calls.store.claim_sql import COMPLETE, FINAL, OPEN_INTERVIEW, Pair
 from cati.platform.models import (
     Appointment,
+    CallAttempt,
     CallCase,
     DoNotCall,
     Interview,
@@ -50,6 +52,7 @@ __all__ = [
     "lock_case",
     "lock_period",
     "next_planned",
+    "release_lost",
     "interviewer_names",
     "open_pairs",
     "user_id",
@@ -155,26 +158,31 @@ def live_in_progress(
 
 
 def close_for_quota(session: Session, period_id: int, queue: str) -> int:
-    """End every open case of the queue as QUOTA_FULL (no attempt); returns how many."""
-    open_ids = select(CallCase.id).where(
-        CallCase.period_id == period_id, CallCase.queue == queue, CallCase.status != FINAL
-    )
+    """End every open case of the queue as QUOTA_FULL (no attempt); returns how many. The lock order
+    of every transaction: the period row, then the cases (in id order), then their appointments and
+    interviews (an outcome locks its case, then its appointment: never the other way round)."""
+    lock_period(session, period_id)
+    open_ids = (select(CallCase.id).where(CallCase.period_id == period_id, CallCase.queue == queue,
+                                          CallCase.status != FINAL).order_by(CallCase.id))
+    if is_postgres(session):
+        open_ids = open_ids.with_for_update()
     ids = list(session.scalars(open_ids))
-    if not ids:
-        return 0
-    session.execute(
-        update(Appointment).where(Appointment.case_id.in_(ids), Appointment.status == "open")
-        .values(status="cancelled").execution_options(synchronize_session=False)
-    )
-    session.execute(
-        update(Interview).where(Interview.case_id.in_(ids), Interview.status == "in_progress")
-        .values(status="partial").execution_options(synchronize_session=False)
-    )
-    session.execute(
-        update(CallCase).where(CallCase.id.in_(ids)).values(
-            status=FINAL, final_outcome="QUOTA_FULL", next_call_at=None, held_by=None, lease_expires_at=None,
-        ).execution_options(synchronize_session=False)
-    )
+    for lo in range(0, len(ids), 1000):
+        part = ids[lo:lo + 1000]
+        session.execute(
+            update(CallCase).where(CallCase.id.in_(part), CallCase.status != FINAL).values(
+                status=FINAL, final_outcome="QUOTA_FULL", next_call_at=None, held_by=None, lease_expires_at=None,
+                claimed_at=None,
+            ).execution_options(synchronize_session=False)
+        )
+        session.execute(
+            update(Appointment).where(Appointment.case_id.in_(part), Appointment.status == "open")
+            .values(status="cancelled").execution_options(synchronize_session=False)
+        )
+        session.execute(
+            update(Interview).where(Interview.case_id.in_(part), Interview.status == "in_progress")
+            .values(status="partial").execution_options(synchronize_session=False)
+        )
     return len(ids)
 
 
@@ -198,6 +206,36 @@ def user_id(session: Session, username: str) -> int | None:
     """A user's id by user name (None: no such user)."""
     value = session.scalar(select(User.id).where(User.username == username.strip()))
     return None if value is None else int(value)
+
+
+def release_lost(session: Session, now: datetime, lease_minutes: int) -> list[tuple[int, int, int]]:
+    """Close the attempts of desks that are gone: every open case whose lease ran out gets a DESK_LOST
+    attempt for its holder (``leases.lost_attempt``: from the claim to the last lease renewal), an
+    interview in progress on it becomes partial (the case then resumes it: last outcome PARTIAL), and
+    the case is released. Cases another transaction holds are left for the next sweep. Returns
+    (case, user, attempt) per released case."""
+    stmt = (select(CallCase).where(CallCase.held_by.is_not(None), CallCase.lease_expires_at <= now,
+                                   CallCase.status != FINAL).order_by(CallCase.id))
+    if is_postgres(session):
+        stmt = stmt.with_for_update(skip_locked=True)
+    released = []
+    for held in session.scalars(stmt):
+        assert held.held_by is not None and held.lease_expires_at is not None
+        started, ended = lost_attempt(held.claimed_at, held.lease_expires_at, lease_minutes)
+        phone = session.scalar(select(PhoneNumber.id).where(
+            PhoneNumber.client_id == held.client_id, PhoneNumber.position == held.current_phone_position))
+        attempt = CallAttempt(case_id=held.id, phone_id=phone, user_id=held.held_by, started_at=started,
+                              ended_at=ended, outcome=DESK_LOST, note="")
+        session.add(attempt)
+        interrupted = session.execute(
+            update(Interview).where(Interview.case_id == held.id, Interview.status == "in_progress")
+            .values(status="partial").execution_options(synchronize_session=False))
+        if int(getattr(interrupted, "rowcount", 0) or 0):
+            held.last_outcome = PARTIAL
+        session.flush()
+        released.append((held.id, held.held_by, attempt.id))
+        held.held_by, held.lease_expires_at, held.claimed_at, held.released_at = None, None, None, ended
+    return released
 
 
 def close_without_number(session: Session, client_ids: Collection[int], now: datetime) -> int:

@@ -33,7 +33,7 @@ from datetime import UTC, date, datetime, timedelta
 from functools import partial
 from typing import Any
 
-from sqlalchemy import Engine, Integer, Interval, bindparam, event, func, or_, select, update
+from sqlalchemy import Engine, Integer, Interval, bindparam, event, func, select, update
 from sqlalchemy.dialects.postgresql import aggregate_order_by
 from sqlalchemy.dialects.postgresql.psycopg import PGDialect_psycopg
 
@@ -177,7 +177,7 @@ class PgClaim(StatementCache):
         upd = (
             update(CC)
             .where(CC.c.id == best.c.id, CC.c.status != const(FINAL),
-                   or_(CC.c.held_by.is_(None), CC.c.lease_expires_at <= at()))
+                   CC.c.held_by.is_(None))
             .values({
                 CC.c.held_by: bindparam("user", type_=Integer),
                 CC.c.lease_expires_at: started + bindparam("lease", type_=Interval()),

@@ -20,7 +20,6 @@ from sqlalchemy import (
     bindparam,
     exists,
     literal_column,
-    or_,
     select,
     update,
 )
@@ -133,7 +132,7 @@ class ClaimQueries(StatementCache):
         return (
             update(CC)
             .where(CC.c.id == bindparam("cid"), CC.c.status != const(FINAL),
-                   or_(CC.c.held_by.is_(None), CC.c.lease_expires_at <= _at()))
+                   CC.c.held_by.is_(None))
             .values(case_sets())
         )
 

@@ -1,19 +1,20 @@
 """Shared pieces of the claim path's Core statements: the tables, the columns a claim reads and
 writes, constants and bound parameters, and the cache that builds each statement once per shape.
 
-Used by :mod:`cati.calls.store.claim_queries` (candidates, scope, the claim), :mod:`cati.calls.store.claim_card`
-(the case card), :mod:`cati.calls.store.claim_order` (the queue order in SQL), :mod:`cati.calls.store.claim_fast`
-(PostgreSQL's one-statement claim) and :mod:`cati.calls.store.outcome_writes`.
+Used by :mod:`cati.calls.store.order_sql` (the call order in SQL), :mod:`cati.calls.store.claim_select`
+(which case a claim takes), :mod:`cati.calls.store.claim_pg` (PostgreSQL's one-statement claim),
+:mod:`cati.calls.store.claim_queries` (a case's rows, the lease), :mod:`cati.calls.store.claim_card`
+(the case card) and :mod:`cati.calls.store.outcome_writes`.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from contextvars import ContextVar
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any, cast
 
-from sqlalchemy import BindParameter, Integer, Table, bindparam, literal, literal_column, or_
+from sqlalchemy import BindParameter, Integer, Table, bindparam, literal, literal_column
 
 from cati.platform.models import (
     Appointment,
@@ -31,8 +32,6 @@ from cati.platform.types import UTCDateTime, utcnow
 
 FINAL = "final"
 COMPLETE = "COMPLETE"
-APPOINTMENT_LOOKBACK = timedelta(days=1)
-PER_PAIR_MAX = 4  # up to this many (period, queue) pairs get their own candidate queries
 OPEN_INTERVIEW = ("in_progress", "partial")
 
 Pair = tuple[int, str]  # (period id, queue)
@@ -99,11 +98,6 @@ def case_params(values: Mapping[str, Any]) -> dict[str, Any]:
     params = {f"v_{c}": values[c] for c in CLAIM_COLUMNS}
     params["v_updated_at"] = utcnow()
     return params
-
-
-def free_now(t: Any = CC) -> Any:
-    """Not held on a live lease at ``:now`` (the candidates' filter)."""
-    return or_(t.c.held_by.is_(None), t.c.lease_expires_at <= at())
 
 
 class StatementCache:

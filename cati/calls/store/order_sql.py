@@ -160,7 +160,7 @@ def due_sql(cond: Due, c: Cols, a: Cols) -> Any:
     if cond is Due.CALLABLE_NUMBER:
         return callable_number(c)
     if cond is Due.FREE:
-        return or_(c.held_by.is_(None), c.lease_expires_at.is_(None), c.lease_expires_at <= at())
+        return c.held_by.is_(None)
     if cond is Due.TIME_REACHED:
         return or_(c.next_call_at.is_(None), c.next_call_at <= at())
     return not_(reserved(a, for_other=True))

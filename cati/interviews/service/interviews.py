@@ -267,7 +267,8 @@ class InterviewService:
     ) -> OutcomeResult:
         actor = require(actor, Permission.WORK_CASES)
         caps = self.calls.caps()
-        with self.ctx.db.unit_of_work(immediate=True) as s:
+
+        def end(s: Session) -> OutcomeResult:
             iv = s.get(Interview, interview_id)
             if iv is None or iv.voided_at is not None:
                 raise InterviewError(f"Interview {interview_id} bestaat niet of is ongeldig verklaard")
@@ -292,6 +293,10 @@ class InterviewService:
             if completed is not None:  # the export record, in the same transaction as the completion
                 self._write_record(s, iv, *completed, now)
             return result
+
+        # a deadlock or serialization failure never costs an answered interview: run it again
+        result = self.ctx.db.retrying(end, immediate=True)
+        return self.calls.after_outcome(actor, result)  # a full queue closes after the complete committed
 
     # -- helpers ------------------------------------------------------------------------------
     def _form_for(self, queue: str, variant: str) -> Form:

@@ -37,6 +37,7 @@ EXPECTED = {
     "FAX_DATA": ("4.20", "NE", Finality.NUMBER),
     "NOT_ELIGIBLE": ("4.70", "NE", Finality.CASE),
     "QUOTA_FULL": ("4.80", "NE", Finality.CASE),
+    "DESK_LOST": ("3.16", "UH", Finality.NO),  # system: a desk that stopped holding the case
     "MAX_ATTEMPTS": ("3.90", "UO", Finality.CASE),
 }
 
@@ -64,7 +65,7 @@ def test_shipped_table_matches_dispositions(outcomes: OutcomeTable) -> None:
 
 
 def test_system_only_codes_are_not_selectable(outcomes: OutcomeTable) -> None:
-    assert {o.code for o in outcomes.system_only()} == {"QUOTA_FULL", "MAX_ATTEMPTS"}
+    assert {o.code for o in outcomes.system_only()} == {"QUOTA_FULL", "MAX_ATTEMPTS", "DESK_LOST"}
     selectable = outcomes.selectable()
     assert len(selectable) == 20
     assert selectable[0].code == "COMPLETE"

@@ -12,7 +12,7 @@ Create Date: 2026-12-05
 - An open case always has a planned call (``next_call_at``; a new case: when it entered the queue);
   a new case was never called, an active one was.
 - Indexes for the order's candidate windows: never-called by due time, retries by attempts and last
-  attempt, partial interviews.
+  attempt, partial interviews; and the held cases by lease (the sweep that closes a lost desk's attempt).
 """
 
 from __future__ import annotations
@@ -101,10 +101,13 @@ def upgrade() -> None:
         batch_op.create_index("ix_call_case_queue_partial", ["period_id", "queue", "next_call_at", "id"],
                               sqlite_where=sa.text("last_outcome = 'PARTIAL'"),
                               postgresql_where=sa.text("last_outcome = 'PARTIAL'"))
+        batch_op.create_index("ix_call_case_lease", ["lease_expires_at"], sqlite_where=sa.text("held_by IS NOT NULL"),
+                              postgresql_where=sa.text("held_by IS NOT NULL"))
 
 
 def downgrade() -> None:
     with op.batch_alter_table("call_case", schema=None) as batch_op:
+        batch_op.drop_index("ix_call_case_lease")
         batch_op.drop_index("ix_call_case_queue_partial")
         batch_op.drop_index("ix_call_case_queue_retry")
         batch_op.drop_index("ix_call_case_queue_status_next")
