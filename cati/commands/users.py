@@ -44,6 +44,10 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p.add_argument("--limit", type=int, default=50)
     add_format(p)
     p.set_defaults(func=run_audit_list)
+    p = audit.add_parser("verify", help="controleer de hele audittrail: is er een regel gewijzigd, "
+                                         "verwijderd of vervangen? (exitcode 1 als dat zo is)")
+    add_format(p)
+    p.set_defaults(func=run_audit_verify)
     p = audit.add_parser("export")
     p.add_argument("--out", type=Path, required=True)
     p.set_defaults(func=run_audit_export)
@@ -114,3 +118,18 @@ def run_audit_export(args: argparse.Namespace) -> int:
     n = services.audit.export_csv(login(args, services), args.out)
     print(f"{n} auditregels geschreven naar {args.out}")
     return 0
+
+
+def run_audit_verify(args: argparse.Namespace) -> int:
+    services = open_services(args)
+    actor = login(args, services)
+    result = services.audit.verify(actor)
+    if args.format == "json":
+        print_json({"rows": result.rows, "intact": result.ok,
+                    "broken_at": result.broken.row_id if result.broken else None,
+                    "reason": result.broken.reason if result.broken else None})
+    elif result.ok:
+        print(f"Audittrail in orde: {result.rows} regels, elke schakel klopt.")
+    else:
+        print(f"Audittrail beschadigd: {result.broken}. Gecontroleerd tot en met regel {result.rows}.")
+    return 0 if result.ok else 1

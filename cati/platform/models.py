@@ -96,7 +96,9 @@ class UserRole(Base):
 
 
 class AuditEvent(Base):
-    """Append-only: rows are inserted, never updated or deleted (triggers enforce it)."""
+    """Append-only: rows are inserted, never updated, deleted or truncated (triggers enforce it), and
+    chained (``prev_hash``, ``row_hash``: :mod:`cati.accounts.rules.audit_chain`) so that a change
+    by a database owner shows."""
 
     __tablename__ = "audit_event"
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -107,6 +109,8 @@ class AuditEvent(Base):
     object_type: Mapped[str] = mapped_column(String(50), default="")
     object_id: Mapped[str] = mapped_column(String(100), default="")
     detail: Mapped[str] = mapped_column(Text, default="{}")  # JSON, never personal data
+    prev_hash: Mapped[str | None] = mapped_column(String(64))
+    row_hash: Mapped[str | None] = mapped_column(String(64))
 
 
 class Provider(Base):

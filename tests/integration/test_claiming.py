@@ -141,3 +141,6 @@ def test_eight_worker_processes_never_double_claim_and_keep_the_cap(services, cl
         lost = conn.execute(sa.select(sa.func.count()).select_from(Interview).where(
             Interview.current_variable.is_(None), Interview.status.in_(("partial", "in_progress")))).scalar()
         assert lost == 0
+    # eight processes appended to the audit trail at once: the chain holds
+    check = services.audit.verify(u["admin"])
+    assert check.ok and check.rows > 20
