@@ -100,7 +100,7 @@ def find_module_path(configured: str = "", candidates: Iterable[str] = MODULE_DI
         if directory and (Path(directory) / "ctrl_tcp.so").is_file():
             return Path(directory)
     where = configured or ", ".join(candidates)
-    raise SoftphoneProblem("missing", f"baresip's ctrl_tcp module is not in {where}")
+    raise SoftphoneProblem("missing", f"ctrl_tcp.so in {where}")
 
 
 def audio_module(device: str) -> str:
@@ -132,7 +132,7 @@ def config_text(cfg: BaresipConfig, module_path: Path, ctrl_port: int, sip_liste
         lines.append(f"snd_path\t\t{cfg.recording_dir}")
     for name in modules:
         if not (module_path / f"{name}.so").is_file():
-            raise SoftphoneProblem("missing", f"baresip module {name}.so is not in {module_path}")
+            raise SoftphoneProblem("missing", f"{name}.so in {module_path}")
         lines.append(f"module\t\t\t{name}.so")
     return "\n".join(lines) + "\n"
 
@@ -191,7 +191,7 @@ class BaresipProcess:
         baresip finds one taken in the meantime. SoftphoneProblem ``missing`` or ``not_started``."""
         exe = shutil.which(self.cfg.binary)
         if exe is None:
-            raise SoftphoneProblem("missing", f"{self.cfg.binary!r} is not installed (not found on PATH)")
+            raise SoftphoneProblem("missing", self.cfg.binary)  # the program, not found on PATH
         module_path = find_module_path(self.cfg.module_path)
         self.directory.mkdir(parents=True, exist_ok=True)
         self._stop_leftover()
