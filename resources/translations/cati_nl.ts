@@ -1087,6 +1087,18 @@
         <translation>Compleet</translation>
     </message>
     <message>
+        <source>Dials (softphone)</source>
+        <translation>Gekozen (softphone)</translation>
+    </message>
+    <message>
+        <source>Answered %</source>
+        <translation>Opgenomen %</translation>
+    </message>
+    <message>
+        <source>Talk time (h:mm)</source>
+        <translation>Gesprekstijd (u:mm)</translation>
+    </message>
+    <message>
         <source>Interviewer</source>
         <translation>Interviewer</translation>
     </message>

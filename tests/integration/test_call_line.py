@@ -5,6 +5,7 @@ attempt (dial, answer and hang-up times, how it ended, the SIP reason, talk seco
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -131,3 +132,28 @@ def test_a_stopped_interview_keeps_its_line(services, clock) -> None:  # type: i
     [a] = attempts(services.db, card.case_id)
     assert a["outcome"] == "PARTIAL" and a["talk_seconds"] == 180 and a["line_end"] == "remote"
     assert a["sip_reason"] == "Connection reset by peer"
+
+
+def test_progress_counts_dials_answered_and_talk_time(services, clock) -> None:  # type: ignore[no-untyped-def]
+    u = users(services)
+    q = add_queue(services.db, 4, provider="Werkpad")
+    anna, bram = u["anna"], u["bram"]
+    plan = [  # who, answered after, ended after (seconds from the dial)
+        (anna, 3.0, 125.4, "REFUSAL_SOFT"), (anna, None, 30.0, "NO_ANSWER"), (bram, 2.0, 62.0, "CALLBACK"),
+    ]
+    for actor, answered, ended, code in plan:
+        card = services.calls.next_case(actor, q.provider_id)
+        ln = line(clock, answered=answered, ended=ended, cause=EndCause.DESK if answered else EndCause.NO_ANSWER,
+                  reason="")
+        kw = {"appointment": AppointmentRequest.daypart(date(2026, 3, 3), "morning")} if code == "CALLBACK" else {}
+        services.calls.record_outcome(actor, card.case_id, code, clock.now, clock.now + timedelta(seconds=ended),
+                                      line=ln, **kw)
+    card = services.calls.next_case(anna, q.provider_id)  # dialled by hand: not in the line's figures
+    services.calls.record_outcome(anna, card.case_id, "BUSY", clock.now, clock.now)
+    [row] = services.progress.queues(u["sanne"], "Werkpad")
+    assert (row.line.dials, row.line.answered, row.line.talk_seconds) == (3, 2, 122 + 60)
+    assert row.line.answered_pct == Decimal("66.7") and row.line.talk_text == "0:03"
+    today = clock.now.date()
+    people = {i.username: i.line for i in services.progress.interviewers(u["sanne"], today, today)}
+    assert (people["anna"].dials, people["anna"].answered, people["anna"].talk_seconds) == (2, 1, 122)
+    assert people["anna"].answered_pct == Decimal("50.0") and people["bram"].answered_pct == Decimal("100.0")
