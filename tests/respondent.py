@@ -24,6 +24,7 @@ import socket
 import subprocess
 import threading
 import time
+import weakref
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -103,6 +104,7 @@ class Respondent:
             self._proc = subprocess.Popen(["baresip", "-f", str(self.directory)], stdin=subprocess.DEVNULL,
                                           stdout=log, stderr=subprocess.STDOUT)
             log.close()
+            weakref.finalize(self, _kill, self._proc)  # never left running, whatever the test does
             deadline = time.monotonic() + timeout
             while time.monotonic() < deadline and self._proc.poll() is None:
                 if b"in use" in (self.directory / "baresip.log").read_bytes():
@@ -194,6 +196,12 @@ class Respondent:
                 return self.calls[-1]
             time.sleep(0.02)
         raise AssertionError(f"the respondent saw no call end: {self.calls}")
+
+
+def _kill(proc: subprocess.Popen[bytes]) -> None:
+    if proc.poll() is None:
+        proc.kill()
+        proc.wait(5)
 
 
 def tone_file(path: Path, seconds: int = 240) -> Path:

@@ -10,6 +10,7 @@ the respondent's baresip is asked afterwards. Without baresip the desk says so p
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -90,6 +91,12 @@ def attempt(services, case_id: int) -> CallAttempt:  # type: ignore[no-untyped-d
         return row
 
 
+def connected_seconds(text: str) -> int:
+    """The seconds in "Verbonden  00:07" (-1 for another text)."""
+    m = re.match(r"^Verbonden  (\d\d):(\d\d)", text)
+    return int(m.group(1)) * 60 + int(m.group(2)) if m else -1
+
+
 def outcome_key(desk: Desk, code: str) -> str:
     return str(next(o.key for o in desk.outcomes if o.code == code))
 
@@ -104,17 +111,17 @@ def test_answered_the_respondent_hangs_up_and_talk_time_is_stored(  # type: igno
     assert not desk.case.start_button.isEnabled() and desk.case.hangup_button.isEnabled()
     qtbot.waitUntil(lambda: desk.case.line_state.text().startswith("Verbonden"), timeout=WAIT)
     assert desk.case.start_button.isEnabled() and not desk.case.dial_button.isEnabled()
-    qtbot.waitUntil(lambda: desk.case.line_state.text() == "Verbonden  00:02", timeout=WAIT)
+    qtbot.waitUntil(lambda: connected_seconds(desk.case.line_state.text()) >= 2, timeout=WAIT)
     save_screenshot(desk, "desk_call_connected")
     qtbot.waitUntil(lambda: desk.case.line_state.text().startswith("Opgehangen door de respondent"), timeout=WAIT)
-    assert desk.case.line_state.text() == "Opgehangen door de respondent (00:05)"
+    assert re.fullmatch(r"Opgehangen door de respondent \(00:0[456]\)", desk.case.line_state.text())
     assert desk.case.outcome.selected() is None  # answered: the line suggests nothing
     dk.type_text(desk, outcome_key(desk, "REFUSAL_SOFT"))
     dk.enter(desk)
     qtbot.waitUntil(lambda: desk.current_screen == "queueScreen" and desk.runner.pending == 0, timeout=WAIT)
     a = attempt(demo_services, case_id)
     assert a.outcome == "REFUSAL_SOFT" and a.dialled_at == a.started_at
-    assert (a.line_end, a.sip_reason, a.talk_seconds) == ("remote", "Connection reset by peer", 5)
+    assert (a.line_end, a.sip_reason) == ("remote", "Connection reset by peer") and a.talk_seconds in (4, 5, 6)
     assert a.answered_at is not None and a.hung_up_at is not None
     talk = (a.hung_up_at - a.answered_at).total_seconds()
     assert abs(talk - 5.0) < 1.0, f"talk time {talk:.3f} s for a scripted 5 s"
@@ -153,8 +160,7 @@ def test_never_answered_is_hung_up_and_the_interviewer_may_pick_another(  # type
     dk.enter(desk)  # no outcome while it rings
     assert desk.current_screen == "caseScreen" and "F3" in desk.case.outcome.message.text()
     qtbot.waitUntil(lambda: desk.case.line_state.text().startswith("Opgehangen"), timeout=WAIT)
-    assert desk.case.line_state.text() in ("Opgehangen: Geen gehoor na 5 seconden",
-                                           "Opgehangen: Geen gehoor na 6 seconden")
+    assert re.fullmatch(r"Opgehangen: Geen gehoor na [567] seconden", desk.case.line_state.text())
     assert desk.case.outcome.selected().code == "NO_ANSWER"  # type: ignore[union-attr]
     assert r.wait_closed().established_at is None  # cati stopped the ringing there
     dk.type_text(desk, outcome_key(desk, "VOICEMAIL"))  # the interviewer heard a voicemail greeting
@@ -192,7 +198,7 @@ def test_the_interviewer_hangs_up_during_the_interview_and_stops_it(  # type: ig
     assert desk.line_bar.isVisible() and desk.line_bar.text().startswith("Verbonden")
     assert desk.line_bar.text().endswith("F3: ophangen")
     dk.answer_current(desk)
-    qtbot.waitUntil(lambda: desk.line_bar.text().startswith("Verbonden  00:02"), timeout=WAIT)
+    qtbot.waitUntil(lambda: connected_seconds(desk.line_bar.text()) >= 2, timeout=WAIT)
     dk.key(desk, Qt.Key.Key_F3)
     assert desk.line_bar.text().startswith("Opgehangen (00:0")
     assert r.wait_closed().closed_reason == "Connection reset by peer"

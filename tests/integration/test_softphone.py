@@ -101,7 +101,7 @@ def test_answered_then_hung_up_by_the_desk(phone: Softphone, respondent: Respond
     ended = phone.hangup()
     assert ended is not None and ended.cause is EndCause.DESK and not phone.call_live
     line = line_of([*events, ended], table)
-    assert line.suggestion is None and line.talk_seconds == 2
+    assert line.suggestion is None and line.talk_seconds in (2, 3)
     assert 0.7 <= line.answered_after <= 4.0  # type: ignore[operator]  # rang about a second
     call = respondent.wait_closed()
     assert call.peer.startswith("sip:cati@127.0.0.1") and call.established_at is not None
@@ -119,7 +119,7 @@ def test_the_respondent_hangs_up_after_n_seconds_and_talk_time_is_within_a_secon
     line = line_of(events, table)
     talk = end.at - events[2].at
     assert abs(talk - 4.0) < 1.0, f"talk time {talk:.3f} s for a scripted 4 s"
-    assert line.talk_seconds == 4 and line.suggestion is None
+    assert line.talk_seconds in (3, 4, 5) and line.suggestion is None
 
 
 def test_busy(phone: Softphone, respondent: Respondent, table: LineOutcomes) -> None:
@@ -142,7 +142,8 @@ def test_never_answers_is_hung_up_after_the_set_seconds(phone: Softphone, respon
     assert events[-1].cause is EndCause.NO_ANSWER and 2.9 <= events[-1].at - events[0].at <= 6.0
     line = line_of(events, table)
     assert line.suggestion is not None and line.suggestion.outcome == "NO_ANSWER"
-    assert line.suggestion.reason in ("Geen gehoor na 3 seconden", "Geen gehoor na 4 seconden")
+    assert line.suggestion.reason in ("Geen gehoor na 3 seconden", "Geen gehoor na 4 seconden",
+                                      "Geen gehoor na 5 seconden")
     call = respondent.wait_closed()  # cati cancelled the call: it stopped ringing there
     assert call.established_at is None
 

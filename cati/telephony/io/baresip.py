@@ -30,6 +30,7 @@ import socket
 import subprocess
 import threading
 import time
+import weakref
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -175,6 +176,7 @@ class BaresipProcess:
         self.proc: subprocess.Popen[bytes] | None = None
         self.ctrl_port = 0
         self.sip_listen = ""
+        self._finalizer: weakref.finalize[Any, Any] | None = None
 
     @property
     def log(self) -> Path:
@@ -208,6 +210,8 @@ class BaresipProcess:
                 self.proc = subprocess.Popen([exe, "-f", str(self.directory)], stdin=subprocess.DEVNULL,
                                              stdout=log, stderr=subprocess.STDOUT, cwd=self.directory)
             (self.directory / "baresip.pid").write_text(str(self.proc.pid), encoding="utf-8")
+            # stopped also when this object is forgotten or Python exits without stop()
+            self._finalizer = weakref.finalize(self, _terminate, self.proc)
             sock = self._connect(timeout)
             if sock is not None:
                 return sock
@@ -248,17 +252,25 @@ class BaresipProcess:
     def stop(self) -> None:
         """Stop baresip (it hangs up and unregisters on SIGTERM); killed when it does not within 3 s."""
         proc, self.proc = self.proc, None
+        if self._finalizer is not None:
+            self._finalizer.detach()
+            self._finalizer = None
         if proc is None:
             return
-        if proc.poll() is None:
-            proc.terminate()
-            try:
-                proc.wait(3)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-                proc.wait(3)
+        _terminate(proc)
         with contextlib.suppress(OSError):
             (self.directory / "baresip.pid").unlink()
+
+
+def _terminate(proc: subprocess.Popen[bytes]) -> None:
+    """SIGTERM (baresip hangs up and unregisters), SIGKILL when it is not gone within 3 s."""
+    if proc.poll() is None:
+        proc.terminate()
+        try:
+            proc.wait(3)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait(3)
 
 
 Message = dict[str, Any]
