@@ -9,6 +9,7 @@ QT_LIBS_XVFB="xvfb xauth libxkbcommon-x11-0 libxcb-cursor0 libxcb-icccm4 libxcb-
 PG_PACKAGES="postgresql"
 FONT_PACKAGES="fonts-dejavu-core"
 PSPP_PACKAGES="pspp"  # GNU PSPP: the tests read cati's .sav files with a second, independent reader
+BARESIP_PACKAGES="baresip-core"  # the softphone: the tests call a second baresip on 127.0.0.1
 
 missing_debs() {  # prints the packages of "$@" that dpkg does not have installed
   local p missing=()

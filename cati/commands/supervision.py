@@ -84,10 +84,12 @@ def run_progress(args: argparse.Namespace) -> int:
     print(f"Voortgang op {format_local(snap.at)}")
     print_table(
         ["Aanbieder", "Wachtrij", "Steekproef", "Netto", "Nooit gebeld", "Bezig", "Nu in behandeling",
-         "Afspraken vandaag", "Afgerond", "Compleet", "I/P/R/NC/O/UH/UO/NE"],
+         "Afspraken vandaag", "Afgerond", "Compleet", "I/P/R/NC/O/UH/UO/NE", "Gekozen", "Opgenomen %",
+         "Gesprekstijd"],
         [[q.provider, q.queue, q.sample, q.net_sample, q.never_called, q.called_open, q.held_now,
           q.appointments_today, q.final, f"{q.queue} {q.cap_text}" if q.cap is not None else q.cap_text,
-          "/".join(str(q.groups[g]) for g in ("I", "P", "R", "NC", "O", "UH", "UO", "NE"))]
+          "/".join(str(q.groups[g]) for g in ("I", "P", "R", "NC", "O", "UH", "UO", "NE")),
+          q.line.dials, format_number(q.line.answered_pct, "nl"), q.line.talk_text]
          for q in snap.queues],
     )
     print()
@@ -101,9 +103,11 @@ def run_progress(args: argparse.Namespace) -> int:
     span = f"{first:%d-%m-%Y}" if first == last else f"{first:%d-%m-%Y} t/m {last:%d-%m-%Y}"
     print(f"Interviewers {span}")
     print_table(
-        ["Interviewer", "Uren ingelogd", "Gesprekken", "Contacten", "Compleet", "Compleet/uur", "Gem. duur (min)"],
+        ["Interviewer", "Uren ingelogd", "Gesprekken", "Contacten", "Compleet", "Compleet/uur", "Gem. duur (min)",
+         "Gekozen", "Opgenomen %", "Gesprekstijd"],
         [[i.username, format_number(i.hours, "nl", 2), i.calls, i.contacts, i.completes,
-          format_number(i.completes_per_hour, "nl", 2), format_number(i.mean_interview_minutes, "nl")]
+          format_number(i.completes_per_hour, "nl", 2), format_number(i.mean_interview_minutes, "nl"),
+          i.line.dials, format_number(i.line.answered_pct, "nl"), i.line.talk_text]
          for i in snap.interviewers],
     )
     return 0

@@ -248,6 +248,13 @@ class CallAttempt(Base):
     ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     outcome: Mapped[str | None] = mapped_column(String(30))
     note: Mapped[str] = mapped_column(Text, default="")
+    # the softphone's line (revision 0006); empty when the number was dialled by hand or by URI
+    dialled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    answered_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    hung_up_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    line_end: Mapped[str | None] = mapped_column(String(12))  # remote | desk | no_answer | failed | dropped
+    sip_reason: Mapped[str | None] = mapped_column(String(120))  # as the softphone said it: "486 Busy Here"
+    talk_seconds: Mapped[int | None] = mapped_column(Integer)
 
 
 class Appointment(Base):

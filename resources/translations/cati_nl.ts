@@ -269,6 +269,10 @@
         <translation>Bellen  (F2)</translation>
     </message>
     <message>
+        <source>Hang up  (F3)</source>
+        <translation>Ophangen  (F3)</translation>
+    </message>
+    <message>
         <source>Contact: start interview  (F4)</source>
         <translation>Contact: interview starten  (F4)</translation>
     </message>
@@ -328,6 +332,10 @@
         <source>The softphone did not take the number (%s); dial it by hand.</source>
         <translation>De softphone nam het nummer niet aan (%s); bel het met de hand.</translation>
     </message>
+    <message>
+        <source>Press F2: the softphone dials this number.</source>
+        <translation>Druk op F2: de softphone belt dit nummer.</translation>
+    </message>
 </context>
 <context>
     <name>Desk</name>
@@ -368,6 +376,10 @@
         <translation>De instelling van de dialer klopt niet (%s); bel met de hand.</translation>
     </message>
     <message>
+        <source>The line is still ringing: wait, or hang up first (F3).</source>
+        <translation>De lijn gaat nog over: wacht, of hang eerst op (F3).</translation>
+    </message>
+    <message>
         <source>%1 with %2</source>
         <translation>%1 met %2</translation>
     </message>
@@ -406,6 +418,110 @@
     <message>
         <source>Stop the interview with %s: when shall we call back?</source>
         <translation>Interview met %s stoppen: wanneer bellen we terug?</translation>
+    </message>
+    <message>
+        <source>Not dialled: the softphone still cannot call (see above).</source>
+        <translation>Niet gebeld: de softphone kan nog steeds niet bellen (zie boven).</translation>
+    </message>
+    <message>
+        <source>The softphone is ready: press F2 to dial.</source>
+        <translation>De softphone is klaar: druk op F2 om te bellen.</translation>
+    </message>
+    <message>
+        <source>This desk&apos;s settings file cannot be used: %s</source>
+        <translation>Het instellingenbestand van deze werkplek is niet te gebruiken: %s</translation>
+    </message>
+    <message>
+        <source>Softphone: not started.</source>
+        <translation>Softphone: niet gestart.</translation>
+    </message>
+    <message>
+        <source>Softphone: starting…</source>
+        <translation>Softphone: wordt gestart…</translation>
+    </message>
+    <message>
+        <source>Softphone: registering at the exchange…</source>
+        <translation>Softphone: meldt zich aan bij de centrale…</translation>
+    </message>
+    <message>
+        <source>Softphone ready (%s).</source>
+        <translation>Softphone klaar (%s).</translation>
+    </message>
+    <message>
+        <source>The softphone is not installed on this computer (%s not found). Ask the administrator; meanwhile dial by hand.</source>
+        <translation>De softphone is niet geïnstalleerd op deze computer (%s niet gevonden). Vraag de beheerder; bel intussen met de hand.</translation>
+    </message>
+    <message>
+        <source>The softphone has no SIP account: set softphone.account in %1 (%2).</source>
+        <translation>De softphone heeft geen SIP-account: vul softphone.account in in %1 (%2).</translation>
+    </message>
+    <message>
+        <source>The softphone is not registered at the exchange (%s): it cannot call.</source>
+        <translation>De softphone is niet aangemeld bij de centrale (%s): bellen kan niet.</translation>
+    </message>
+    <message>
+        <source>The softphone stopped (%s). Press F2 to start it again.</source>
+        <translation>De softphone is gestopt (%s). Druk op F2 om hem opnieuw te starten.</translation>
+    </message>
+    <message>
+        <source>A call is still on the line: hang up first (F3).</source>
+        <translation>Er is nog een gesprek op de lijn: hang eerst op (F3).</translation>
+    </message>
+    <message>
+        <source>The softphone did not start (%s). Press F2 to try again.</source>
+        <translation>De softphone startte niet (%s). Druk op F2 om het opnieuw te proberen.</translation>
+    </message>
+    <message>
+        <source>Not dialled: the softphone cannot call (see above). Starting it again…</source>
+        <translation>Niet gebeld: de softphone kan niet bellen (zie boven). Hij wordt opnieuw gestart…</translation>
+    </message>
+    <message>
+        <source>Not dialled: the softphone cannot call (see above).</source>
+        <translation>Niet gebeld: de softphone kan niet bellen (zie boven).</translation>
+    </message>
+    <message>
+        <source>The softphone is still starting: press F2 again in a moment.</source>
+        <translation>De softphone start nog: druk zo dadelijk opnieuw op F2.</translation>
+    </message>
+    <message>
+        <source>The setting dialer.softphone_uri is wrong (%s): nothing was dialled.</source>
+        <translation>De instelling dialer.softphone_uri klopt niet (%s): er is niet gebeld.</translation>
+    </message>
+    <message>
+        <source>Not dialled: %s</source>
+        <translation>Niet gebeld: %s</translation>
+    </message>
+    <message>
+        <source>Dialling…</source>
+        <translation>Kiest…</translation>
+    </message>
+    <message>
+        <source>Ringing  %s</source>
+        <translation>Gaat over  %s</translation>
+    </message>
+    <message>
+        <source>Connected  %s</source>
+        <translation>Verbonden  %s</translation>
+    </message>
+    <message>
+        <source>Hung up: %s</source>
+        <translation>Opgehangen: %s</translation>
+    </message>
+    <message>
+        <source>Hung up by the respondent</source>
+        <translation>Opgehangen door de respondent</translation>
+    </message>
+    <message>
+        <source>Line lost: the softphone stopped</source>
+        <translation>Verbinding verbroken: de softphone is gestopt</translation>
+    </message>
+    <message>
+        <source>Hung up</source>
+        <translation>Opgehangen</translation>
+    </message>
+    <message>
+        <source>F3: hang up</source>
+        <translation>F3: ophangen</translation>
     </message>
 </context>
 <context>
@@ -920,6 +1036,10 @@
         <translation>Uitkomst vastleggen  (Enter)</translation>
     </message>
     <message>
+        <source>The line says: %s. Enter confirms, or type another number.</source>
+        <translation>De lijn zegt: %s. Enter bevestigt, of typ een ander nummer.</translation>
+    </message>
+    <message>
         <source>Choose an outcome first: type its number.</source>
         <translation>Kies eerst een uitkomst: typ het nummer.</translation>
     </message>
@@ -965,6 +1085,18 @@
     <message>
         <source>Completes</source>
         <translation>Compleet</translation>
+    </message>
+    <message>
+        <source>Dials (softphone)</source>
+        <translation>Gekozen (softphone)</translation>
+    </message>
+    <message>
+        <source>Answered %</source>
+        <translation>Opgenomen %</translation>
+    </message>
+    <message>
+        <source>Talk time (h:mm)</source>
+        <translation>Gesprekstijd (u:mm)</translation>
     </message>
     <message>
         <source>Interviewer</source>

@@ -16,12 +16,28 @@ what happened (:meth:`CallFlow.on`), renders the step's screen and acts on a key
               --ended(complete)--> RECORDING
               --ended(not complete)--> CASE (choose the outcome; COMPLETE is not offered)
     APPOINTMENT --cancelled--> back where it was opened
+
+The line (a softphone dialer, :mod:`cati.calls.rules.line`) runs beside the steps, from the case
+card until the outcome is saved::
+
+    IDLE --line_dialling--> DIALLING --line_ringing--> RINGING --line_connected--> CONNECTED
+                                     --line_ended (busy, not found, no answer, …)--> ENDED
+                                                                --line_ended (hung up)--> ENDED
+
+While the line is dialling or ringing the interviewer waits (F3 hangs up); no outcome and no
+interview. Outcomes the line already knows (busy, no answer, …) are suggested on ENDED, never
+recorded alone. The line must be hung up before a save (RECORDING): the desk hangs up first when an
+outcome is chosen, an appointment picked or the interview completed with the line still open; in the
+appointment picker the line may stay open (the respondent names the time).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
+from datetime import datetime
 from enum import StrEnum
+
+from cati.calls.rules.line import EndCause, Line, LineError, LineOutcomes, LineState
 
 
 class Step(StrEnum):
@@ -40,6 +56,7 @@ class Key(StrEnum):
 
     NEXT_CASE = "F5 / Enter"
     DIAL = "F2"
+    HANGUP = "F3"  # hang up the softphone's line
     CONTACT = "F4"  # contact: start or resume the interview
     OUTCOME = "number + Enter"
     NOTE = "Tab"
@@ -56,12 +73,18 @@ KEYS: dict[Step, frozenset[Key]] = {
     Step.STARTING: frozenset(),
     Step.QUEUE: frozenset({Key.NEXT_CASE}),
     Step.CLAIMING: frozenset(),
-    Step.CASE: frozenset({Key.DIAL, Key.CONTACT, Key.OUTCOME, Key.NOTE}),
+    Step.CASE: frozenset({Key.DIAL, Key.HANGUP, Key.CONTACT, Key.OUTCOME, Key.NOTE}),
     Step.OPENING: frozenset(),
-    Step.INTERVIEW: frozenset({Key.ANSWER, Key.BACK, Key.DONT_KNOW, Key.REFUSED, Key.STOP}),
-    Step.APPOINTMENT: frozenset({Key.PICK, Key.CANCEL}),
+    Step.INTERVIEW: frozenset({Key.ANSWER, Key.BACK, Key.DONT_KNOW, Key.REFUSED, Key.STOP, Key.HANGUP}),
+    Step.APPOINTMENT: frozenset({Key.PICK, Key.CANCEL, Key.HANGUP}),
     Step.RECORDING: frozenset(),
 }
+
+
+#: the steps with a case on the desk: the line may change at any of them
+WITH_CASE = (Step.CASE, Step.OPENING, Step.INTERVIEW, Step.APPOINTMENT, Step.RECORDING)
+#: line states in which the interviewer waits for the line (no outcome, no interview)
+WAITING = (LineState.DIALLING, LineState.RINGING)
 
 
 class FlowError(ValueError):
@@ -74,7 +97,8 @@ class CallFlow:
     ``interview``: the case has an interview (to resume, or running); ``interview_ended``: the
     questions ran out without a complete interview; ``back``: the step the appointment picker
     returns to; ``picker_for``: ``"outcome"`` or ``"stop"``; ``saving_from``: the step a save
-    started from (a failed save returns there, nothing lost)."""
+    started from (a failed save returns there, nothing lost); ``line``: the softphone's line of this
+    attempt (:class:`~cati.calls.rules.line.Line`, IDLE with another dialer)."""
 
     step: Step = Step.STARTING
     dialled: bool = False
@@ -84,13 +108,19 @@ class CallFlow:
     picker_for: str = ""
     saving_from: Step | None = None
     dial_possible: bool = True
+    line: Line = Line()
 
     # -- what the desk shows ------------------------------------------------------------------
     def allows(self, key: Key) -> bool:
-        if key is Key.DIAL and not self.dial_possible:
+        line = self.line.state
+        if key is Key.DIAL and (not self.dial_possible or line is not LineState.IDLE):
             return False
-        if key is Key.CONTACT and self.interview_ended:
+        if key is Key.HANGUP and not self.line.live:
             return False
+        if key is Key.CONTACT and (self.interview_ended or line not in (LineState.IDLE, LineState.CONNECTED)):
+            return False  # an interview needs someone on the line (or a line cati does not see)
+        if key is Key.OUTCOME and line in WAITING:
+            return False  # hang up first (F3), or wait for the line to say what happened
         return key in KEYS[self.step]
 
     @property
@@ -113,7 +143,10 @@ class CallFlow:
         handler = getattr(self, f"_{event}", None)
         if handler is None:
             raise FlowError(f"unknown event {event!r}")
-        result = handler(**kw)
+        try:
+            result = handler(**kw)
+        except LineError as e:
+            raise FlowError(str(e)) from None
         assert isinstance(result, CallFlow)
         return result
 
@@ -147,6 +180,8 @@ class CallFlow:
         self._need(Step.CASE)
         if self.interview_ended:
             raise FlowError("the interview has ended: choose the outcome")
+        if self.line.state not in (LineState.IDLE, LineState.CONNECTED):
+            raise FlowError(f"no one on the line ({self.line.state.value})")
         return replace(self, step=Step.OPENING, dialled=True)
 
     def _opened(self) -> CallFlow:
@@ -159,8 +194,11 @@ class CallFlow:
 
     def _outcome(self, needs_appointment: bool = False) -> CallFlow:
         self._need(Step.CASE)
+        if self.line.state in WAITING:
+            raise FlowError("the line is still being set up: hang up first")
         if needs_appointment:
             return replace(self, step=Step.APPOINTMENT, back=Step.CASE, picker_for="outcome")
+        self._need_line_down()
         return replace(self, step=Step.RECORDING, saving_from=Step.CASE)
 
     def _stop(self) -> CallFlow:
@@ -169,6 +207,7 @@ class CallFlow:
 
     def _picked(self) -> CallFlow:
         self._need(Step.APPOINTMENT)
+        self._need_line_down()
         return replace(self, step=Step.RECORDING, saving_from=Step.APPOINTMENT)
 
     def _cancelled(self) -> CallFlow:
@@ -179,6 +218,7 @@ class CallFlow:
     def _ended(self, complete: bool) -> CallFlow:
         self._need(Step.INTERVIEW)
         if complete:
+            self._need_line_down()
             return replace(self, step=Step.RECORDING, saving_from=Step.INTERVIEW)
         return replace(self, step=Step.CASE, interview_ended=True)
 
@@ -191,3 +231,29 @@ class CallFlow:
         self._need(Step.RECORDING)
         assert self.saving_from is not None
         return replace(self, step=self.saving_from, saving_from=None)
+
+    # -- the line -------------------------------------------------------------------------------
+    def _need_line_down(self) -> None:
+        if self.line.live:
+            raise FlowError(f"the line is still {self.line.state.value}: hang up before saving")
+
+    def _line_dialling(self, at: datetime) -> CallFlow:
+        """The softphone dials the case's number: the attempt starts."""
+        self._need(Step.CASE)
+        if not self.dial_possible:
+            raise FlowError("this case has no number to dial")
+        return replace(self, dialled=True, line=self.line.dialling(at))
+
+    def _line_ringing(self) -> CallFlow:
+        self._need(*WITH_CASE)
+        return replace(self, line=self.line.ringing())
+
+    def _line_connected(self, after: float) -> CallFlow:
+        self._need(*WITH_CASE)
+        return replace(self, line=self.line.connected(after))
+
+    def _line_ended(self, after: float, cause: EndCause, reason: str = "",
+                    outcomes: LineOutcomes | None = None) -> CallFlow:
+        """The line is down ``after`` seconds after the dial; what it suggests comes from ``outcomes``."""
+        self._need(*WITH_CASE)
+        return replace(self, line=self.line.ended(after, cause, reason, outcomes))

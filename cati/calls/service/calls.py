@@ -31,7 +31,9 @@ from sqlalchemy.orm import Session
 from cati.accounts.rules.roles import Actor, Permission, PermissionDenied, require
 from cati.accounts.service.audit import record
 from cati.accounts.service.settings import SettingsService
+from cati.calls.rules.dialling import dial_refusal
 from cati.calls.rules.explain import Explanation, explain
+from cati.calls.rules.line import Line, LineOutcomes, load_line_outcomes
 from cati.calls.rules.outcomes import Outcome, OutcomeTable, load_outcome_table
 from cati.calls.rules.quota import can_start_interview
 from cati.calls.rules.scheduling_settings import SchedulerSettings
@@ -46,7 +48,7 @@ from cati.calls.service.case_card import (
     case_fields,
 )
 from cati.calls.service.claiming import Claimed, claim_in, room, settle, why_nothing
-from cati.calls.service.errors import CallError, CaseClosed, CaseNotHeld, QuotaFull
+from cati.calls.service.errors import CallError, CaseClosed, CaseNotHeld, DialRefused, QuotaFull
 from cati.calls.service.outcome_recording import OutcomeResult, check_code, read_caps, record_in
 from cati.calls.service.queue_summary import (
     CaseExplanation,
@@ -82,6 +84,8 @@ __all__ = [
     "CaseCard",
     "CaseExplanation",
     "CaseNotHeld",
+    "DialPermit",
+    "DialRefused",
     "MyQueue",
     "NextCase",
     "NumberInfo",
@@ -111,6 +115,15 @@ class NextCase:
     reason: Explanation
 
 
+@dataclass(frozen=True)
+class DialPermit:
+    """The number may be dialled now (:meth:`CallService.dial_permit`): what a softphone dials."""
+
+    case_id: int
+    e164: str
+    at: datetime
+
+
 # ---------------------------------------------------------------- the service
 
 
@@ -120,6 +133,7 @@ class CallService:
     def __init__(self, ctx: ServiceContext, settings: SettingsService) -> None:
         self.ctx = ctx
         self._outcomes: OutcomeTable | None = None
+        self._line_outcomes: LineOutcomes | None = None
         self._scheduler: SchedulerSettings | None = None
         self._settings = settings
         self._queries = cq.ClaimQueries(postgres=not ctx.db.is_sqlite)
@@ -132,7 +146,7 @@ class CallService:
         self._swept: datetime | None = None
         self._caps_read: tuple[date, float, dict[str, int | None]] | None = None
         # validate the data files at start: a broken table must fail loudly, not on the first call
-        _ = self.outcome_table, self.scheduler
+        _ = self.outcome_table, self.scheduler, self.line_outcome_table
 
     # -- configuration ----------------------------------------------------------------------
     @property
@@ -141,6 +155,15 @@ class CallService:
         if self._outcomes is None:
             self._outcomes = load_outcome_table(resources_dir() / "outcomes.yaml")
         return self._outcomes
+
+    @property
+    def line_outcome_table(self) -> LineOutcomes:
+        """The outcomes a softphone's line suggests (resources/line_outcomes.yaml), checked against
+        the outcome table once per service."""
+        if self._line_outcomes is None:
+            selectable = [o.code for o in self.outcome_table.selectable()]
+            self._line_outcomes = load_line_outcomes(resources_dir() / "line_outcomes.yaml", selectable)
+        return self._line_outcomes
 
     @property
     def scheduler(self) -> SchedulerSettings:
@@ -185,6 +208,30 @@ class CallService:
         """The outcomes an interviewer may choose, in shortcut order."""
         require(actor, Permission.WORK_CASES)
         return self.outcome_table.selectable()
+
+    def line_outcomes(self, actor: Actor | None) -> LineOutcomes:
+        """The outcomes a softphone's line suggests when a call ends unanswered (busy, no answer, …)."""
+        require(actor, Permission.WORK_CASES)
+        return self.line_outcome_table
+
+    def dial_permit(self, actor: Actor | None, case_id: int, e164: str) -> DialPermit:
+        """May a dialer place a call to ``e164`` for this case now? Checked on the case as it is in
+        the database at this moment (:func:`cati.calls.rules.dialling.dial_refusal`: the case held by
+        this interviewer and open, calling hours, the number the one on screen and still callable,
+        never premium-rate or pager). Raises DialRefused (Dutch reason) or CallError."""
+        actor = require(actor, Permission.WORK_CASES)
+        settings = self.scheduler
+        with self.ctx.db.unit_of_work(immediate=False) as s:
+            now = self.ctx.now()
+            loaded, dnc = self._queries.load(s.connection(), [case_id])
+            rows = loaded.get(case_id)
+            if rows is None:
+                raise CallError(f"Zaak {case_id} bestaat niet")
+            state = to_state(rows, settings.calendar, dnc)
+        refusal = dial_refusal(state, e164, now, settings.calendar, actor.user_id)
+        if refusal is not None:
+            raise DialRefused(refusal)
+        return DialPermit(case_id, e164, now)
 
     # -- claiming ---------------------------------------------------------------------------
     def next_case(self, actor: Actor | None, provider_id: int | None = None, queue: str | None = None) -> CaseCard | None:
@@ -343,12 +390,13 @@ class CallService:
     def record_in(
         self, s: Session, actor: Actor, case_id: int, code: str, started_at: datetime, ended_at: datetime, note: str,
         appointment: AppointmentRequest | None, caps: Mapping[str, int | None], *, interview_id: int,
-        interview_status: str,
+        interview_status: str, line: Line | None = None,
     ) -> OutcomeResult:
         """Record an outcome inside the caller's unit of work (the interview service ending an
-        interview: the attempt, the case and the interview's status in one transaction)."""
+        interview: the attempt, the case and the interview's status in one transaction); ``line``:
+        the softphone's line of the attempt, stored with it."""
         return self._record(s, actor, case_id, code, started_at, ended_at, note, appointment, None, caps,
-                            interview_id=interview_id, interview_status=interview_status)
+                            interview_id=interview_id, interview_status=interview_status, line=line)
 
     def _held(self, s: Session, actor: Actor, case_id: int) -> CallCase:
         """The case row (locked), if this actor holds it; a lease that ran out still counts while
@@ -373,21 +421,22 @@ class CallService:
         note: str = "",
         appointment: AppointmentRequest | None = None,
         phone_position: int | None = None,
+        line: Line | None = None,
     ) -> OutcomeResult:
         """End the current call attempt on a held case with an outcome, in one transaction.
 
         Writes the CallAttempt, applies the scheduling rules (next call, appointment, number
         fallback, do-not-call, MAX_ATTEMPTS) and releases the lease. ``appointment`` is
         ``AppointmentRequest.exact(at)`` (APPOINTMENT, PARTIAL) or ``.daypart(day, part)``
-        (CALLBACK, PARTIAL); ``phone_position`` is the number dialled (default the current one).
-        Raises CaseNotHeld, CallError (Dutch message) or QuotaFull.
+        (CALLBACK, PARTIAL); ``phone_position`` is the number dialled (default the current one);
+        ``line`` the softphone's line (dial, answer and end times, how it ended, talk seconds). Raises CaseNotHeld, CallError (Dutch message) or QuotaFull.
         """
         actor = require(actor, Permission.WORK_CASES)
         self._check_code(outcome_code)
         caps = self._caps()
         result = self.ctx.db.retrying(
             lambda s: self._record(s, actor, case_id, outcome_code, started_at, ended_at, note, appointment,
-                                   phone_position, caps), immediate=True)
+                                   phone_position, caps, line=line), immediate=True)
         return self.after_outcome(actor, result)
 
     def after_outcome(self, actor: Actor, result: OutcomeResult) -> OutcomeResult:
@@ -422,13 +471,14 @@ class CallService:
     def _record(
         self, s: Session, actor: Actor, case_id: int, code: str, started_at: datetime, ended_at: datetime, note: str,
         appointment: AppointmentRequest | None, phone_position: int | None, caps: Mapping[str, int | None],
-        *, interview_id: int | None = None, interview_status: str | None = None,
+        *, interview_id: int | None = None, interview_status: str | None = None, line: Line | None = None,
     ) -> OutcomeResult:
         """The shared body of recording an outcome, inside the caller's unit of work
         (``outcome_recording.record_in``)."""
         return record_in(s, actor, case_id, code, started_at, ended_at, note, appointment, phone_position, caps,
                          ctx=self.ctx, queries=self._queries, writes=self._writes, settings=self.scheduler,
-                         table=self.outcome_table, interview_id=interview_id, interview_status=interview_status)
+                         table=self.outcome_table, interview_id=interview_id, interview_status=interview_status,
+                         line=line)
 
     # -- appointments -----------------------------------------------------------------------
     def my_queues(self, actor: Actor | None) -> list[MyQueue]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from cati.accounts.rules.roles import Actor, Permission, PermissionDenied
 
-__all__ = ["CallError", "CaseClosed", "CaseNotHeld", "QuotaFull"]
+__all__ = ["CallError", "CaseClosed", "CaseNotHeld", "DialRefused", "QuotaFull"]
 
 
 class CallError(ValueError):
@@ -13,6 +13,10 @@ class CallError(ValueError):
 
 class CaseClosed(CallError):
     """The case is final already."""
+
+
+class DialRefused(CallError):
+    """This number may not be dialled now (``calls/rules/dialling.py`` says why)."""
 
 
 class QuotaFull(CallError):

@@ -28,6 +28,7 @@ from sqlalchemy.orm import Session
 from cati.accounts.rules.roles import Actor
 from cati.accounts.service.settings import defaults as settings_defaults
 from cati.calls.rules.calendar import ensure_aware
+from cati.calls.rules.line import Line
 from cati.calls.rules.order import appointment_missed
 from cati.calls.rules.outcomes import COMPLETE, DO_NOT_CALL, Outcome, OutcomeTable
 from cati.calls.rules.scheduling import apply_outcome
@@ -51,7 +52,7 @@ from cati.calls.store.outcome_writes import OutcomeWrites
 from cati.platform.context import ServiceContext
 from cati.platform.models import Setting
 
-__all__ = ["OutcomeResult", "check_code", "read_caps", "record_in"]
+__all__ = ["OutcomeResult", "check_code", "line_columns", "read_caps", "record_in"]
 
 
 @dataclass(frozen=True)
@@ -84,6 +85,20 @@ def read_caps(s: Session, today: date) -> dict[str, int | None]:
     return {q: None if v is None else int(v) for q, v in values.items()}
 
 
+def line_columns(line: Line | None) -> dict[str, Any]:
+    """The attempt's line columns: dial, answer and hang-up times, how the line ended
+    (``EndCause``), the SIP reason as the softphone gave it, the talk seconds. All empty when no
+    softphone dialled (a manual or URI dialer); a line still open is refused (hang up first)."""
+    if line is None or line.dialled_at is None:
+        return {"dialled_at": None, "answered_at": None, "hung_up_at": None, "line_end": None, "sip_reason": None,
+                "talk_seconds": None}
+    if line.live:
+        raise CallError("De lijn is nog open: hang eerst op")
+    return {"dialled_at": line.dialled_at, "answered_at": line.answered_at, "hung_up_at": line.ended_at,
+            "line_end": line.cause.value if line.cause is not None else None,
+            "sip_reason": line.sip_reason[:120] or None, "talk_seconds": line.talk_seconds}
+
+
 def check_code(table: OutcomeTable, code: str) -> Outcome:
     """The outcome an interviewer may record under ``code``; CallError when unknown or system-only."""
     if code not in table:
@@ -113,9 +128,11 @@ def record_in(
     table: OutcomeTable,
     interview_id: int | None = None,
     interview_status: str | None = None,
+    line: Line | None = None,
 ) -> OutcomeResult:
     """The shared body of recording an outcome, inside the caller's unit of work (Core statements
-    on the session's connection; the caller's ORM objects of this case are not written)."""
+    on the session's connection; the caller's ORM objects of this case are not written). ``line``:
+    the softphone's line, stored on the attempt (:func:`line_columns`)."""
     ensure_aware(started_at, "started_at")
     ensure_aware(ended_at, "ended_at")
     if ended_at < started_at:
@@ -160,7 +177,7 @@ def record_in(
     new = applied.state
     dialled = rows.phones[state.current_number] if rows.phones else None
     attempt = {"case_id": case_id, "phone_id": dialled.id if dialled else None, "user_id": actor.user_id,
-               "started_at": started_at, "ended_at": ended_at, "outcome": code, "note": note}
+               "started_at": started_at, "ended_at": ended_at, "outcome": code, "note": note, **line_columns(line)}
     if rows.appointment is not None:  # the case has open appointments: this attempt ends them
         writes.close_appointments(conn, case_id, "missed" if appointment_missed(state, now, settings) else "done")
     appointment_id: int | None = None

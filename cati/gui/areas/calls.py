@@ -29,4 +29,4 @@ class CallsArea(QWidget):
         return ""
 
     def close_area(self) -> None:
-        self.desk.lease_timer.stop()
+        self.desk.shutdown()  # stops the lease timer, hangs up, stops the softphone

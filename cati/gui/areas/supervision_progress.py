@@ -86,6 +86,9 @@ class ProgressPage(QWidget):
             Column(self.tr("Final"), lambda r: r.final, True),
             Column(self.tr("Completes"), lambda r: r.cap_text, True),
             *(Column(g, _group_value(g), True) for g in ("I", "P", "R", "NC", "O", "UH", "UO", "NE")),
+            Column(self.tr("Dials (softphone)"), lambda r: r.line.dials, True),
+            Column(self.tr("Answered %"), lambda r: n(r.line.answered_pct), True),
+            Column(self.tr("Talk time (h:mm)"), lambda r: r.line.talk_text, True),
         ], self)
         self.rates_model: RowTableModel[QueueProgress] = RowTableModel([
             Column(self.tr("Provider"), lambda r: r.provider),
@@ -101,6 +104,9 @@ class ProgressPage(QWidget):
             Column(self.tr("Completes"), lambda r: r.completes, True),
             Column(self.tr("Completes per hour"), lambda r: n(r.completes_per_hour, 2), True),
             Column(self.tr("Mean interview length (min)"), lambda r: n(r.mean_interview_minutes), True),
+            Column(self.tr("Dials (softphone)"), lambda r: r.line.dials, True),
+            Column(self.tr("Answered %"), lambda r: n(r.line.answered_pct), True),
+            Column(self.tr("Talk time (h:mm)"), lambda r: r.line.talk_text, True),
         ], self)
 
         # -- controls

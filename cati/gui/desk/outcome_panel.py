@@ -29,6 +29,10 @@ class OutcomePanel(QWidget):
         self.title = named(QLabel(self.tr("Outcome of this call — type the number, then Enter")), "outcomeTitle")
         self.title.setWordWrap(True)
         lay.addWidget(self.title)
+        self.suggestion = named(QLabel(""), "outcomeSuggestion")  # what the softphone's line suggests
+        self.suggestion.setWordWrap(True)
+        self.suggestion.setVisible(False)
+        lay.addWidget(self.suggestion)
         self.grid = QGridLayout()
         self.grid.setSpacing(4)
         lay.addLayout(self.grid)
@@ -75,6 +79,8 @@ class OutcomePanel(QWidget):
         self.group.setExclusive(True)
         self.note.clear()
         self.message.setText("")
+        self.suggestion.setText("")
+        self.suggestion.setVisible(False)
         self.codes.text = ""
 
     def selected(self) -> Outcome | None:
@@ -86,6 +92,15 @@ class OutcomePanel(QWidget):
             if o.code == code and o.key is not None:
                 self.buttons[o.key].setChecked(True)
                 self.message.setText("")
+
+    def preselect(self, code: str, reason: str) -> None:
+        """The line's suggestion: ``code`` selected, ``reason`` shown; Enter confirms, a number picks another."""
+        if code not in [o.code for o in self.outcomes]:
+            return
+        self.select(code)
+        self.suggestion.setText(self.tr("The line says: %s. Enter confirms, or type another number.") % reason)
+        self.suggestion.setVisible(True)
+        self.setFocus()
 
     def _clicked(self, _key: int) -> None:
         self.message.setText("")

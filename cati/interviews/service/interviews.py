@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session
 
 from cati.accounts.rules.roles import Actor, Permission, require
 from cati.accounts.service.audit import record
+from cati.calls.rules.line import Line
 from cati.calls.rules.outcomes import COMPLETE, PARTIAL
 from cati.calls.service.calls import (
     AppointmentRequest,
@@ -238,9 +239,11 @@ class InterviewService:
         appointment: AppointmentRequest | None = None,
         note: str = "",
         started_at: datetime | None = None,
+        line: Line | None = None,
     ) -> OutcomeResult:
-        """Interrupt: PARTIAL outcome (optionally with a callback appointment); resumed later."""
-        return self._end(actor, interview_id, PARTIAL, "partial", note, appointment, started_at)
+        """Interrupt: PARTIAL outcome (optionally with a callback appointment); resumed later.
+        ``line``: the softphone's line of the attempt (hung up), stored with it."""
+        return self._end(actor, interview_id, PARTIAL, "partial", note, appointment, started_at, line)
 
     def breakoff(
         self, actor: Actor | None, interview_id: int, note: str = "", started_at: datetime | None = None
@@ -249,11 +252,13 @@ class InterviewService:
         return self._end(actor, interview_id, BREAKOFF, "breakoff", note, None, started_at)
 
     def complete(
-        self, actor: Actor | None, interview_id: int, note: str = "", started_at: datetime | None = None
+        self, actor: Actor | None, interview_id: int, note: str = "", started_at: datetime | None = None,
+        line: Line | None = None,
     ) -> OutcomeResult:
         """The closing screen is reached and the engine says complete: COMPLETE, in one transaction
-        with the attempt (and, in a capped queue, the quota check and QUOTA_FULL closing)."""
-        return self._end(actor, interview_id, COMPLETE, "complete", note, None, started_at)
+        with the attempt (and, in a capped queue, the quota check and QUOTA_FULL closing); ``line``:
+        the softphone's line of the attempt (hung up), stored with it."""
+        return self._end(actor, interview_id, COMPLETE, "complete", note, None, started_at, line)
 
     def _end(
         self,
@@ -264,6 +269,7 @@ class InterviewService:
         note: str,
         appointment: AppointmentRequest | None,
         started_at: datetime | None,
+        line: Line | None = None,
     ) -> OutcomeResult:
         actor = require(actor, Permission.WORK_CASES)
         caps = self.calls.caps()
@@ -289,7 +295,7 @@ class InterviewService:
             now = self.ctx.now()
             start = started_at or case.claimed_at or iv.started_at
             result = self.calls.record_in(s, actor, case.id, code, min(start, now), now, note, appointment, caps,
-                                          interview_id=iv.id, interview_status=status)
+                                          interview_id=iv.id, interview_status=status, line=line)
             if completed is not None:  # the export record, in the same transaction as the completion
                 self._write_record(s, iv, *completed, now)
             return result

@@ -13,6 +13,9 @@ Definitions (the GUI's progress page and ``cati progress`` show the same figures
   cap (setting ``queue.inburgering.cap``).
 * **e**: an explicit value (``--e``, or the GUI's field) wins; else the setting
   ``rates.eligibility_e``; else AAPOR's default estimate from the data.
+* **the line** (attempts dialled by cati's softphone, which knows when it was answered):
+  **dials**, **answered** (the share of dials answered) and **talk time** (answer to hang-up).
+  Attempts dialled by hand or by URI are not in these figures: cati does not know their line.
 
 Interviewers, per local day in the chosen range:
 
@@ -24,6 +27,7 @@ Interviewers, per local day in the chosen range:
   in the outcome table; **completes**: attempts that ended with ``COMPLETE``.
 * **mean interview length**: started_at -> completed_at of the complete, not voided interviews
   that the interviewer started and that were completed in the range.
+* **dials, answered, talk time**: as per queue, over the attempts started in the range.
 """
 
 from __future__ import annotations
@@ -36,7 +40,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from cati.accounts.rules.roles import Actor, Permission, require
@@ -65,6 +69,29 @@ E_SETTING = "rates.eligibility_e"
 
 
 @dataclass(frozen=True)
+class LineFigures:
+    """What the softphone's line says about a set of attempts: how many it dialled, how many were
+    answered, and the seconds talked (answer to hang-up)."""
+
+    dials: int
+    answered: int
+    talk_seconds: int
+
+    @property
+    def answered_pct(self) -> Decimal | None:
+        """The share of dials answered, in percent with one decimal (None without dials)."""
+        if not self.dials:
+            return None
+        return (Decimal(self.answered * 100) / self.dials).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+
+    @property
+    def talk_text(self) -> str:
+        """Talk time as hours and minutes (``3:07``)."""
+        minutes = (self.talk_seconds + 30) // 60
+        return f"{minutes // 60}:{minutes % 60:02d}"
+
+
+@dataclass(frozen=True)
 class QueueProgress:
     provider_id: int
     provider: str
@@ -84,6 +111,7 @@ class QueueProgress:
     cap: int | None
     rates: OutcomeRates
     e_source: str  # "override", "setting" or "data"
+    line: LineFigures = field(default_factory=lambda: LineFigures(0, 0, 0))
 
     @property
     def cap_text(self) -> str:
@@ -110,6 +138,7 @@ class InterviewerStats:
     contacts: int
     completes: int
     interview_seconds: tuple[int, ...] = field(repr=False)
+    line: LineFigures = field(default_factory=lambda: LineFigures(0, 0, 0))
 
     @property
     def hours(self) -> Decimal:
@@ -256,6 +285,13 @@ class ProgressService:
             .where(CallCase.period_id.in_(ids), Interview.status == "complete", Interview.voided_at.is_(None))
         ):
             tally[(period_id, queue)]["completes"] += 1
+        lines = {(period_id, queue): LineFigures(int(dials), int(answered), int(talk or 0))
+                 for period_id, queue, dials, answered, talk in s.execute(
+                     select(CallCase.period_id, CallCase.queue, func.count(CallAttempt.dialled_at),
+                            func.count(CallAttempt.answered_at), func.sum(CallAttempt.talk_seconds))
+                     .join(CallAttempt, CallAttempt.case_id == CallCase.id)
+                     .where(CallCase.period_id.in_(ids), CallAttempt.dialled_at.is_not(None))
+                     .group_by(CallCase.period_id, CallCase.queue))}
         rows = []
         for (period_id, queue), t in tally.items():
             g = groups[(period_id, queue)]
@@ -272,6 +308,7 @@ class ProgressService:
                     appointments_today=t["appointments"], final=t["final"],
                     groups={k: g[k] for k in GROUPS}, completes=t["completes"],
                     cap=None if cap is None else int(cap), rates=outcome_rates(counts, e), e_source=source,
+                    line=lines.get((period_id, queue), LineFigures(0, 0, 0)),
                 )
             )
         return sorted(rows, key=lambda r: (r.provider, r.period_end, r.queue))
@@ -288,12 +325,16 @@ class ProgressService:
     def _interviewers(self, s: Session, first: date, last: date) -> list[InterviewerStats]:
         start, end = days_bounds(first, last)
         attempts: dict[int, list[tuple[datetime, datetime, str | None]]] = defaultdict(list)
-        for user_id, started, ended, outcome in s.execute(
-            select(CallAttempt.user_id, CallAttempt.started_at, CallAttempt.ended_at, CallAttempt.outcome)
+        line: dict[int, Counter[str]] = defaultdict(Counter)
+        for user_id, started, ended, outcome, dialled, answered, talk in s.execute(
+            select(CallAttempt.user_id, CallAttempt.started_at, CallAttempt.ended_at, CallAttempt.outcome,
+                   CallAttempt.dialled_at, CallAttempt.answered_at, CallAttempt.talk_seconds)
             .where(CallAttempt.started_at >= start, CallAttempt.started_at < end, CallAttempt.user_id.is_not(None))
         ):
             if user_id is not None:
                 attempts[user_id].append((started, ended or started, outcome))
+                if dialled is not None:
+                    line[user_id].update(dials=1, answered=int(answered is not None), talk=talk or 0)
         if not attempts:
             return []
         logins: dict[int, list[datetime]] = defaultdict(list)
@@ -330,6 +371,7 @@ class ProgressService:
                     contacts=contacts,
                     completes=completes,
                     interview_seconds=tuple(lengths.get(user_id, ())),
+                    line=LineFigures(line[user_id]["dials"], line[user_id]["answered"], line[user_id]["talk"]),
                 )
             )
         return sorted(out, key=lambda r: r.username)
@@ -425,6 +467,7 @@ def snapshot_json(snap: ProgressSnapshot) -> dict[str, Any]:
                 "final": q.final, "dispositions": q.groups, "completes": q.completes, "cap": q.cap,
                 "e": num(q.e_value), "e_source": q.e_source,
                 "rates_pct": {k: num(v) for k, v in q.percentages().items()},
+                **line_json(q.line),
             }
             for q in snap.queues
         ],
@@ -432,13 +475,19 @@ def snapshot_json(snap: ProgressSnapshot) -> dict[str, Any]:
             {
                 "user": i.username, "hours": num(i.hours), "calls": i.calls, "contacts": i.contacts,
                 "completes": i.completes, "completes_per_hour": num(i.completes_per_hour),
-                "mean_interview_minutes": num(i.mean_interview_minutes),
+                "mean_interview_minutes": num(i.mean_interview_minutes), **line_json(i.line),
             }
             for i in snap.interviewers
         ],
         "completes_per_day": {d.isoformat(): n for d, n in snap.completes_per_day},
         "outcome_mix": {o.code: o.count for o in snap.outcome_mix},
     }
+
+
+def line_json(line: LineFigures) -> dict[str, Any]:
+    pct = line.answered_pct
+    return {"dials": line.dials, "answered": line.answered, "answered_pct": None if pct is None else float(pct),
+            "talk_seconds": line.talk_seconds}
 
 
 def dumps(snap: ProgressSnapshot) -> str:
