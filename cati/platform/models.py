@@ -74,6 +74,7 @@ class User(Base):
     roles: Mapped[list[UserRole]] = relationship(
         back_populates="user", cascade="all, delete-orphan", lazy="selectin"
     )
+    languages: Mapped[list[UserLanguage]] = relationship(cascade="all, delete-orphan", lazy="selectin")
 
 
 class UserLanguage(Base):

@@ -31,6 +31,7 @@ from sqlalchemy.orm import Session
 from cati.accounts.rules.roles import Actor, Permission, PermissionDenied, require
 from cati.accounts.service.settings import SettingsService
 from cati.calls.rules.explain import Explanation, explain
+from cati.calls.rules.order import Asker
 from cati.calls.rules.outcomes import Outcome, OutcomeTable, load_outcome_table
 from cati.calls.rules.quota import can_start_interview
 from cati.calls.rules.scheduling_settings import SchedulerSettings
@@ -172,6 +173,11 @@ class CallService:
         self._caps_read = (today, time.monotonic(), caps)
         return dict(caps)
 
+    @staticmethod
+    def _asker(actor: Actor) -> Asker:
+        """Who asks for a case: the interviewer and the languages they speak (read at their login)."""
+        return Asker(actor.user_id, actor.languages)
+
     def _label(self, code: str | None) -> str:
         if code is None:
             return ""
@@ -210,23 +216,24 @@ class CallService:
         self, actor: Actor, provider_id: int | None, queues: tuple[str, ...], caps: Mapping[str, int | None]
     ) -> Claimed | None:
         if self._pg is not None:
+            asker = self._asker(actor)
             try:
-                got = self._pg.claim(queues, caps, provider_id, self.ctx.now(), actor.user_id, self.scheduler)
+                got = self._pg.claim(queues, caps, provider_id, self.ctx.now(), asker, self.scheduler)
             except ClaimUnavailable:  # e.g. a dropped connection: one more try on a new one
-                got = self._pg.claim(queues, caps, provider_id, self.ctx.now(), actor.user_id, self.scheduler)
+                got = self._pg.claim(queues, caps, provider_id, self.ctx.now(), asker, self.scheduler)
             if got is None:
                 return None
-            return settle(self._autocommit.connect, self._queries, got, actor.user_id, self.ctx.now(), self.scheduler)
+            return settle(self._autocommit.connect, self._queries, got, asker, self.ctx.now(), self.scheduler)
         assert self._best is not None
         with self.ctx.db.unit_of_work(immediate=True) as s:
-            return claim_in(s, actor.user_id, provider_id, queues, caps, best=self._best, queries=self._queries,
-                            settings=self.scheduler, clock=self.ctx.now)
+            return claim_in(s, self._asker(actor), provider_id, queues, caps, best=self._best,
+                            queries=self._queries, settings=self.scheduler, clock=self.ctx.now)
 
     def _why_nothing(
         self, actor: Actor, provider_id: int | None, queues: tuple[str, ...], caps: Mapping[str, int | None]
     ) -> Explanation:
         with self.ctx.db.unit_of_work(immediate=False) as s:
-            return why_nothing(s, provider_id, queues, caps, self.ctx.now(), self.scheduler)
+            return why_nothing(s, provider_id, queues, caps, self.ctx.now(), self.scheduler, self._asker(actor))
 
     def _card(
         self, rows: CaseRows, state: CaseState, why: Explanation, now: datetime, s: Session | None = None,
@@ -398,7 +405,8 @@ class CallService:
     def explain(
         self, actor: Actor | None, ref: int | str, provider_id: int | None = None
     ) -> tuple[CaseExplanation, ...]:
-        """Why a case is or is not callable now, and when it will be (EXPLAIN_CASES).
+        """Why a case is or is not callable now, and when it will be (EXPLAIN_CASES); a case that
+        needs a language nobody who logged in today speaks waits for a speaker.
 
         ``ref`` is a case id (int) or a client number (str; every matching case, optionally of one
         provider). Raises CallError when nothing matches.
@@ -407,8 +415,9 @@ class CallService:
         caps = self._caps()
         with self.ctx.db.unit_of_work(immediate=False) as s:
             now = self.ctx.now()
+            spoken = cq.spoken(s, self.scheduler.calendar.day_bounds(now)[0])
             found = explain_cases(s, ref, provider_id, now, self.scheduler, caps,
-                                  lambda pair, cap: room(s, pair, cap, now))
+                                  lambda pair, cap: room(s, pair, cap, now), spoken)
         if not found:
             raise CallError(f"Geen zaak gevonden voor {ref}")
         return found
@@ -437,13 +446,14 @@ class CallService:
             return []
         caps = self._caps()
         with self.ctx.db.unit_of_work(immediate=False) as s:
-            user_id = None
+            asker = None
             if for_user is not None:
                 user_id = cq.user_id(s, for_user)
                 if user_id is None:
                     raise CallError(f"Gebruiker {for_user!r} bestaat niet")
+                asker = Asker(user_id, cq.user_languages(s, user_id))
             rows = self._order.rows(s.connection(), (queue,) if queue else cq.QUEUES, caps, provider_id, now,
-                                    user_id, settings, limit)
+                                    asker, settings, limit)
             return order_rows(s, rows)
 
     def interviewer_names(self, actor: Actor | None) -> list[str]:

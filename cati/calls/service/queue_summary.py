@@ -176,9 +176,11 @@ def explain_cases(
     settings: SchedulerSettings,
     caps: Mapping[str, int | None],
     room: Callable[[cq.Pair, int], bool],
+    spoken_today: frozenset[str] | None = None,
 ) -> tuple[CaseExplanation, ...]:
     """Why each case matching ``ref`` (a case id, or a client number) is or is not callable now;
-    empty when nothing matches. ``room(pair, cap)`` says whether a capped queue has a place."""
+    empty when nothing matches. ``room(pair, cap)`` says whether a capped queue has a place;
+    ``spoken_today``: the languages of the interviewers who logged in today."""
     stmt = (
         select(CallCase, Client.client_number, Provider.name)
         .join(Client, Client.id == CallCase.client_id)
@@ -199,7 +201,7 @@ def explain_cases(
     result = []
     for case, number, provider in found:
         state = to_state(rows[case.id], settings.calendar, dnc)
-        why = explain(state, now, settings)
+        why = explain(state, now, settings, None, spoken_today)
         cap = caps.get(case.queue)
         if why.callable_now and cap is not None and not room((case.period_id, case.queue), cap):
             why = Explanation(
