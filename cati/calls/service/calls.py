@@ -21,7 +21,7 @@ Results are frozen dataclasses; times are aware UTC. The card and supervision pa
 from __future__ import annotations
 
 import time
-from collections.abc import Collection, Mapping
+from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 
@@ -47,7 +47,13 @@ from cati.calls.service.case_card import (
 )
 from cati.calls.service.claiming import Claimed, claim_in, room, settle, why_nothing
 from cati.calls.service.errors import CallError, CaseClosed, CaseNotHeld, QuotaFull
-from cati.calls.service.outcome_recording import OutcomeResult, check_code, read_caps, record_in
+from cati.calls.service.outcome_recording import (
+    LanguageFacts,
+    OutcomeResult,
+    check_code,
+    read_caps,
+    record_in,
+)
 from cati.calls.service.queue_summary import (
     CaseExplanation,
     MyQueue,
@@ -115,8 +121,14 @@ class NextCase:
 class CallService:
     """Call queues for interviewers (claim, outcome, appointments) and supervisors (explain, summary)."""
 
-    def __init__(self, ctx: ServiceContext, settings: SettingsService) -> None:
+    def __init__(
+        self, ctx: ServiceContext, settings: SettingsService,
+        form_languages: Callable[[str], frozenset[str]] | None = None,
+    ) -> None:
+        """``form_languages``: the languages a form (by id) is translated into, for the route of a
+        language problem (the composition root hands the interview feature's catalog)."""
         self.ctx = ctx
+        self._form_languages = form_languages or (lambda _form_id: frozenset())
         self._outcomes: OutcomeTable | None = None
         self._scheduler: SchedulerSettings | None = None
         self._settings = settings
@@ -355,21 +367,28 @@ class CallService:
         note: str = "",
         appointment: AppointmentRequest | None = None,
         phone_position: int | None = None,
+        heard: str | None = None,
     ) -> OutcomeResult:
         """End the current call attempt on a held case with an outcome, in one transaction.
 
         Writes the CallAttempt, applies the scheduling rules (next call, appointment, number
         fallback, do-not-call, MAX_ATTEMPTS) and releases the lease. ``appointment`` is
         ``AppointmentRequest.exact(at)`` (APPOINTMENT, PARTIAL) or ``.daypart(day, part)``
-        (CALLBACK, PARTIAL); ``phone_position`` is the number dialled (default the current one).
+        (CALLBACK, PARTIAL); ``phone_position`` is the number dialled (default the current one);
+        ``heard``: with a language problem (LANGUAGE), the language the interviewer heard: the case
+        goes back to the queue for its speakers unless no route is left (``language_route``).
         Raises CaseNotHeld, CallError (Dutch message) or QuotaFull.
         """
         actor = require(actor, Permission.WORK_CASES)
-        self._check_code(outcome_code)
+        outcome = self._check_code(outcome_code)
         caps = self._caps()
+        facts = None
+        if outcome.route == "language":
+            needs = bool(self._settings.get("language.route_needs_translation"))
+            facts = LanguageFacts(self._form_languages, needs)
         with self.ctx.db.unit_of_work(immediate=True) as s:
             return self._record(s, actor, case_id, outcome_code, started_at, ended_at, note, appointment,
-                                phone_position, caps)
+                                phone_position, caps, heard=heard, languages=facts)
 
     def _check_code(self, code: str) -> Outcome:
         return check_code(self.outcome_table, code)
@@ -377,13 +396,15 @@ class CallService:
     def _record(
         self, s: Session, actor: Actor, case_id: int, code: str, started_at: datetime, ended_at: datetime, note: str,
         appointment: AppointmentRequest | None, phone_position: int | None, caps: Mapping[str, int | None],
-        *, interview_id: int | None = None, interview_status: str | None = None,
+        *, interview_id: int | None = None, interview_status: str | None = None, heard: str | None = None,
+        languages: LanguageFacts | None = None,
     ) -> OutcomeResult:
         """The shared body of recording an outcome, inside the caller's unit of work
         (``outcome_recording.record_in``)."""
         return record_in(s, actor, case_id, code, started_at, ended_at, note, appointment, phone_position, caps,
                          ctx=self.ctx, queries=self._queries, writes=self._writes, settings=self.scheduler,
-                         table=self.outcome_table, interview_id=interview_id, interview_status=interview_status)
+                         table=self.outcome_table, interview_id=interview_id, interview_status=interview_status,
+                         heard=heard, languages=languages)
 
     # -- appointments -----------------------------------------------------------------------
     def my_queues(self, actor: Actor | None) -> list[MyQueue]:

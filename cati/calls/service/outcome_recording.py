@@ -12,7 +12,7 @@ at most every ``CAPS_TTL`` seconds per service (``CallService._caps``).
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
 from datetime import date, datetime
 from typing import Any
@@ -24,6 +24,7 @@ from cati.accounts.rules.roles import Actor
 from cati.accounts.service.audit import record
 from cati.accounts.service.settings import defaults as settings_defaults
 from cati.calls.rules.calendar import ensure_aware
+from cati.calls.rules.language_route import LanguageRoute, language_route
 from cati.calls.rules.order import appointment_missed
 from cati.calls.rules.outcomes import COMPLETE, DO_NOT_CALL, Outcome, OutcomeTable
 from cati.calls.rules.scheduling import apply_outcome
@@ -46,8 +47,19 @@ from cati.calls.store.case_mapping import case_values, phone_changes, to_state
 from cati.calls.store.outcome_writes import OutcomeWrites
 from cati.platform.context import ServiceContext
 from cati.platform.models import Setting
+from cati.sample.rules.forms import form_id_for_case
 
-__all__ = ["OutcomeResult", "check_code", "read_caps", "record_in"]
+__all__ = ["LanguageFacts", "OutcomeResult", "check_code", "read_caps", "record_in"]
+
+
+@dataclass(frozen=True)
+class LanguageFacts:
+    """What the route of a language problem depends on beyond the database: the languages a form is
+    translated into (by form id; the interview service's catalog) and the setting
+    ``language.route_needs_translation``."""
+
+    translated: Callable[[str], frozenset[str]] = lambda _form_id: frozenset()
+    needs_translation: bool = True
 
 
 @dataclass(frozen=True)
@@ -64,6 +76,8 @@ class OutcomeResult:
     do_not_call: str | None  # E.164 put on the do-not-call list
     quota_closed: int  # cases closed as QUOTA_FULL because this complete filled the quota
     finalize_reason: str | None  # outcome | no_numbers_left | max_attempts | retries_exhausted
+    routed_to: str | None = None  # a language problem sent the case to the speakers of this language
+    route_nl: str = ""  # where a language problem sent the case, or why it ended (Dutch)
 
 
 def read_caps(s: Session, today: date) -> dict[str, int | None]:
@@ -108,9 +122,14 @@ def record_in(
     table: OutcomeTable,
     interview_id: int | None = None,
     interview_status: str | None = None,
+    heard: str | None = None,
+    languages: LanguageFacts | None = None,
 ) -> OutcomeResult:
     """The shared body of recording an outcome, inside the caller's unit of work (Core statements
-    on the session's connection; the caller's ORM objects of this case are not written)."""
+    on the session's connection; the caller's ORM objects of this case are not written).
+
+    ``heard``: the language the interviewer heard (a language problem); ``languages`` what its route
+    depends on (the form's translations, the setting), read only for such an outcome."""
     ensure_aware(started_at, "started_at")
     ensure_aware(ended_at, "ended_at")
     if ended_at < started_at:
@@ -148,8 +167,15 @@ def record_in(
             raise QuotaFull(f"Het quotum van {cap} volledige interviews is al bereikt")
     if appointment is not None and appointment.made_by is None:
         appointment = replace(appointment, made_by=actor.user_id)
+    route: LanguageRoute | None = None
+    if code in table and table.get(code).route == "language":
+        facts = languages or LanguageFacts()
+        form_id = form_id_for_case(case.queue, cq.client_variant(s, rows.case.id))
+        route = language_route(state, heard, speakers=cq.spoken(s), translated=facts.translated(form_id),
+                               needs_translation=facts.needs_translation)
     try:
-        applied = apply_outcome(state, code, now, settings, table, appointment)
+        applied = apply_outcome(state, code, now, settings, table, appointment,
+                                route.language if route is not None else None)
     except SchedulingError as e:
         raise CallError(str(e)) from None
     new = applied.state
@@ -208,5 +234,6 @@ def record_in(
         case_id=case_id, attempt_id=attempt_id, outcome=code, case_final=new.is_final, final_code=new.final_code,
         next_call_at=new.next_call_at, appointment_id=appointment_id,
         number_finished=finished, switched_to=switched, do_not_call=dnc_number, quota_closed=closed,
-        finalize_reason=final_reason,
+        finalize_reason=final_reason, routed_to=new.language if route is not None and not new.is_final else None,
+        route_nl=route.reason_nl if route is not None else "",
     )

@@ -22,6 +22,7 @@ from cati.calls.store.claim_sql import COMPLETE, FINAL, OPEN_INTERVIEW, Pair
 from cati.platform.models import (
     Appointment,
     CallCase,
+    Client,
     DoNotCall,
     Interview,
     MeasurementPeriod,
@@ -193,6 +194,13 @@ def interviewer_names(session: Session) -> list[str]:
     return list(session.scalars(
         select(User.username).join(UserRole, UserRole.user_id == User.id)
         .where(UserRole.role == Role.INTERVIEWER.value, User.disabled.is_(False)).order_by(User.username)))
+
+
+def client_variant(session: Session, case_id: int) -> str:
+    """The form variant of a case's client (regular, low_threshold)."""
+    value = session.scalar(select(Client.variant).join(CallCase, CallCase.client_id == Client.id)
+                           .where(CallCase.id == case_id))
+    return str(value or "regular")
 
 
 def user_languages(session: Session, user: int) -> frozenset[str]:

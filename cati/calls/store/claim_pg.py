@@ -219,6 +219,7 @@ class PgClaim(StatementCache):
             select(
                 *[u.c[c] for c in CASE_COLUMNS], *[u.c[f"a_{c}"] for c in APPOINTMENT_COLUMNS], u.c.tier,
                 CL.c.client_number, CL.c.name, CL.c.service, CL.c.variant, CL.c.learning_profile,
+                CL.c.language.label("client_language"),
                 MP.c.start_date, MP.c.end_date, PR.c.id.label("provider_id"), PR.c.name.label("provider_name"),
                 open_interview(u).label("interview_id"), made_by_name.label("made_by_name"),
                 phones.label("phones"), attempts.label("attempts_json"),
@@ -256,7 +257,7 @@ class PgClaim(StatementCache):
         card = CardRows(
             r["client_id"], r["client_number"], r["name"] or "", r["service"], r["variant"], r["learning_profile"],
             r["period_id"], r["start_date"], r["end_date"], r["provider_id"], r["provider_name"], r["interview_id"],
-            r["made_by_name"] or "", attempts,
+            r["made_by_name"] or "", attempts, r["client_language"],
         )
         return PgClaimed(CaseRows(record, tuple(phones), appointment), dnc, int(r["tier"]), card)
 
