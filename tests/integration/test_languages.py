@@ -207,3 +207,23 @@ def test_an_answer_given_again_in_another_language_changes_its_language(services
     with services.db.engine.connect() as conn:
         changes = conn.execute(sa.text("SELECT count(*) FROM answer_change")).scalar_one()
     assert changes == 0  # the same answer in another language is not a changed answer
+
+
+def test_progress_per_language(services, clock, db_url, capsys) -> None:  # type: ignore[no-untyped-def]
+    u = speaking(services, users(services), anna="ar")
+    q = add_queue(services.db, 5, "inburgering")
+    set_case_language(services, q.case_ids[:2], "ar")
+    set_case_language(services, q.case_ids[2:3], "so")
+    card = _claim(services, u["anna"], q)
+    assert card.language == "ar"
+    state = services.interviews.start_or_resume(u["anna"], card.case_id)
+    walk(services, u["anna"], state)
+    services.interviews.complete(u["anna"], state.interview_id)
+    rows = {x.language: (x.name, x.open, x.waiting, x.completes) for x in services.progress.languages(u["sanne"])}
+    assert rows == {"nl": ("Nederlands", 2, 0, 0), "ar": ("Arabisch", 1, 0, 1), "so": ("Somalisch", 1, 1, 0)}
+    assert [x.language for x in services.progress.snapshot(u["sanne"], clock.now.date(), clock.now.date()).languages] \
+        == ["nl", "ar", "so"]
+    # tomorrow nobody has logged in yet: every case in a language waits for a speaker
+    clock.advance(days=1)
+    waiting = {x.language: x.waiting for x in services.progress.languages(u["sanne"])}
+    assert waiting == {"nl": 0, "ar": 1, "so": 1}
