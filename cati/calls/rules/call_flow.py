@@ -48,6 +48,7 @@ class Key(StrEnum):
     DONT_KNOW = "F8"
     REFUSED = "F9"
     STOP = "F10"
+    LANGUAGE = "F7"  # the language list: the question again in another language
     PICK = "Enter (appointment)"
     CANCEL = "Esc"
 
@@ -58,7 +59,7 @@ KEYS: dict[Step, frozenset[Key]] = {
     Step.CLAIMING: frozenset(),
     Step.CASE: frozenset({Key.DIAL, Key.CONTACT, Key.OUTCOME, Key.NOTE}),
     Step.OPENING: frozenset(),
-    Step.INTERVIEW: frozenset({Key.ANSWER, Key.BACK, Key.DONT_KNOW, Key.REFUSED, Key.STOP}),
+    Step.INTERVIEW: frozenset({Key.ANSWER, Key.BACK, Key.DONT_KNOW, Key.REFUSED, Key.STOP, Key.LANGUAGE}),
     Step.APPOINTMENT: frozenset({Key.PICK, Key.CANCEL}),
     Step.RECORDING: frozenset(),
 }

@@ -276,7 +276,7 @@ class CallService:
             loaded, dnc = self._queries.load(conn, [case_id])
             rows = loaded[case_id]
             state = to_state(rows, settings.calendar, dnc)
-            return self._card(rows, state, explain(replace(state, held_by=None), now, settings, actor.user_id), now, s)
+            return self._card(rows, state, explain(replace(state, held_by=None), now, settings, self._asker(actor)), now, s)
 
     def renew_lease(self, actor: Actor | None, case_id: int) -> datetime:
         """Extend the lease on a case this interviewer holds; returns the new expiry."""

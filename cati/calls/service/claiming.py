@@ -109,7 +109,7 @@ def settle(
             queries.write_phones(conn, phones)
     assert isinstance(rows.case, CaseRecord)
     held = CaseRows(replace(rows.case, **values), rows.phones, rows.appointment)
-    return Claimed(held, claimed, explain(before, now, settings, user_id), at, got.card)
+    return Claimed(held, claimed, explain(before, now, settings, asker), at, got.card)
 
 
 def claim_in(
@@ -138,7 +138,7 @@ def claim_in(
     queries.write_phones(conn, phone_changes(case_rows, claimed))
     assert isinstance(case_rows.case, CaseRecord)
     held = CaseRows(replace(case_rows.case, **values), case_rows.phones, case_rows.appointment)
-    return Claimed(held, claimed, explain(state, now, settings, user_id), at, None)
+    return Claimed(held, claimed, explain(state, now, settings, asker), at, None)
 
 
 def room(s: Session, pair: cq.Pair, cap: int | None, now: datetime) -> bool:

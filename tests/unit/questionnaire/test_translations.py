@@ -198,3 +198,11 @@ def test_the_command_line_round_trip(tmp_path: Path, capsys: pytest.CaptureFixtu
     assert "identiteit.text: de Nederlandse tekst is veranderd" in captured.err
     assert tr.load_translation(written).status == tr.CHECKED
     assert "verouderd, de Nederlandse tekst is veranderd: identiteit.text" in captured.out
+
+
+def test_numbers_typed_on_an_arabic_keyboard() -> None:
+    from decimal import Decimal
+
+    from cati.interviews.rules.textinput import parse_number
+
+    assert parse_number("٧٫٥") == Decimal("7.5") and parse_number("۸") == Decimal(8) and parse_number("٦,٥") == Decimal("6.5")
