@@ -1,5 +1,4 @@
-<?xml version="1.0" encoding="utf-8"?>
-<!DOCTYPE TS>
+<?xml version='1.0' encoding='utf-8'?>
 <TS version="2.1" language="nl_NL">
 <context>
     <name>AdminArea</name>
@@ -715,11 +714,11 @@
     </message>
     <message>
         <source>Subsidy claim to Blik op Werk (closed statements): %1 interviews, %2.</source>
-        <translation>Subsidieclaim bij Blik op Werk (gesloten nota&apos;s): %1 gesprekken, %2.</translation>
+        <translation>Subsidieclaim bij Blik op Werk (gesloten nota's): %1 gesprekken, %2.</translation>
     </message>
     <message>
         <source>Reconciliation check: %s differences found in closed statements.</source>
-        <translation>Controle: %s verschillen gevonden in gesloten nota&apos;s.</translation>
+        <translation>Controle: %s verschillen gevonden in gesloten nota's.</translation>
     </message>
     <message>
         <source>Reconciliation check: no differences; every closed statement matches the interview records.</source>
@@ -902,6 +901,10 @@
     <message>
         <source>Kept for</source>
         <translation>Voorbehouden aan</translation>
+    </message>
+    <message>
+        <source>Language</source>
+        <translation>Taal</translation>
     </message>
     <message>
         <source>All providers</source>

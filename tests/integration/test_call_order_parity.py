@@ -170,7 +170,7 @@ def test_the_sql_ranking_of_a_whole_queue_equals_the_rules(services, clock, seed
                 st = states[row.case_id]
                 assert row.tier == RULES[tier_of(st, now, settings)].label_nl
                 assert row.attempts == st.attempts and row.due_since == st.next_call_at
-                assert row.last_attempt_at == st.last_attempt_at
+                assert row.last_attempt_at == st.last_attempt_at and row.language == st.language
             assert [priority_key(states[c], now, user, settings) for c in expected] == sorted(
                 priority_key(states[c], now, user, settings) for c in expected)
         # what the list shows first is what the next claim takes

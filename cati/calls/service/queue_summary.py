@@ -70,6 +70,7 @@ class QueueOrderRow:
     due_since: datetime | None  # the planned call (a new case: when it came in)
     last_attempt_at: datetime | None
     reserved_for: str | None  # the interviewer an appointment is kept for now (user name)
+    language: str | None = None  # the language the case needs a speaker of (None: Dutch)
 
 
 def order_rows(s: Session, rows: Sequence[Any]) -> list[QueueOrderRow]:
@@ -83,7 +84,8 @@ def order_rows(s: Session, rows: Sequence[Any]) -> list[QueueOrderRow]:
     return [
         QueueOrderRow(i, r.id, providers.get(r.period_id, ""), r.queue, RULES[Tier(r.tier)].label_nl, r.attempts,
                       r.next_call_at, r.last_attempt_at,
-                      None if r.reserved_for is None else names.get(r.reserved_for, str(r.reserved_for)))
+                      None if r.reserved_for is None else names.get(r.reserved_for, str(r.reserved_for)),
+                      r.language)
         for i, r in enumerate(rows, start=1)
     ]
 
