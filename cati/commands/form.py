@@ -51,6 +51,7 @@ def register(subparsers: Any) -> None:
     walk.add_argument("file")
     walk.add_argument("--case", action="append", default=[], metavar="VELD=WAARDE",
                       help="zaakveld, bijvoorbeeld --case service=3 --case provider=Acme")  # fmt: skip
+    walk.add_argument("--lang", help="de vragenlijst in deze taal (een vertaling naast het formulier)")
     walk.set_defaults(func=run_walk)
 
 
@@ -307,5 +308,20 @@ def run_walk(args: argparse.Namespace) -> int:
     except ValueError as exc:
         print(str(exc), file=sys.stderr)
         return 1
+    if getattr(args, "lang", None):
+        from cati.core.languages import parse_language
+
+        language = parse_language(args.lang)
+        try:
+            found = tr.load_translations(translations_dir(args.file), form)
+        except FormLoadError as exc:
+            for error in exc.errors:
+                print(str(error), file=sys.stderr)
+            return 1
+        if language not in found:
+            print(f"{form.id} is niet vertaald in '{args.lang}' (wel in: {', '.join(sorted(found)) or 'geen taal'})",
+                  file=sys.stderr)
+            return 1
+        form = tr.localize(form, found[language])
     print(f"{form.title} (typ ? voor hulp)")
     return _Walk(Interview.start(form, case), sys.stdin, sys.stdout).run()

@@ -206,3 +206,15 @@ def test_numbers_typed_on_an_arabic_keyboard() -> None:
     from cati.interviews.rules.textinput import parse_number
 
     assert parse_number("٧٫٥") == Decimal("7.5") and parse_number("۸") == Decimal(8) and parse_number("٦,٥") == Decimal("6.5")
+
+
+def test_walk_a_form_in_a_language(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    import io
+
+    monkeypatch.setattr("sys.stdin", io.StringIO("\n1\n"))
+    form = str(FORMS_DIR / "inburgering.yaml")
+    assert _run(["form", "walk", form, "--lang", "en", "--case", "client_name=A. Haddad"]) == 1  # input ended
+    out = capsys.readouterr().out
+    assert "[identiteit] Am I speaking with A. Haddad?" in out and "  1. Yes" in out
+    assert _run(["form", "walk", form, "--lang", "tr"]) == 1
+    assert "niet vertaald in 'tr' (wel in: ar, en)" in capsys.readouterr().err
