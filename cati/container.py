@@ -12,6 +12,7 @@ from cati.accounts.service.users import UserService
 from cati.billing.service.billing import BillingService
 from cati.calls.service.calls import CallService
 from cati.exports.service.exports import ExportService
+from cati.interviews.service.catalog import form_languages
 from cati.interviews.service.interviews import InterviewService
 from cati.platform.context import ServiceContext, system_clock
 from cati.platform.database import Database
@@ -55,7 +56,7 @@ def build_services(
     ctx = ServiceContext(db, clock)
     # every service once; a service that needs another gets it here, never builds its own
     settings = SettingsService(ctx)
-    calls = CallService(ctx, settings)
+    calls = CallService(ctx, settings, form_languages)
     exports = ExportService(ctx)
     return Services(
         ctx=ctx,

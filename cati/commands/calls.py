@@ -98,9 +98,9 @@ def _order(services, actor, args: argparse.Namespace) -> int:  # type: ignore[no
         return 0
     print_table(
         ["#", "zaak", "aanbieder", "wachtrij", "soort", "pogingen", "aan de beurt sinds", "laatste poging",
-         "voorbehouden aan"],
+         "voorbehouden aan", "taal"],
         [[r.position, r.case_id, r.provider_name, r.queue, r.tier, r.attempts, format_local(r.due_since),
-          format_local(r.last_attempt_at), r.reserved_for or ""] for r in rows],
+          format_local(r.last_attempt_at), r.reserved_for or "", r.language or ""] for r in rows],
     )
     return 0
 

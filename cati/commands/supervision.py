@@ -100,6 +100,10 @@ def run_progress(args: argparse.Namespace) -> int:
           *(_pct(v) for v in q.percentages().values())] for q in snap.queues],
     )
     print()
+    print("Per taal")
+    print_table(["Taal", "Open zaken", "Wacht op een interviewer die de taal spreekt", "Compleet"],
+                [[f"{x.name} ({x.language})", x.open, x.waiting, x.completes] for x in snap.languages])
+    print()
     span = f"{first:%d-%m-%Y}" if first == last else f"{first:%d-%m-%Y} t/m {last:%d-%m-%Y}"
     print(f"Interviewers {span}")
     print_table(

@@ -74,6 +74,15 @@ class User(Base):
     roles: Mapped[list[UserRole]] = relationship(
         back_populates="user", cascade="all, delete-orphan", lazy="selectin"
     )
+    languages: Mapped[list[UserLanguage]] = relationship(cascade="all, delete-orphan", lazy="selectin")
+
+
+class UserLanguage(Base):
+    """A language an interviewer speaks besides Dutch (ISO 639-1), for cases that need it."""
+
+    __tablename__ = "user_language"
+    user_id: Mapped[int] = mapped_column(ForeignKey("app_user.id", ondelete="CASCADE"), primary_key=True)
+    language: Mapped[str] = mapped_column(String(8), primary_key=True)
 
 
 class ApiToken(Base):
@@ -161,6 +170,7 @@ class Client(Base):
     variant: Mapped[str] = mapped_column(String(20), default="regular")
     learning_profile: Mapped[int | None] = mapped_column(Integer)
     phone_option: Mapped[bool] = mapped_column(Boolean, default=False)
+    language: Mapped[str | None] = mapped_column(String(8))  # the client file's taal (ISO 639-1)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     phones: Mapped[list[PhoneNumber]] = relationship(
         back_populates="client", order_by="PhoneNumber.position", cascade="all, delete-orphan"
@@ -234,6 +244,8 @@ class CallCase(Base):
     held_by: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"))
     lease_expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     state: Mapped[str] = mapped_column(Text, default="{}")  # scheduler detail (JSON)
+    # the language the case needs an interviewer for (ISO 639-1); None: Dutch, which everyone speaks
+    language: Mapped[str | None] = mapped_column(String(8))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 
@@ -284,6 +296,7 @@ class Interview(Base):
     started_by: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"))
     completed_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
     current_variable: Mapped[str | None] = mapped_column(String(64))
+    language: Mapped[str | None] = mapped_column(String(8))  # its main language; None: Dutch
     voided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     voided_by: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"))
     void_reason: Mapped[str | None] = mapped_column(Text)
@@ -299,6 +312,7 @@ class Answer(Base):
     on_route: Mapped[bool] = mapped_column(Boolean, default=True)
     answered_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     user_id: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"))
+    language: Mapped[str | None] = mapped_column(String(8))  # the language it was asked in; None: Dutch
 
 
 class InterviewRecord(Base):

@@ -1,5 +1,4 @@
-<?xml version="1.0" encoding="utf-8"?>
-<!DOCTYPE TS>
+<?xml version='1.0' encoding='utf-8'?>
 <TS version="2.1" language="nl_NL">
 <context>
     <name>AdminArea</name>
@@ -14,6 +13,10 @@
     <message>
         <source>Roles</source>
         <translation>Rollen</translation>
+    </message>
+    <message>
+        <source>Languages besides Dutch</source>
+        <translation>Talen naast Nederlands</translation>
     </message>
     <message>
         <source>Disabled</source>
@@ -54,6 +57,22 @@
     <message>
         <source>Disable / enable selected</source>
         <translation>Selectie uit- / inschakelen</translation>
+    </message>
+    <message>
+        <source>Languages of the selected user besides Dutch:</source>
+        <translation>Talen van de gekozen gebruiker naast Nederlands:</translation>
+    </message>
+    <message>
+        <source>codes or names, e.g. ar, en, tr</source>
+        <translation>codes of namen, bijvoorbeeld ar, en, tr</translation>
+    </message>
+    <message>
+        <source>Set languages</source>
+        <translation>Talen opslaan</translation>
+    </message>
+    <message>
+        <source>Cases in a language go only to interviewers who speak it; a change counts from their next login.</source>
+        <translation>Zaken in een taal gaan alleen naar interviewers die die taal spreken; een wijziging geldt vanaf de volgende keer inloggen.</translation>
     </message>
     <message>
         <source>Add user</source>
@@ -118,6 +137,14 @@
     <message>
         <source>Select a user first.</source>
         <translation>Kies eerst een gebruiker.</translation>
+    </message>
+    <message>
+        <source>Dutch only</source>
+        <translation>alleen Nederlands</translation>
+    </message>
+    <message>
+        <source>%1 speaks: %2. This counts from their next login.</source>
+        <translation>%1 spreekt: %2. Dit geldt vanaf de volgende keer inloggen.</translation>
     </message>
 </context>
 <context>
@@ -297,6 +324,10 @@
         <translation>Waarom nu: %s</translation>
     </message>
     <message>
+        <source>Language: %s</source>
+        <translation>Taal: %s</translation>
+    </message>
+    <message>
         <source> (check this number before dialling)</source>
         <translation> (controleer dit nummer voor u belt)</translation>
     </message>
@@ -402,6 +433,10 @@
     <message>
         <source>This answer was not saved: %s Please give it again.</source>
         <translation>Dit antwoord is niet opgeslagen: %s Geef het antwoord opnieuw.</translation>
+    </message>
+    <message>
+        <source>to be checked by a translator</source>
+        <translation>nog te controleren door een vertaler</translation>
     </message>
     <message>
         <source>Recording the complete interview…</source>
@@ -795,11 +830,11 @@
     </message>
     <message>
         <source>Subsidy claim to Blik op Werk (closed statements): %1 interviews, %2.</source>
-        <translation>Subsidieclaim bij Blik op Werk (gesloten nota&apos;s): %1 gesprekken, %2.</translation>
+        <translation>Subsidieclaim bij Blik op Werk (gesloten nota's): %1 gesprekken, %2.</translation>
     </message>
     <message>
         <source>Reconciliation check: %s differences found in closed statements.</source>
-        <translation>Controle: %s verschillen gevonden in gesloten nota&apos;s.</translation>
+        <translation>Controle: %s verschillen gevonden in gesloten nota's.</translation>
     </message>
     <message>
         <source>Reconciliation check: no differences; every closed statement matches the interview records.</source>
@@ -812,6 +847,13 @@
     <message>
         <source>Exported to %s.</source>
         <translation>Geëxporteerd naar %s.</translation>
+    </message>
+</context>
+<context>
+    <name>LanguageList</name>
+    <message>
+        <source>Number or ↑↓, then Enter · Esc: back</source>
+        <translation>Nummer of ↑↓, dan Enter · Esc: terug</translation>
     </message>
 </context>
 <context>
@@ -977,6 +1019,10 @@
         <translation>Voorbehouden aan</translation>
     </message>
     <message>
+        <source>Language</source>
+        <translation>Taal</translation>
+    </message>
+    <message>
         <source>All providers</source>
         <translation>Alle aanbieders</translation>
     </message>
@@ -1042,6 +1088,14 @@
     <message>
         <source>Choose an outcome first: type its number.</source>
         <translation>Kies eerst een uitkomst: typ het nummer.</translation>
+    </message>
+    <message>
+        <source>Not recognised / another language</source>
+        <translation>Niet herkend / een andere taal</translation>
+    </message>
+    <message>
+        <source>Which language did you hear? The case goes to an interviewer who speaks it.</source>
+        <translation>Welke taal hoorde u? De zaak gaat naar een interviewer die deze taal spreekt.</translation>
     </message>
 </context>
 <context>
@@ -1123,6 +1177,18 @@
         <translation>Gem. duur interview (min)</translation>
     </message>
     <message>
+        <source>Language</source>
+        <translation>Taal</translation>
+    </message>
+    <message>
+        <source>Open cases</source>
+        <translation>Open zaken</translation>
+    </message>
+    <message>
+        <source>Waiting for a speaker</source>
+        <translation>Wacht op een spreker</translation>
+    </message>
+    <message>
         <source>All providers</source>
         <translation>Alle aanbieders</translation>
     </message>
@@ -1151,6 +1217,10 @@
         <translation>tot en met</translation>
     </message>
     <message>
+        <source>Waiting for a speaker: open cases in a language that no interviewer who logged in today speaks.</source>
+        <translation>Wacht op een spreker: open zaken in een taal die geen interviewer spreekt die vandaag is ingelogd.</translation>
+    </message>
+    <message>
         <source>Completes per day</source>
         <translation>Compleet per dag</translation>
     </message>
@@ -1169,6 +1239,10 @@
     <message>
         <source>Per interviewer</source>
         <translation>Per interviewer</translation>
+    </message>
+    <message>
+        <source>Per language</source>
+        <translation>Per taal</translation>
     </message>
     <message>
         <source>purchased</source>
@@ -1393,8 +1467,16 @@
         <translation>Volgende  (Enter) →</translation>
     </message>
     <message>
+        <source>Language  (F7)</source>
+        <translation>Taal  (F7)</translation>
+    </message>
+    <message>
         <source>Question %1 of %2</source>
         <translation>Vraag %1 van %2</translation>
+    </message>
+    <message>
+        <source>Language: %s</source>
+        <translation>Taal: %s</translation>
     </message>
     <message>
         <source>Read out the answers.</source>
@@ -1443,6 +1525,10 @@
     <message>
         <source>dd-mm-yyyy</source>
         <translation>dd-mm-jjjj</translation>
+    </message>
+    <message>
+        <source>Ask this question in which language?</source>
+        <translation>In welke taal deze vraag stellen?</translation>
     </message>
 </context>
 <context>

@@ -6,7 +6,9 @@ The states are the ones cati itself produces (the ``call_case`` constraints hold
 cases, retries with attempts and a last attempt, partial interviews, exact appointments (own,
 another interviewer's, reserved, missed, later) and day-part callbacks (today's parts, earlier and
 later days), held cases (live and expired leases), final cases, numbers that are final, exhausted,
-purged or on the do-not-call list, and many ties in the sort keys.
+purged or on the do-not-call list, and many ties in the sort keys; cases that need a language (one
+some interviewers speak, one nobody speaks, and Dutch, which everyone speaks) and interviewers with
+and without languages (:func:`speakers`).
 """
 
 from __future__ import annotations
@@ -20,7 +22,8 @@ from datetime import UTC, date, datetime, timedelta
 import sqlalchemy as sa
 from case_data import QueueData, add_queue
 
-from cati.calls.rules.order import rank
+from cati.accounts.rules.roles import Actor
+from cati.calls.rules.order import Asker, Who, rank
 from cati.calls.rules.quota import can_start_interview
 from cati.calls.rules.scheduling_settings import SchedulerSettings
 from cati.calls.rules.scheduling_state import CaseState
@@ -29,6 +32,26 @@ from cati.calls.store.claim_queries import ClaimQueries
 from cati.platform.models import Appointment, CallCase, DoNotCall, Interview, MeasurementPeriod, PhoneNumber
 
 KINDS = ("new", "retry", "partial", "exact", "callback", "final")
+#: the languages generated cases need: mostly none, some Arabic, English, Turkish, Somali (nobody in
+#: :data:`SPEAKS` speaks it) and Dutch (everyone does)
+CASE_LANGUAGES = (None,) * 7 + ("ar", "ar", "ar", "en", "tr", "so", "nl")
+SPEAKS = {"anna": "ar", "bram": "en,tr", "cees": ""}
+
+
+def speakers(services, actors: dict[str, Actor]) -> dict[str, Actor]:  # type: ignore[no-untyped-def]
+    """The interviewers of :data:`SPEAKS` with their languages, logged in again (languages are read at
+    login): anna Arabic, bram English and Turkish, cees Dutch only."""
+    from case_data import PASSWORDS
+
+    out = dict(actors)
+    for name, languages in SPEAKS.items():
+        services.users.set_languages(actors["admin"], name, languages)
+        out[name] = services.users.login(name, PASSWORDS[name])
+    return out
+
+
+def asker(actor: Actor) -> Asker:
+    return Asker(actor.user_id, actor.languages)
 
 
 @dataclass(frozen=True)
@@ -67,6 +90,7 @@ def fill_queue(db, q: QueueData, user_ids: Sequence[int], now: datetime, setting
     kinds = [k for k in KINDS for _ in range(getattr(shape, k))]
     assert len(kinds) == len(q.case_ids), (len(kinds), len(q.case_ids))
     rng.shuffle(kinds)
+    languages = random.Random(seed * 7 + 1)  # its own stream: the states above stay what they were
     with db.engine.begin() as conn:
         phones = conn.execute(sa.select(PhoneNumber.id, PhoneNumber.e164, PhoneNumber.position, CallCase.id)
                               .join(CallCase, CallCase.client_id == PhoneNumber.client_id)
@@ -84,7 +108,8 @@ def fill_queue(db, q: QueueData, user_ids: Sequence[int], now: datetime, setting
                 values["e164"] = None  # purged
             conn.execute(sa.update(PhoneNumber).where(PhoneNumber.id == pid).values(**values))
         for cid, kind in zip(q.case_ids, kinds, strict=True):
-            values = {"state": json.dumps({"outcome_counts": {}}), "current_phone_position": rng.choice([0, 0, 1])}
+            values = {"state": json.dumps({"outcome_counts": {}}), "current_phone_position": rng.choice([0, 0, 1]),
+                      "language": languages.choice(CASE_LANGUAGES)}
             appointment: dict[str, object] | None = None
             if kind == "new":
                 values.update(status="new", attempts=0, next_call_at=planned(now - timedelta(days=30)))
@@ -161,10 +186,11 @@ def room(db, period_id: int, queue: str, now: datetime, cap: int | None) -> bool
     return can_start_interview(done, live, cap)
 
 
-def rules_ranking(services, queues: Sequence[QueueData], now: datetime, user_id: int | None,  # type: ignore[no-untyped-def]
+def rules_ranking(services, queues: Sequence[QueueData], now: datetime, who: Who,  # type: ignore[no-untyped-def]
                   caps: dict[str, int | None] | None = None) -> list[int]:
-    """The rules' ranking of every case of these queues for ``user_id`` at ``now`` (queues without
-    room under their cap left out): the order the claims must follow."""
+    """The rules' ranking of every case of these queues for ``who`` (an interviewer with languages, or
+    None for anyone) at ``now`` (queues without room under their cap left out): the order the claims
+    must follow."""
     settings = services.calls.scheduler
     caps = caps if caps is not None else {}
     states: list[CaseState] = []
@@ -176,7 +202,7 @@ def rules_ranking(services, queues: Sequence[QueueData], now: datetime, user_id:
         for name, group in by_queue.items():
             if room(services.db, q.period_id, name, now, caps.get(name)):
                 states += group
-    return [int(s.case_id) for s in rank(states, now, user_id, settings)]
+    return [int(s.case_id) for s in rank(states, now, who, settings)]
 
 
 def iso(moment: datetime) -> str:

@@ -2,9 +2,10 @@
 
 Whole queues (every tier, more cases per tier than any claim batch, appointments for the asking
 interviewer and for others, held and final cases, do-not-call numbers, capped queues with and
-without room) are claimed until nothing is left, on SQLite and PostgreSQL; before every claim the
-rules rank the whole queue again, and the claim must take the case they rank first. The SQL ranking
-of a whole queue (``cati queue --order``) must equal the rules' ranking too.
+without room, cases that need a language, interviewers with and without languages) are claimed until
+nobody can claim anything, on SQLite and PostgreSQL; before every claim the rules rank the whole
+queue again for the asking interviewer, and the claim must take the case they rank first. The SQL
+ranking of a whole queue (``cati queue --order``) must equal the rules' ranking too.
 """
 
 from __future__ import annotations
@@ -15,9 +16,9 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 import sqlalchemy as sa
 from case_data import add_queue, users
-from claim_cases import Shape, rules_ranking, states_of, whole_queue
+from claim_cases import Shape, asker, rules_ranking, speakers, states_of, whole_queue
 
-from cati.calls.rules.order import RULES, Tier, priority_key, tier_of
+from cati.calls.rules.order import RULES, Asker, Tier, is_due, priority_key, tier_of
 from cati.platform.models import CallCase, Interview
 
 # inside the calling hours (Amsterdam): a Monday morning, afternoon and evening, a Saturday
@@ -31,20 +32,28 @@ NOWS = (
 
 
 def _claim_all(services, actors, provider_id, queues, now, caps=None, queue=None):  # type: ignore[no-untyped-def]
-    """Claim until nothing is left, interviewers taking turns; every claim is compared with the rules'
-    ranking of the whole queue at that moment. Returns the claimed ids."""
+    """Claim until no interviewer can claim anything, interviewers taking turns; every claim is
+    compared with the rules' ranking of the whole queue for that interviewer (and their languages) at
+    that moment. Returns the claimed ids."""
     claimed: list[int] = []
+    idle = 0  # interviewers in a row who got nothing
     for i in range(10_000):
         actor = actors[i % len(actors)]
         services.calls.release_lost(force=True)  # what the claim does first: desks whose lease ran out
-        expected = rules_ranking(services, queues, now, actor.user_id, caps)
+        expected = rules_ranking(services, queues, now, asker(actor), caps)
         if queue is not None:
             expected = [c for c in expected if states_of(services.db, [c], services.calls.scheduler)[c].queue == queue]
         card = services.calls.next_case(actor, provider_id, queue)
         got = card.case_id if card else None
         assert got == (expected[0] if expected else None), (i, actor.username, expected[:5])
         if card is None:
-            return claimed
+            idle += 1
+            if idle == len(actors):
+                return claimed
+            continue
+        idle = 0
+        language = states_of(services.db, [card.case_id], services.calls.scheduler)[card.case_id].language
+        assert language in (None, "nl") or language in actor.languages, (actor.username, language)
         claimed.append(card.case_id)
     raise AssertionError("the queue never ran empty")
 
@@ -69,9 +78,11 @@ def test_due_retries_go_by_fewest_attempts_then_longest_waiting(services, clock)
 
 @pytest.mark.parametrize("seed", [1, 2])
 def test_claims_of_whole_queues_follow_the_rules(services, clock, seed) -> None:  # type: ignore[no-untyped-def]
-    u = users(services)
+    u = speakers(services, users(services))
     actors = [u["anna"], u["bram"], u["cees"]]
     ids = [a.user_id for a in actors]
+    languages: set[str | None] = set()
+    never: set[str | None] = set()
     for k, now in enumerate(NOWS[seed - 1::2]):
         clock.now = now
         assert services.calls.scheduler.calendar.is_callable(now)
@@ -86,10 +97,16 @@ def test_claims_of_whole_queues_follow_the_rules(services, clock, seed) -> None:
                  for st in states_of(services.db, claimed, services.calls.scheduler).values()}
         assert tiers == set(Tier), (now, tiers)  # every tier was claimed from
         assert len(claimed) == len(set(claimed)) > 20
+        languages |= {st.language for st in states_of(services.db, claimed, services.calls.scheduler).values()}
+        left = states_of(services.db, [c for c in q.case_ids + inb.case_ids if c not in claimed],
+                         services.calls.scheduler)
+        never |= {st.language for st in left.values() if is_due(st, now, Asker.anyone(), services.calls.scheduler)}
+    assert {"ar", "en", "tr", "nl", None} <= languages and "so" not in languages
+    assert "so" in never  # Somali cases due for anyone stay: none of these interviewers speaks it
 
 
 def test_a_capped_queue_without_room_is_left_out(services, clock) -> None:  # type: ignore[no-untyped-def]
-    u = users(services)
+    u = speakers(services, users(services))
     actors = [u["anna"], u["bram"]]
     ids = [a.user_id for a in actors]
     services.settings.set(u["admin"], "queue.inburgering.cap", 3, valid_from=date(2026, 1, 1))
@@ -118,7 +135,7 @@ def test_all_queues_of_all_providers(services, clock, monkeypatch) -> None:  # t
     import cati.calls.store.claim_select as claim_select
 
     monkeypatch.setattr(claim_select, "PAIRS_PER_STATEMENT", 3)
-    u = users(services)
+    u = speakers(services, users(services))
     actors = [u["anna"], u["bram"]]
     ids = [a.user_id for a in actors]
     small = Shape(new=2, retry=3, partial=1, exact=2, callback=1, final=1)
@@ -133,8 +150,9 @@ def test_all_queues_of_all_providers(services, clock, monkeypatch) -> None:  # t
 @pytest.mark.parametrize("seed", [3, 4])
 def test_the_sql_ranking_of_a_whole_queue_equals_the_rules(services, clock, seed) -> None:  # type: ignore[no-untyped-def]
     """``CallService.queue_order`` (what ``cati queue --order`` shows) lists the due cases in the
-    rules' order, with the rules' tiers; for an interviewer, its first line is what they claim next."""
-    u = users(services)
+    rules' order, with the rules' tiers; for an interviewer (and the languages they speak), its first
+    line is what they claim next."""
+    u = speakers(services, users(services))
     names = ("anna", "bram", "cees")
     ids = [u[n].user_id for n in names]
     settings = services.calls.scheduler
@@ -142,7 +160,7 @@ def test_the_sql_ranking_of_a_whole_queue_equals_the_rules(services, clock, seed
         clock.now = now
         q = whole_queue(services, ids, now, seed * 10 + k)
         for name in (None, *names):
-            user = None if name is None else u[name].user_id
+            user = None if name is None else asker(u[name])
             listed = services.calls.queue_order(u["sanne"], q.provider_id, for_user=name, limit=1000)
             expected = rules_ranking(services, [q], now, user)
             if user is None:  # appointments kept for their own interviewer are listed, marked as such
@@ -153,7 +171,7 @@ def test_the_sql_ranking_of_a_whole_queue_equals_the_rules(services, clock, seed
                 st = states[row.case_id]
                 assert row.tier == RULES[tier_of(st, now, settings)].label_nl
                 assert row.attempts == st.attempts and row.due_since == st.next_call_at
-                assert row.last_attempt_at == st.last_attempt_at
+                assert row.last_attempt_at == st.last_attempt_at and row.language == st.language
             assert [priority_key(states[c], now, user, settings) for c in expected] == sorted(
                 priority_key(states[c], now, user, settings) for c in expected)
         # what the list shows first is what the next claim takes

@@ -65,8 +65,9 @@ def test_csv_rows_columns_and_values(services, scenario, out) -> None:  # type: 
     assert c1["opmerking"] == "Prima geholpen"
     assert "attempts" not in c1 and "interviewer_id" not in c1  # no paradata unless asked
     header = list(rows[0])
-    assert header[:9] == ["respondent_key", "provider", "period", "service", "end_date", "form",
-                          "interview_started", "interview_completed", "identiteit"]
+    assert header[:10] == ["respondent_key", "provider", "period", "service", "end_date", "form", "taal",
+                           "interview_started", "interview_completed", "identiteit"]
+    assert {r["taal"] for r in rows} == {"1"}  # every answer in Dutch
     assert "slot" not in header and "intro" not in header  # info screens have no column
     codebook = _rows(out / "werkpad.codebook.csv")
     assert [r["variable"] for r in codebook] == header
@@ -75,6 +76,7 @@ def test_csv_rows_columns_and_values(services, scenario, out) -> None:  # type: 
                                          "98=Weet niet; 99=Wil niet zeggen")
     assert cb["aanbevolen"]["missing"] == "98; 99" and cb["uitkering_2"]["type"] == "flag"
     assert cb["identiteit"]["missing"] == ""  # no "weet niet" allowed there
+    assert cb["taal"]["codes"].startswith("1=Nederlands; 2=Engels; 3=Arabisch; 4=Turks;")
 
 
 def test_the_fast_path_matches_the_domain_export_values(services, scenario, out) -> None:  # type: ignore[no-untyped-def]

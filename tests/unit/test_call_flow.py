@@ -54,7 +54,7 @@ def test_an_interview_to_a_complete() -> None:
     assert opening.step is Step.OPENING and opening.busy and opening.dialled  # the attempt started
     flow = opening.on("opened")
     assert flow.step is Step.INTERVIEW and flow.interview
-    assert flow.keys == {Key.ANSWER, Key.BACK, Key.DONT_KNOW, Key.REFUSED, Key.STOP}
+    assert flow.keys == {Key.ANSWER, Key.BACK, Key.DONT_KNOW, Key.REFUSED, Key.STOP, Key.LANGUAGE}
     saving = flow.on("ended", complete=True)
     assert saving.step is Step.RECORDING
     assert saving.on("failed").step is Step.INTERVIEW  # the last question again

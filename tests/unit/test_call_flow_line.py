@@ -181,7 +181,7 @@ def test_the_respondent_hanging_up_during_the_interview_leaves_stop_and_no_hang_
     gone = flow.on("line_ended", after=90.0, cause=EndCause.REMOTE, reason="Connection reset by peer",
                    outcomes=table)
     assert gone.step is Step.INTERVIEW and gone.line.suggestion is None
-    assert gone.keys == {Key.ANSWER, Key.BACK, Key.DONT_KNOW, Key.REFUSED, Key.STOP}
+    assert gone.keys == {Key.ANSWER, Key.BACK, Key.DONT_KNOW, Key.REFUSED, Key.STOP, Key.LANGUAGE}
     assert gone.on("stop").on("picked").step is Step.RECORDING
 
 

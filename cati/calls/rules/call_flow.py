@@ -65,6 +65,7 @@ class Key(StrEnum):
     DONT_KNOW = "F8"
     REFUSED = "F9"
     STOP = "F10"
+    LANGUAGE = "F7"  # the language list: the question again in another language
     PICK = "Enter (appointment)"
     CANCEL = "Esc"
 
@@ -75,7 +76,7 @@ KEYS: dict[Step, frozenset[Key]] = {
     Step.CLAIMING: frozenset(),
     Step.CASE: frozenset({Key.DIAL, Key.HANGUP, Key.CONTACT, Key.OUTCOME, Key.NOTE}),
     Step.OPENING: frozenset(),
-    Step.INTERVIEW: frozenset({Key.ANSWER, Key.BACK, Key.DONT_KNOW, Key.REFUSED, Key.STOP, Key.HANGUP}),
+    Step.INTERVIEW: frozenset({Key.ANSWER, Key.BACK, Key.DONT_KNOW, Key.REFUSED, Key.STOP, Key.LANGUAGE, Key.HANGUP}),
     Step.APPOINTMENT: frozenset({Key.PICK, Key.CANCEL, Key.HANGUP}),
     Step.RECORDING: frozenset(),
 }

@@ -8,6 +8,10 @@ interviewer now, inside the calling hours. The Python ranking below (:func:`tier
 (:mod:`cati.calls.store.order_sql`: the claim's ranking, every candidate window's ``ORDER BY`` and
 the supervisor's ``cati queue --order`` list). Change the order here, and nowhere else.
 
+Who asks is an :class:`Asker`: the interviewer's id (their own appointments come first) and the
+languages they speak besides Dutch (a case that needs a language is offered only to its speakers,
+in the same order as every other case).
+
 The order (``shared/docs/dispositions.md``): due hard appointments (first only to the interviewer
 who made them, for ``appointment_own_interviewer_minutes``, then to anyone) > partial interviews to
 resume > due day-part callbacks > never-called cases > retries (fewest attempts first, then the
@@ -27,6 +31,7 @@ from cati.calls.rules.outcomes import PARTIAL
 from cati.calls.rules.scheduling import appointment_interval
 from cati.calls.rules.scheduling_settings import SchedulerSettings
 from cati.calls.rules.scheduling_state import AppointmentKind, CaseState
+from cati.core.languages import SOURCE
 
 #: "never" for a sort key that is not set (a case never called, a pure state without a plan)
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
@@ -67,6 +72,34 @@ class Due(StrEnum):
     FREE = "free"  # not held by anyone (an expired lease is released, its attempt closed, first)
     TIME_REACHED = "time_reached"  # its planned call time has come
     NOT_RESERVED_FOR_OTHER = "not_reserved_for_other"  # not an appointment kept for its own interviewer
+    SPEAKS_LANGUAGE = "speaks_language"  # the interviewer speaks the language the case needs (if any)
+
+
+@dataclass(frozen=True)
+class Asker:
+    """Who asks for a case: an interviewer (``user_id``) and the languages they speak besides Dutch;
+    ``languages`` None: any interviewer, whatever the language (the supervisor's view of the order)."""
+
+    user_id: int | None
+    languages: frozenset[str] | None = frozenset()
+
+    @classmethod
+    def anyone(cls) -> Asker:
+        return cls(None, None)
+
+    def speaks(self, language: str | None) -> bool:
+        """May a case that needs ``language`` (None: Dutch) be offered to this interviewer?"""
+        return language is None or language == SOURCE or self.languages is None or language in self.languages
+
+
+Who = Asker | int | None  # an Asker; an interviewer's id (Dutch only); None: any interviewer
+
+
+def asker_of(who: Who) -> Asker:
+    """``who`` as an :class:`Asker` (an id alone speaks Dutch only; None is anyone)."""
+    if isinstance(who, Asker):
+        return who
+    return Asker.anyone() if who is None else Asker(who)
 
 
 @dataclass(frozen=True)
@@ -155,7 +188,8 @@ def fact_holds(fact: Fact, state: CaseState, now: datetime, settings: SchedulerS
     return True
 
 
-def key_value(key: Key, state: CaseState, user_id: int | None) -> int | datetime:
+def key_value(key: Key, state: CaseState, who: Who) -> int | datetime:
+    user_id = asker_of(who).user_id
     if key is Key.OWN_APPOINTMENT_FIRST:
         own = state.appointment is not None and user_id is not None and state.appointment.made_by == user_id
         return 0 if own else 1
@@ -166,7 +200,8 @@ def key_value(key: Key, state: CaseState, user_id: int | None) -> int | datetime
     return state.last_attempt_at or EPOCH
 
 
-def due_holds(cond: Due, state: CaseState, now: datetime, user_id: int | None, settings: SchedulerSettings) -> bool:
+def due_holds(cond: Due, state: CaseState, now: datetime, who: Who, settings: SchedulerSettings) -> bool:
+    asker = asker_of(who)
     if cond is Due.OPEN:
         return not state.is_final
     if cond is Due.CALLABLE_NUMBER:
@@ -175,8 +210,10 @@ def due_holds(cond: Due, state: CaseState, now: datetime, user_id: int | None, s
         return state.held_by is None
     if cond is Due.TIME_REACHED:
         return state.next_call_at is None or state.next_call_at <= now
+    if cond is Due.SPEAKS_LANGUAGE:
+        return asker.speaks(state.language)
     reserved = reserved_for(state, now, settings)
-    return reserved is None or reserved[0] == user_id
+    return reserved is None or reserved[0] == asker.user_id
 
 
 def case_order(case_id: str) -> tuple[int, int, str]:
@@ -201,31 +238,29 @@ def tier_of(state: CaseState, now: datetime, settings: SchedulerSettings) -> Tie
     raise AssertionError("the last tier of CALL_ORDER holds always")
 
 
-def is_due(state: CaseState, now: datetime, user_id: int | None, settings: SchedulerSettings) -> bool:
-    """May this case be offered to ``user_id`` at ``now``?"""
+def is_due(state: CaseState, now: datetime, who: Who, settings: SchedulerSettings) -> bool:
+    """May this case be offered to ``who`` (an :class:`Asker`) at ``now``?"""
     ensure_aware(now, "now")
     if not settings.calendar.is_callable(now):
         return False
-    return all(due_holds(cond, state, now, user_id, settings) for cond in DUE)
+    asker = asker_of(who)
+    return all(due_holds(cond, state, now, asker, settings) for cond in DUE)
 
 
-def priority_key(state: CaseState, now: datetime, user_id: int | None, settings: SchedulerSettings) -> PriorityKey:
+def priority_key(state: CaseState, now: datetime, who: Who, settings: SchedulerSettings) -> PriorityKey:
     """Sort key among due cases (smaller first)."""
     rule = RULES[tier_of(state, now, settings)]
-    return PriorityKey(rule.tier, tuple(key_value(k, state, user_id) for k in rule.keys), case_order(state.case_id))
+    return PriorityKey(rule.tier, tuple(key_value(k, state, who) for k in rule.keys), case_order(state.case_id))
 
 
-def rank(
-    states: Iterable[CaseState], now: datetime, user_id: int | None, settings: SchedulerSettings
-) -> list[CaseState]:
-    """The cases that may be offered to ``user_id`` now, in the order they will be offered."""
-    due = [s for s in states if is_due(s, now, user_id, settings)]
-    return sorted(due, key=lambda s: priority_key(s, now, user_id, settings))
+def rank(states: Iterable[CaseState], now: datetime, who: Who, settings: SchedulerSettings) -> list[CaseState]:
+    """The cases that may be offered to ``who`` now, in the order they will be offered."""
+    asker = asker_of(who)
+    due = [s for s in states if is_due(s, now, asker, settings)]
+    return sorted(due, key=lambda s: priority_key(s, now, asker, settings))
 
 
-def next_case(
-    states: Iterable[CaseState], now: datetime, user_id: int | None, settings: SchedulerSettings
-) -> CaseState | None:
-    """The case to offer ``user_id`` now."""
-    ranked = rank(states, now, user_id, settings)
+def next_case(states: Iterable[CaseState], now: datetime, who: Who, settings: SchedulerSettings) -> CaseState | None:
+    """The case to offer ``who`` now."""
+    ranked = rank(states, now, who, settings)
     return ranked[0] if ranked else None

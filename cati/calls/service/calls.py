@@ -21,7 +21,7 @@ Results are frozen dataclasses; times are aware UTC. The card and supervision pa
 from __future__ import annotations
 
 import time
-from collections.abc import Collection, Mapping
+from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 
@@ -34,6 +34,7 @@ from cati.accounts.service.settings import SettingsService
 from cati.calls.rules.dialling import dial_refusal
 from cati.calls.rules.explain import Explanation, explain
 from cati.calls.rules.line import Line, LineOutcomes, load_line_outcomes
+from cati.calls.rules.order import Asker
 from cati.calls.rules.outcomes import Outcome, OutcomeTable, load_outcome_table
 from cati.calls.rules.quota import can_start_interview
 from cati.calls.rules.scheduling_settings import SchedulerSettings
@@ -49,7 +50,13 @@ from cati.calls.service.case_card import (
 )
 from cati.calls.service.claiming import Claimed, claim_in, room, settle, why_nothing
 from cati.calls.service.errors import CallError, CaseClosed, CaseNotHeld, DialRefused, QuotaFull
-from cati.calls.service.outcome_recording import OutcomeResult, check_code, read_caps, record_in
+from cati.calls.service.outcome_recording import (
+    LanguageFacts,
+    OutcomeResult,
+    check_code,
+    read_caps,
+    record_in,
+)
 from cati.calls.service.queue_summary import (
     CaseExplanation,
     MyQueue,
@@ -130,8 +137,14 @@ class DialPermit:
 class CallService:
     """Call queues for interviewers (claim, outcome, appointments) and supervisors (explain, summary)."""
 
-    def __init__(self, ctx: ServiceContext, settings: SettingsService) -> None:
+    def __init__(
+        self, ctx: ServiceContext, settings: SettingsService,
+        form_languages: Callable[[str], frozenset[str]] | None = None,
+    ) -> None:
+        """``form_languages``: the languages a form (by id) is translated into, for the route of a
+        language problem (the composition root hands the interview feature's catalog)."""
         self.ctx = ctx
+        self._form_languages = form_languages or (lambda _form_id: frozenset())
         self._outcomes: OutcomeTable | None = None
         self._line_outcomes: LineOutcomes | None = None
         self._scheduler: SchedulerSettings | None = None
@@ -199,6 +212,11 @@ class CallService:
         self._caps_read = (today, time.monotonic(), caps)
         return dict(caps)
 
+    @staticmethod
+    def _asker(actor: Actor) -> Asker:
+        """Who asks for a case: the interviewer and the languages they speak (read at their login)."""
+        return Asker(actor.user_id, actor.languages)
+
     def _label(self, code: str | None) -> str:
         if code is None:
             return ""
@@ -262,23 +280,25 @@ class CallService:
         self, actor: Actor, provider_id: int | None, queues: tuple[str, ...], caps: Mapping[str, int | None]
     ) -> Claimed | None:
         if self._pg is not None:
+            asker = self._asker(actor)
             try:
-                got = self._pg.claim(queues, caps, provider_id, self.ctx.now(), actor.user_id, self.scheduler)
+                got = self._pg.claim(queues, caps, provider_id, self.ctx.now(), asker, self.scheduler)
             except ClaimUnavailable:  # e.g. a dropped connection: one more try on a new one
-                got = self._pg.claim(queues, caps, provider_id, self.ctx.now(), actor.user_id, self.scheduler)
+                got = self._pg.claim(queues, caps, provider_id, self.ctx.now(), asker, self.scheduler)
             if got is None:
                 return None
-            return settle(self._autocommit.connect, self._queries, got, actor.user_id, self.ctx.now(), self.scheduler)
+            return settle(self._autocommit.connect, self._queries, got, asker, self.ctx.now(), self.scheduler)
         assert self._best is not None
         with self.ctx.db.unit_of_work(immediate=True) as s:
-            return claim_in(s, actor.user_id, provider_id, queues, caps, best=self._best, queries=self._queries,
-                            settings=self.scheduler, clock=self.ctx.now)
+            return claim_in(s, self._asker(actor), provider_id, queues, caps, best=self._best,
+                            queries=self._queries, settings=self.scheduler, clock=self.ctx.now)
 
     def _why_nothing(
         self, actor: Actor, provider_id: int | None, queues: tuple[str, ...], caps: Mapping[str, int | None]
     ) -> Explanation:
         with self.ctx.db.unit_of_work(immediate=False) as s:
-            why, full = why_nothing(s, provider_id, queues, caps, self.ctx.now(), self.scheduler)
+            why, full = why_nothing(s, provider_id, queues, caps, self.ctx.now(), self.scheduler,
+                                    self._asker(actor))
         for period_id, queue in full:  # e.g. the desk that filled it stopped before it could close them
             self.close_full_queue(actor, period_id, queue)
         return why
@@ -329,7 +349,7 @@ class CallService:
             loaded, dnc = self._queries.load(conn, [case_id])
             rows = loaded[case_id]
             state = to_state(rows, settings.calendar, dnc)
-            return self._card(rows, state, explain(replace(state, held_by=None), now, settings, actor.user_id), now, s)
+            return self._card(rows, state, explain(replace(state, held_by=None), now, settings, self._asker(actor)), now, s)
 
     def renew_lease(self, actor: Actor | None, case_id: int) -> datetime:
         """Extend the lease on a case this interviewer holds; returns the new expiry."""
@@ -422,6 +442,7 @@ class CallService:
         appointment: AppointmentRequest | None = None,
         phone_position: int | None = None,
         line: Line | None = None,
+        heard: str | None = None,
     ) -> OutcomeResult:
         """End the current call attempt on a held case with an outcome, in one transaction.
 
@@ -429,14 +450,21 @@ class CallService:
         fallback, do-not-call, MAX_ATTEMPTS) and releases the lease. ``appointment`` is
         ``AppointmentRequest.exact(at)`` (APPOINTMENT, PARTIAL) or ``.daypart(day, part)``
         (CALLBACK, PARTIAL); ``phone_position`` is the number dialled (default the current one);
-        ``line`` the softphone's line (dial, answer and end times, how it ended, talk seconds). Raises CaseNotHeld, CallError (Dutch message) or QuotaFull.
+        ``line`` the softphone's line (dial, answer and end times, how it ended, talk seconds).
+        ``heard``: with a language problem (LANGUAGE), the language the interviewer heard: the case
+        goes back to the queue for its speakers unless no route is left (``language_route``).
+        Raises CaseNotHeld, CallError (Dutch message) or QuotaFull.
         """
         actor = require(actor, Permission.WORK_CASES)
-        self._check_code(outcome_code)
+        outcome = self._check_code(outcome_code)
         caps = self._caps()
+        facts = None
+        if outcome.route == "language":
+            needs = bool(self._settings.get("language.route_needs_translation"))
+            facts = LanguageFacts(self._form_languages, needs)
         result = self.ctx.db.retrying(
             lambda s: self._record(s, actor, case_id, outcome_code, started_at, ended_at, note, appointment,
-                                   phone_position, caps, line=line), immediate=True)
+                                   phone_position, caps, line=line, heard=heard, languages=facts), immediate=True)
         return self.after_outcome(actor, result)
 
     def after_outcome(self, actor: Actor, result: OutcomeResult) -> OutcomeResult:
@@ -472,13 +500,14 @@ class CallService:
         self, s: Session, actor: Actor, case_id: int, code: str, started_at: datetime, ended_at: datetime, note: str,
         appointment: AppointmentRequest | None, phone_position: int | None, caps: Mapping[str, int | None],
         *, interview_id: int | None = None, interview_status: str | None = None, line: Line | None = None,
+        heard: str | None = None, languages: LanguageFacts | None = None,
     ) -> OutcomeResult:
         """The shared body of recording an outcome, inside the caller's unit of work
         (``outcome_recording.record_in``)."""
         return record_in(s, actor, case_id, code, started_at, ended_at, note, appointment, phone_position, caps,
                          ctx=self.ctx, queries=self._queries, writes=self._writes, settings=self.scheduler,
                          table=self.outcome_table, interview_id=interview_id, interview_status=interview_status,
-                         line=line)
+                         line=line, heard=heard, languages=languages)
 
     # -- appointments -----------------------------------------------------------------------
     def my_queues(self, actor: Actor | None) -> list[MyQueue]:
@@ -500,7 +529,8 @@ class CallService:
     def explain(
         self, actor: Actor | None, ref: int | str, provider_id: int | None = None
     ) -> tuple[CaseExplanation, ...]:
-        """Why a case is or is not callable now, and when it will be (EXPLAIN_CASES).
+        """Why a case is or is not callable now, and when it will be (EXPLAIN_CASES); a case that
+        needs a language nobody who logged in today speaks waits for a speaker.
 
         ``ref`` is a case id (int) or a client number (str; every matching case, optionally of one
         provider). Raises CallError when nothing matches.
@@ -509,8 +539,9 @@ class CallService:
         caps = self._caps()
         with self.ctx.db.unit_of_work(immediate=False) as s:
             now = self.ctx.now()
+            spoken = cq.spoken(s, self.scheduler.calendar.day_bounds(now)[0])
             found = explain_cases(s, ref, provider_id, now, self.scheduler, caps,
-                                  lambda pair, cap: room(s, pair, cap, now))
+                                  lambda pair, cap: room(s, pair, cap, now), spoken)
         if not found:
             raise CallError(f"Geen zaak gevonden voor {ref}")
         return found
@@ -539,13 +570,14 @@ class CallService:
             return []
         caps = self._caps()
         with self.ctx.db.unit_of_work(immediate=False) as s:
-            user_id = None
+            asker = None
             if for_user is not None:
                 user_id = cq.user_id(s, for_user)
                 if user_id is None:
                     raise CallError(f"Gebruiker {for_user!r} bestaat niet")
+                asker = Asker(user_id, cq.user_languages(s, user_id))
             rows = self._order.rows(s.connection(), (queue,) if queue else cq.QUEUES, caps, provider_id, now,
-                                    user_id, settings, limit)
+                                    asker, settings, limit)
             return order_rows(s, rows)
 
     def interviewer_names(self, actor: Actor | None) -> list[str]:

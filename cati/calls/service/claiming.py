@@ -26,7 +26,7 @@ from sqlalchemy.orm import Session
 
 from cati.calls.rules.explain import Explanation, explain
 from cati.calls.rules.leases import claim as claim_state
-from cati.calls.rules.order import is_due
+from cati.calls.rules.order import Asker, is_due
 from cati.calls.rules.quota import can_start_interview
 from cati.calls.rules.scheduling_settings import SchedulerSettings
 from cati.calls.rules.scheduling_state import CaseState
@@ -45,6 +45,7 @@ from cati.calls.store.claim_card import CardRows
 from cati.calls.store.claim_pg import PgClaimed
 from cati.calls.store.claim_queries import ClaimQueries
 from cati.calls.store.claim_select import BestCase
+from cati.core.languages import SOURCE
 
 
 @dataclass(frozen=True)
@@ -82,15 +83,17 @@ def differs(case: CaseLike, values: Mapping[str, Any]) -> bool:
 
 
 def settle(
-    connect: Callable[[], AbstractContextManager[Connection]], queries: ClaimQueries, got: PgClaimed, user_id: int,
+    connect: Callable[[], AbstractContextManager[Connection]], queries: ClaimQueries, got: PgClaimed, asker: Asker,
     now: datetime, settings: SchedulerSettings,
 ) -> Claimed:
     """Check a case PostgreSQL's one-statement claim took and complete its writes (on a connection
     from ``connect``, in autocommit, opened only when there is something to write)."""
+    assert asker.user_id is not None
+    user_id = asker.user_id
     rows = got.rows
     before = replace(to_state(rows, settings.calendar, got.dnc), held_by=None, lease_expires_at=None)
     case_id = rows.case.id
-    if not is_due(before, now, user_id, settings):
+    if not is_due(before, now, asker, settings):
         with connect() as conn:
             queries.rewrite(conn, case_id, user_id, case_values(rows, before, claimed_at=None))
         raise OrderMismatch(case_id)
@@ -106,24 +109,26 @@ def settle(
             queries.write_phones(conn, phones)
     assert isinstance(rows.case, CaseRecord)
     held = CaseRows(replace(rows.case, **values), rows.phones, rows.appointment)
-    return Claimed(held, claimed, explain(before, now, settings, user_id), at, got.card)
+    return Claimed(held, claimed, explain(before, now, settings, asker), at, got.card)
 
 
 def claim_in(
-    s: Session, user_id: int, provider_id: int | None, queues: tuple[str, ...], caps: Mapping[str, int | None], *,
+    s: Session, asker: Asker, provider_id: int | None, queues: tuple[str, ...], caps: Mapping[str, int | None], *,
     best: BestCase, queries: ClaimQueries, settings: SchedulerSettings, clock: Callable[[], datetime],
 ) -> Claimed | None:
     """SQLite's claim, in the caller's ``BEGIN IMMEDIATE`` unit of work: the claimed case, or None
     when no case is due for this interviewer now."""
+    assert asker.user_id is not None
+    user_id = asker.user_id
     conn = s.connection()
     now = clock()  # read after the write lock: claims are ordered in time
-    case_id = best.id_of_best(conn, queues, caps, provider_id, now, user_id, settings)
+    case_id = best.id_of_best(conn, queues, caps, provider_id, now, asker, settings)
     if case_id is None:
         return None
     loaded, dnc = queries.load(conn, [case_id])
     case_rows = loaded[case_id]
     state = to_state(case_rows, settings.calendar, dnc)
-    if not is_due(state, now, user_id, settings):
+    if not is_due(state, now, asker, settings):
         raise OrderMismatch(case_id)
     at = max(now, claim_not_before(case_rows.case) or now)
     claimed = claim_state(state, user_id, at, settings)
@@ -133,7 +138,7 @@ def claim_in(
     queries.write_phones(conn, phone_changes(case_rows, claimed))
     assert isinstance(case_rows.case, CaseRecord)
     held = CaseRows(replace(case_rows.case, **values), case_rows.phones, case_rows.appointment)
-    return Claimed(held, claimed, explain(state, now, settings, user_id), at, None)
+    return Claimed(held, claimed, explain(state, now, settings, asker), at, None)
 
 
 def room(s: Session, pair: cq.Pair, cap: int | None, now: datetime) -> bool:
@@ -146,20 +151,21 @@ def room(s: Session, pair: cq.Pair, cap: int | None, now: datetime) -> bool:
 
 def why_nothing(
     s: Session, provider_id: int | None, queues: tuple[str, ...], caps: Mapping[str, int | None], now: datetime,
-    settings: SchedulerSettings,
+    settings: SchedulerSettings, asker: Asker | None = None,
 ) -> tuple[Explanation, list[cq.Pair]]:
-    """Why no case was claimed (a capped queue without room, nothing due until …, or no case left),
-    and the capped queues whose cap is reached (their open cases are to be closed: normally that
-    happened right after the complete that filled them)."""
+    """Why no case was claimed (a capped queue without room, nothing due until … of the cases in a
+    language ``asker`` speaks, or no case left), and the capped queues whose cap is reached (their open
+    cases are to be closed: normally that happened right after the complete that filled them)."""
     pairs = cq.open_pairs(s, provider_id, queues)
     usable = [p for p in pairs if room(s, p, caps.get(p[1]), now)]
     full = [p for p in pairs if p not in usable and cq.completes(s, *p) >= (caps.get(p[1]) or 0)]
-    return _why(s, pairs, usable, now, settings), full
+    languages = None if asker is None or asker.languages is None else {*asker.languages, SOURCE}
+    return _why(s, pairs, usable, now, settings, languages), full
 
 
-def _why(s: Session, pairs: list[cq.Pair], usable: list[cq.Pair], now: datetime,
-         settings: SchedulerSettings) -> Explanation:
-    nxt = cq.next_planned(s, usable, now)
+def _why(s: Session, pairs: list[cq.Pair], usable: list[cq.Pair], now: datetime, settings: SchedulerSettings,
+         languages: set[str] | None) -> Explanation:
+    nxt = cq.next_planned(s, usable, now, languages)
     if len(usable) < len(pairs) and nxt is None:
         return Explanation(False, "QUOTA_NO_ROOM", "Het quotum is (voorlopig) vol", "quota full or all places taken",
                            None)

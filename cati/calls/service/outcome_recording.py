@@ -17,7 +17,7 @@ row, then case rows (several: in id order), then their appointments, phones and 
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
 from datetime import date, datetime
 from typing import Any
@@ -28,6 +28,7 @@ from sqlalchemy.orm import Session
 from cati.accounts.rules.roles import Actor
 from cati.accounts.service.settings import defaults as settings_defaults
 from cati.calls.rules.calendar import ensure_aware
+from cati.calls.rules.language_route import LanguageRoute, language_route
 from cati.calls.rules.line import Line
 from cati.calls.rules.order import appointment_missed
 from cati.calls.rules.outcomes import COMPLETE, DO_NOT_CALL, Outcome, OutcomeTable
@@ -51,8 +52,19 @@ from cati.calls.store.case_mapping import case_values, phone_changes, to_state
 from cati.calls.store.outcome_writes import OutcomeWrites
 from cati.platform.context import ServiceContext
 from cati.platform.models import Setting
+from cati.sample.rules.forms import form_id_for_case
 
-__all__ = ["OutcomeResult", "check_code", "line_columns", "read_caps", "record_in"]
+__all__ = ["LanguageFacts", "OutcomeResult", "check_code", "line_columns", "read_caps", "record_in"]
+
+
+@dataclass(frozen=True)
+class LanguageFacts:
+    """What the route of a language problem depends on beyond the database: the languages a form is
+    translated into (by form id; the interview service's catalog) and the setting
+    ``language.route_needs_translation``."""
+
+    translated: Callable[[str], frozenset[str]] = lambda _form_id: frozenset()
+    needs_translation: bool = True
 
 
 @dataclass(frozen=True)
@@ -70,6 +82,8 @@ class OutcomeResult:
     quota_closed: int  # cases closed as QUOTA_FULL because this complete filled the quota
     finalize_reason: str | None  # outcome | no_numbers_left | max_attempts | retries_exhausted
     quota_filled: tuple[int, str] | None = None  # (period, queue) whose last place this complete took
+    routed_to: str | None = None  # a language problem sent the case to the speakers of this language
+    route_nl: str = ""  # where a language problem sent the case, or why it ended (Dutch)
 
 
 def read_caps(s: Session, today: date) -> dict[str, int | None]:
@@ -129,10 +143,15 @@ def record_in(
     interview_id: int | None = None,
     interview_status: str | None = None,
     line: Line | None = None,
+    heard: str | None = None,
+    languages: LanguageFacts | None = None,
 ) -> OutcomeResult:
     """The shared body of recording an outcome, inside the caller's unit of work (Core statements
     on the session's connection; the caller's ORM objects of this case are not written). ``line``:
-    the softphone's line, stored on the attempt (:func:`line_columns`)."""
+    the softphone's line, stored on the attempt (:func:`line_columns`).
+
+    ``heard``: the language the interviewer heard (a language problem); ``languages`` what its route
+    depends on (the form's translations, the setting), read only for such an outcome."""
     ensure_aware(started_at, "started_at")
     ensure_aware(ended_at, "ended_at")
     if ended_at < started_at:
@@ -170,8 +189,15 @@ def record_in(
             raise QuotaFull(f"Het quotum van {cap} volledige interviews is al bereikt")
     if appointment is not None and appointment.made_by is None:
         appointment = replace(appointment, made_by=actor.user_id)
+    route: LanguageRoute | None = None
+    if code in table and table.get(code).route == "language":
+        facts = languages or LanguageFacts()
+        form_id = form_id_for_case(case.queue, cq.client_variant(s, rows.case.id))
+        route = language_route(state, heard, speakers=cq.spoken(s), translated=facts.translated(form_id),
+                               needs_translation=facts.needs_translation)
     try:
-        applied = apply_outcome(state, code, now, settings, table, appointment)
+        applied = apply_outcome(state, code, now, settings, table, appointment,
+                                route.language if route is not None else None)
     except SchedulingError as e:
         raise CallError(str(e)) from None
     new = applied.state
@@ -226,4 +252,6 @@ def record_in(
         next_call_at=new.next_call_at, appointment_id=appointment_id,
         number_finished=finished, switched_to=switched, do_not_call=dnc_number, quota_closed=0,
         finalize_reason=final_reason, quota_filled=filled,
+        routed_to=new.language if route is not None and not new.is_final else None,
+        route_nl=route.reason_nl if route is not None else "",
     )

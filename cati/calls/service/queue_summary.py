@@ -70,6 +70,7 @@ class QueueOrderRow:
     due_since: datetime | None  # the planned call (a new case: when it came in)
     last_attempt_at: datetime | None
     reserved_for: str | None  # the interviewer an appointment is kept for now (user name)
+    language: str | None = None  # the language the case needs a speaker of (None: Dutch)
 
 
 def order_rows(s: Session, rows: Sequence[Any]) -> list[QueueOrderRow]:
@@ -83,7 +84,8 @@ def order_rows(s: Session, rows: Sequence[Any]) -> list[QueueOrderRow]:
     return [
         QueueOrderRow(i, r.id, providers.get(r.period_id, ""), r.queue, RULES[Tier(r.tier)].label_nl, r.attempts,
                       r.next_call_at, r.last_attempt_at,
-                      None if r.reserved_for is None else names.get(r.reserved_for, str(r.reserved_for)))
+                      None if r.reserved_for is None else names.get(r.reserved_for, str(r.reserved_for)),
+                      r.language)
         for i, r in enumerate(rows, start=1)
     ]
 
@@ -176,9 +178,11 @@ def explain_cases(
     settings: SchedulerSettings,
     caps: Mapping[str, int | None],
     room: Callable[[cq.Pair, int], bool],
+    spoken_today: frozenset[str] | None = None,
 ) -> tuple[CaseExplanation, ...]:
     """Why each case matching ``ref`` (a case id, or a client number) is or is not callable now;
-    empty when nothing matches. ``room(pair, cap)`` says whether a capped queue has a place."""
+    empty when nothing matches. ``room(pair, cap)`` says whether a capped queue has a place;
+    ``spoken_today``: the languages of the interviewers who logged in today."""
     stmt = (
         select(CallCase, Client.client_number, Provider.name)
         .join(Client, Client.id == CallCase.client_id)
@@ -199,7 +203,7 @@ def explain_cases(
     result = []
     for case, number, provider in found:
         state = to_state(rows[case.id], settings.calendar, dnc)
-        why = explain(state, now, settings)
+        why = explain(state, now, settings, None, spoken_today)
         cap = caps.get(case.queue)
         if why.callable_now and cap is not None and not room((case.period_id, case.queue), cap):
             why = Explanation(

@@ -3,8 +3,8 @@
 Where things live:
 
 - ``CallCase`` columns hold what queries need (status, attempts, next_call_at, last_attempt_at, lease,
-  last/final outcome, ``day_parts_tried`` as ``"morning:2,..."``): everything the call order filters
-  or sorts on is a column.
+  last/final outcome, ``day_parts_tried`` as ``"morning:2,..."``, the language the case needs):
+  everything the call order filters or sorts on is a column.
 - the start of the current lease (``claimed_at``) and when it was given back (``released_at``).
 - ``CallCase.state`` (JSON) holds the rest of the scheduler detail: ``outcome_counts``.
 - ``PhoneNumber`` rows hold the numbers (ordered by ``position``), their attempts and status
@@ -77,6 +77,8 @@ class CaseLike(Protocol):
     def lease_expires_at(self) -> datetime | None: ...
     @property
     def state(self) -> str: ...
+    @property
+    def language(self) -> str | None: ...
 
 
 class PhoneLike(Protocol):
@@ -139,6 +141,7 @@ class CaseRecord:
     claimed_at: datetime | None
     released_at: datetime | None
     state: str
+    language: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -258,6 +261,7 @@ def to_state(
         final_code=case.final_outcome,
         held_by=case.held_by,
         lease_expires_at=case.lease_expires_at,
+        language=case.language,
     )
 
 
@@ -285,6 +289,7 @@ def case_values(rows: CaseRows, state: CaseState, *, claimed_at: datetime | None
         "claimed_at": claimed_at,
         "released_at": case.released_at,
         "state": json.dumps(data, sort_keys=True),
+        "language": state.language,
     }
     if rows.phones and 0 <= state.current_number < len(rows.phones):
         values["current_phone_position"] = rows.phones[state.current_number].position

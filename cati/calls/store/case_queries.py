@@ -24,12 +24,14 @@ from cati.platform.models import (
     Appointment,
     CallAttempt,
     CallCase,
+    Client,
     DoNotCall,
     Interview,
     MeasurementPeriod,
     PhoneNumber,
     Provider,
     User,
+    UserLanguage,
     UserRole,
 )
 
@@ -202,6 +204,30 @@ def interviewer_names(session: Session) -> list[str]:
         .where(UserRole.role == Role.INTERVIEWER.value, User.disabled.is_(False)).order_by(User.username)))
 
 
+def client_variant(session: Session, case_id: int) -> str:
+    """The form variant of a case's client (regular, low_threshold)."""
+    value = session.scalar(select(Client.variant).join(CallCase, CallCase.client_id == Client.id)
+                           .where(CallCase.id == case_id))
+    return str(value or "regular")
+
+
+def user_languages(session: Session, user: int) -> frozenset[str]:
+    """The languages a user speaks besides Dutch."""
+    return frozenset(session.scalars(select(UserLanguage.language).where(UserLanguage.user_id == user)))
+
+
+def spoken(session: Session, logged_in_since: datetime | None = None) -> frozenset[str]:
+    """The languages enabled interviewers speak (``logged_in_since``: of those who logged in since then)."""
+    stmt = (
+        select(UserLanguage.language).distinct()
+        .join(User, User.id == UserLanguage.user_id).join(UserRole, UserRole.user_id == User.id)
+        .where(UserRole.role == Role.INTERVIEWER.value, User.disabled.is_(False))
+    )
+    if logged_in_since is not None:
+        stmt = stmt.where(User.last_login_at >= logged_in_since)
+    return frozenset(session.scalars(stmt))
+
+
 def user_id(session: Session, username: str) -> int | None:
     """A user's id by user name (None: no such user)."""
     value = session.scalar(select(User.id).where(User.username == username.strip()))
@@ -259,15 +285,19 @@ def close_without_number(session: Session, client_ids: Collection[int], now: dat
     return closed
 
 
-def next_planned(session: Session, pairs: Sequence[Pair], now: datetime) -> datetime | None:
-    """The earliest planned call after ``now`` in these queues (for "nothing to do until ...")."""
+def next_planned(
+    session: Session, pairs: Sequence[Pair], now: datetime, languages: Collection[str] | None = None
+) -> datetime | None:
+    """The earliest planned call after ``now`` in these queues (for "nothing to do until ..."); with
+    ``languages``, of the cases that need none of them or one of these."""
     if not pairs:
         return None
-    value: datetime | None = session.scalar(
-        select(func.min(CallCase.next_call_at)).where(
-            _pair_filter(pairs), CallCase.status != FINAL, CallCase.next_call_at > now
-        )
+    stmt = select(func.min(CallCase.next_call_at)).where(
+        _pair_filter(pairs), CallCase.status != FINAL, CallCase.next_call_at > now
     )
+    if languages is not None:
+        stmt = stmt.where(or_(CallCase.language.is_(None), CallCase.language.in_(sorted(languages))))
+    value: datetime | None = session.scalar(stmt)
     return value
 
 

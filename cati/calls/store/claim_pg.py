@@ -37,6 +37,7 @@ from sqlalchemy import Engine, Integer, Interval, bindparam, event, func, select
 from sqlalchemy.dialects.postgresql import aggregate_order_by
 from sqlalchemy.dialects.postgresql.psycopg import PGDialect_psycopg
 
+from cati.calls.rules.order import Asker
 from cati.calls.rules.scheduling_settings import SchedulerSettings
 from cati.calls.store.case_mapping import AppointmentRecord, CaseRecord, CaseRows, PhoneRecord
 from cati.calls.store.claim_card import AttemptRow, CardRows, open_interview
@@ -144,10 +145,11 @@ class PgClaim(StatementCache):
 
     def claim(
         self, queues: tuple[str, ...], caps: Mapping[str, int | None], provider_id: int | None, now: datetime,
-        user_id: int, settings: SchedulerSettings,
+        asker: Asker, settings: SchedulerSettings,
     ) -> PgClaimed | None:
-        """Claim the best due case of ``queues`` (of one provider, or all) for ``user_id``; None when
+        """Claim the best due case of ``queues`` (of one provider, or all) for ``asker``; None when
         there is none. Raises :class:`ClaimUnavailable` when the statement could not be sent."""
+        assert asker.user_id is not None and asker.languages is not None, "a claim is made by an interviewer"
         capped = tuple(q for q in queues if caps.get(q) is not None)
         parts = tuple(settings.calendar.day_part_names())
         shape = (queues, capped, provider_id is not None, parts)
@@ -156,7 +158,7 @@ class PgClaim(StatementCache):
         day = self._days.get(today)
         if day is None:
             self._days = {today: (day := day_params(today, settings))}  # kept for the day
-        params = order_params(now, user_id, settings, day)
+        params = order_params(now, asker, settings, day)
         params.update(provider=provider_id, lease=timedelta(minutes=settings.lease_minutes), v_updated_at=utcnow())
         for i, q in enumerate(capped):
             params[f"cap{i}"] = caps[q]
@@ -217,6 +219,7 @@ class PgClaim(StatementCache):
             select(
                 *[u.c[c] for c in CASE_COLUMNS], *[u.c[f"a_{c}"] for c in APPOINTMENT_COLUMNS], u.c.tier,
                 CL.c.client_number, CL.c.name, CL.c.service, CL.c.variant, CL.c.learning_profile,
+                CL.c.language.label("client_language"),
                 MP.c.start_date, MP.c.end_date, PR.c.id.label("provider_id"), PR.c.name.label("provider_name"),
                 open_interview(u).label("interview_id"), made_by_name.label("made_by_name"),
                 phones.label("phones"), attempts.label("attempts_json"),
@@ -233,7 +236,7 @@ class PgClaim(StatementCache):
             case_id, r["client_id"], r["period_id"], r["queue"], r["status"], r["last_outcome"], r["final_outcome"],
             r["attempts"] or 0, bool(r["contacted"]), r["current_phone_position"] or 0, _utc(r["next_call_at"]),
             _utc(r["last_attempt_at"]), r["day_parts_tried"] or "", r["held_by"], _utc(r["lease_expires_at"]),
-            _utc(r["claimed_at"]), _utc(r["released_at"]), r["state"] or "{}",
+            _utc(r["claimed_at"]), _utc(r["released_at"]), r["state"] or "{}", r["language"],
         )
         phones: list[PhoneRecord] = []
         dnc: set[str] = set()
@@ -254,7 +257,7 @@ class PgClaim(StatementCache):
         card = CardRows(
             r["client_id"], r["client_number"], r["name"] or "", r["service"], r["variant"], r["learning_profile"],
             r["period_id"], r["start_date"], r["end_date"], r["provider_id"], r["provider_name"], r["interview_id"],
-            r["made_by_name"] or "", attempts,
+            r["made_by_name"] or "", attempts, r["client_language"],
         )
         return PgClaimed(CaseRows(record, tuple(phones), appointment), dnc, int(r["tier"]), card)
 

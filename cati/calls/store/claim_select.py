@@ -35,7 +35,7 @@ from sqlalchemy import (
     union_all,
 )
 
-from cati.calls.rules.order import CALL_ORDER
+from cati.calls.rules.order import CALL_ORDER, Who
 from cati.calls.rules.scheduling_settings import SchedulerSettings
 from cati.calls.store.claim_sql import CASE_COLUMNS, CC, COMPLETE, FINAL, IV, MP, StatementCache, at, const
 from cati.calls.store.order_sql import order_by, order_keys, order_params, ranked, window
@@ -101,7 +101,7 @@ def best_select(
     queues: tuple[str, ...], capped: tuple[str, ...], by_provider: bool, day_parts: tuple[str, ...], batch: int,
     *, lock: bool,
 ) -> Select[Any]:
-    """PostgreSQL: the best due case for ``:user`` at ``:now`` in the queues (see the module), each
+    """PostgreSQL: the best due case for ``:user`` (speaking ``:langs``) at ``:now`` in the queues (see the module), each
     tier's window joined ``LATERAL`` to every pair in scope: its case columns, newest open appointment
     (``a_*``) and ``tier``; no row when none is due."""
     pairs = pairs_select(queues, capped, by_provider).cte("pairs")
@@ -129,8 +129,8 @@ def order_list_select(
     queues: tuple[str, ...], capped: tuple[str, ...], by_provider: bool, day_parts: tuple[str, ...], *,
     anyone: bool,
 ) -> Select[Any]:
-    """Every due case of the queues in the order the claims take them (for ``:user``; ``anyone``: for
-    any interviewer, with the appointments kept for their own interviewer among them), at most
+    """Every due case of the queues in the order the claims take them (for ``:user`` speaking ``:langs``;
+    ``anyone``: for any interviewer, with the appointments kept for their own interviewer among them), at most
     ``:limit``: the same pairs, ranking and order as :func:`best_select`, over the whole queue."""
     pairs = pairs_select(queues, capped, by_provider).subquery("pairs")
     cases = (
@@ -148,11 +148,11 @@ Shape = tuple[tuple[str, ...], tuple[str, ...], bool, tuple[str, ...]]
 
 def _params(
     queues: Sequence[str], caps: Mapping[str, int | None], provider_id: int | None, now: datetime,
-    user_id: int | None, settings: SchedulerSettings,
+    who: Who, settings: SchedulerSettings,
 ) -> tuple[Shape, dict[str, Any]]:
     """The statements' shape (queues, capped queues, by provider, day parts) and bound parameters."""
     capped = tuple(q for q in queues if caps.get(q) is not None)
-    params = order_params(now, user_id, settings)
+    params = order_params(now, who, settings)
     params["provider"] = provider_id
     for i, q in enumerate(capped):
         params[f"cap{i}"] = caps[q]
@@ -170,9 +170,9 @@ class BestCase(StatementCache):
 
     def id_of_best(
         self, conn: Connection, queues: Sequence[str], caps: Mapping[str, int | None], provider_id: int | None,
-        now: datetime, user_id: int | None, settings: SchedulerSettings,
+        now: datetime, who: Who, settings: SchedulerSettings,
     ) -> int | None:
-        shape, params = _params(queues, caps, provider_id, now, user_id, settings)
+        shape, params = _params(queues, caps, provider_id, now, who, settings)
         queues_, capped, by_provider, parts = shape
         pairs = list(conn.execute(self._stmt(("pairs", *shape[:3]), lambda: pairs_select(queues_, capped, by_provider)),
                                   params))
@@ -194,10 +194,11 @@ class QueueOrder(StatementCache):
 
     def rows(
         self, conn: Connection, queues: Sequence[str], caps: Mapping[str, int | None], provider_id: int | None,
-        now: datetime, user_id: int | None, settings: SchedulerSettings, limit: int,
+        now: datetime, who: Who, settings: SchedulerSettings, limit: int,
     ) -> list[Row[Any]]:
-        shape, params = _params(queues, caps, provider_id, now, user_id, settings)
-        anyone = user_id is None
+        """``who``: an interviewer (an :class:`~cati.calls.rules.order.Asker`), or None for anyone."""
+        shape, params = _params(queues, caps, provider_id, now, who, settings)
+        anyone = who is None
         stmt = self._stmt(("order", anyone, *shape), lambda: order_list_select(*shape, anyone=anyone))
         params["limit"] = limit
         return list(conn.execute(stmt, params))

@@ -28,6 +28,7 @@ from typing import Any
 from sqlalchemy import (
     Integer,
     Select,
+    String,
     and_,
     bindparam,
     case,
@@ -49,12 +50,15 @@ from cati.calls.rules.order import (
     Fact,
     Key,
     Tier,
+    Who,
     appointment_deadline,
+    asker_of,
 )
 from cati.calls.rules.outcomes import PARTIAL
 from cati.calls.rules.scheduling_settings import SchedulerSettings
 from cati.calls.rules.scheduling_state import Appointment, CaseState
 from cati.calls.store.claim_sql import AP, CASE_COLUMNS, CC, DN, FINAL, PH, at, const, inline, num
+from cati.core.languages import SOURCE
 
 #: the appointment columns :func:`with_appointment` adds (the case's newest open appointment), as ``a_*``
 APPOINTMENT_COLUMNS = ("id", "made_by", "kind", "due_at", "day_part", "note", "status")
@@ -76,14 +80,23 @@ def day_params(today: date, settings: SchedulerSettings) -> dict[str, Any]:
     return params
 
 
+def languages_param(languages: frozenset[str] | None) -> str | None:
+    """The languages an interviewer speaks as one bound text, Dutch always among them: ``,ar,en,nl,``
+    (None: any language)."""
+    return None if languages is None else "," + ",".join(sorted({*languages, SOURCE})) + ","
+
+
 def order_params(
-    now: datetime, user_id: int | None, settings: SchedulerSettings, day: Mapping[str, Any] | None = None
+    now: datetime, who: Who, settings: SchedulerSettings, day: Mapping[str, Any] | None = None
 ) -> dict[str, Any]:
-    """The bound parameters of the order at ``now`` for ``user_id`` (None: an interviewer who made no
-    appointment); ``day``: :func:`day_params` of today, when the caller keeps them."""
+    """The bound parameters of the order at ``now`` for ``who`` (an :class:`~cati.calls.rules.order.Asker`:
+    the interviewer's id, None for one who made no appointment, and their languages, None for any);
+    ``day``: :func:`day_params` of today, when the caller keeps them."""
+    asker = asker_of(who)
     params: dict[str, Any] = {
         "now": now,
-        "user": user_id,
+        "user": asker.user_id,
+        "langs": languages_param(asker.languages),
         # an exact appointment is missed from its time + the grace on (order.appointment_deadline)
         "missed_before": now - timedelta(minutes=settings.missed_appointment_grace_minutes),
         # and reserved for its maker until its time + the own-interviewer minutes (order.reserved_for)
@@ -153,8 +166,14 @@ def callable_number(c: Cols) -> Any:
     )
 
 
+def speaks_language(c: Cols) -> Any:
+    """The case needs no language, or one in ``:langs`` (``,ar,en,``; NULL: any language): never NULL."""
+    needed = const(",") + c.language + const(",")
+    return or_(c.language.is_(None), func.coalesce(bindparam("langs", type_=String()).contains(needed), true()))
+
+
 def due_sql(cond: Due, c: Cols, a: Cols) -> Any:
-    """:func:`cati.calls.rules.order.due_holds` in SQL (for ``:user`` at ``:now``)."""
+    """:func:`cati.calls.rules.order.due_holds` in SQL (for ``:user`` speaking ``:langs`` at ``:now``)."""
     if cond is Due.OPEN:
         return c.status != const(FINAL)
     if cond is Due.CALLABLE_NUMBER:
@@ -163,6 +182,8 @@ def due_sql(cond: Due, c: Cols, a: Cols) -> Any:
         return c.held_by.is_(None)
     if cond is Due.TIME_REACHED:
         return or_(c.next_call_at.is_(None), c.next_call_at <= at())
+    if cond is Due.SPEAKS_LANGUAGE:
+        return speaks_language(c)
     return not_(reserved(a, for_other=True))
 
 

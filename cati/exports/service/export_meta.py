@@ -18,6 +18,7 @@ from decimal import Decimal
 from operator import itemgetter
 from typing import Any
 
+from cati.core.languages import BY_CODE, SOURCE
 from cati.core.localtime import zone
 
 
@@ -44,7 +45,7 @@ def meta_data(
     cols: dict[str, tuple[Any, ...]], names: Sequence[str], periods: dict[int, tuple[str, Any, Any]]
 ) -> dict[str, list[Any]]:
     """The leading export columns ``names`` (see ``services/exports.py``) from the query's columns
-    (by name: ``form_id``, ``started_at``, ``period_id`` …; ``started_by``, ``attempts``,
+    (by name: ``form_id``, ``language``, ``started_at``, ``period_id`` …; ``started_by``, ``attempts``,
     ``last_outcome`` and ``final_outcome`` with paradata, ``client_name`` and ``email`` with
     contact data) and ``periods``: period id -> (provider name, start, end)."""
     started = _stamps(cols["started_at"])
@@ -58,6 +59,7 @@ def meta_data(
         "service": list(cols["service"]),
         "end_date": _dates(cols["end_date"]),
         "form": list(cols["form_id"]),
+        "taal": _language_numbers(cols["language"]),
         "interview_started": _local_days(started),
         "interview_completed": _local_days(completed),
     }
@@ -71,6 +73,13 @@ def meta_data(
         out["interviewer_id"] = list(cols["started_by"])
         out["interview_minutes"] = _minutes(started, completed)
     return {name: out[name] for name in names if name in out}
+
+
+def _language_numbers(values: tuple[Any, ...]) -> list[int]:
+    """The export code of each interview's main language (``cati.core.languages``; None: Dutch)."""
+    numbers = {code: lang.number for code, lang in BY_CODE.items()}
+    dutch = numbers[SOURCE]
+    return [dutch if v is None else numbers.get(v, dutch) for v in values]
 
 
 def _stamps(values: tuple[Any, ...]) -> Any:

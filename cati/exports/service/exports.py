@@ -1,7 +1,8 @@
 """Exports of completed interviews (issue 7): one row per complete, not voided interview.
 
 * Columns: a few facts about the interview first (respondent key, provider, period, service, end
-  date of the trajectory, form, interview dates), then one column per variable in questionnaire
+  date of the trajectory, form, the interview's main language ``taal`` as a labelled code, interview
+  dates), then one column per variable in questionnaire
   order (:func:`cati.interviews.rules.export_columns`: a grid one column per item, a multi
   question one 0/1 column per option, "Anders, namelijk" text in its own column).
 * Off-route answers are left out: only answers stored with ``on_route`` true are read (the
@@ -33,6 +34,7 @@ from sqlalchemy.orm import Session
 
 from cati.accounts.rules.roles import Actor, Permission, require
 from cati.accounts.service.audit import record
+from cati.core.languages import value_labels as language_labels
 from cati.core.paths import forms_dir
 from cati.exports.io.files import FORMATS, contact_file_name, write_table
 from cati.exports.io.table import ColumnSpec, ExportCancelled, ExportTable
@@ -128,6 +130,7 @@ def _meta_columns(with_contact: bool, paradata: bool) -> list[ColumnSpec]:
         ColumnSpec("service", "Dienst", "code", services),
         ColumnSpec("end_date", "Einddatum traject", "date"),
         ColumnSpec("form", "Vragenlijst", "text"),
+        ColumnSpec("taal", "Taal van het interview (de taal van de meeste antwoorden)", "code", language_labels()),
         ColumnSpec("interview_started", "Datum begin interview", "date"),
         ColumnSpec("interview_completed", "Datum interview afgerond", "date"),
     ]
@@ -273,6 +276,7 @@ class ExportService:
             ("completed_at", Interview.completed_at), ("respondent_key", Client.respondent_key),
             ("service", Client.service), ("end_date", Client.end_date), ("period_id", CallCase.period_id),
             ("client_id", Client.id), ("record_layout", InterviewRecord.layout), ("record_line", InterviewRecord.line),
+            ("language", Interview.language),
         ]
         if paradata:
             fields += [("started_by", Interview.started_by), ("attempts", CallCase.attempts),

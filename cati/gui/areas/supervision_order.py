@@ -12,6 +12,7 @@ from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QPushButton, QSpin
 from cati.accounts.rules.roles import Actor
 from cati.calls.service.calls import QueueOrderRow
 from cati.container import Services
+from cati.core.languages import name_nl
 from cati.core.localtime import format_local
 from cati.gui.areas.supervision_progress import table_view
 from cati.gui.table_model import Column, RowTableModel
@@ -37,6 +38,7 @@ class OrderPage(QWidget):
             Column(self.tr("Due since"), lambda r: format_local(r.due_since)),
             Column(self.tr("Last attempt"), lambda r: format_local(r.last_attempt_at)),
             Column(self.tr("Kept for"), lambda r: r.reserved_for or ""),
+            Column(self.tr("Language"), lambda r: name_nl(r.language)),
         ], self)
         self.provider = named(QComboBox(), "orderProvider")
         self.provider.addItem(self.tr("All providers"), None)

@@ -1,4 +1,4 @@
-"""Progress: per provider and queue (with the AAPOR rates), per interviewer, and two charts.
+"""Progress: per provider and queue (with the AAPOR rates), per interviewer, per language, and two charts.
 
 The page refreshes itself every 30 seconds on the background runner (never on the GUI thread);
 a refresh that is still running is not started twice.
@@ -39,6 +39,7 @@ from cati.supervision.rules.report_figures import format_number
 from cati.supervision.service.progress import (
     RATE_NAMES,
     InterviewerStats,
+    LanguageProgress,
     ProgressSnapshot,
     QueueProgress,
 )
@@ -109,6 +110,13 @@ class ProgressPage(QWidget):
             Column(self.tr("Talk time (h:mm)"), lambda r: r.line.talk_text, True),
         ], self)
 
+        self.languages_model: RowTableModel[LanguageProgress] = RowTableModel([
+            Column(self.tr("Language"), lambda r: f"{r.name} ({r.language})"),
+            Column(self.tr("Open cases"), lambda r: r.open, True),
+            Column(self.tr("Waiting for a speaker"), lambda r: r.waiting, True),
+            Column(self.tr("Completes"), lambda r: r.completes, True),
+        ], self)
+
         # -- controls
         self.provider = named(QComboBox(), "progressProvider")
         self.provider.addItem(self.tr("All providers"), None)
@@ -142,6 +150,9 @@ class ProgressPage(QWidget):
         self.queues_view = table_view(self.queues_model, "queuesTable")
         self.rates_view = table_view(self.rates_model, "ratesTable")
         self.interviewers_view = table_view(self.interviewers_model, "interviewersTable")
+        self.languages_view = table_view(self.languages_model, "languagesTable")
+        self.languages_view.setToolTip(self.tr("Waiting for a speaker: open cases in a language that no "
+                                               "interviewer who logged in today speaks."))
         self.per_day = named(BarChart(self.tr("Completes per day")), "completesChart")
         self.mix = named(BarChart(self.tr("Outcome mix (call attempts)"), vertical=False), "outcomeChart")
 
@@ -158,8 +169,12 @@ class ProgressPage(QWidget):
         cl.setContentsMargins(0, 0, 0, 0)
         cl.addWidget(self.per_day)
         cl.addWidget(self.mix)
+        languages_box = QGroupBox(self.tr("Per language"))
+        lb = QVBoxLayout(languages_box)
+        lb.addWidget(self.languages_view)
         lower = QSplitter()
         lower.addWidget(people_box)
+        lower.addWidget(languages_box)
         lower.addWidget(charts)
         split = QSplitter()
         split.setOrientation(split.orientation().Vertical)
@@ -244,6 +259,7 @@ class ProgressPage(QWidget):
         self.queues_model.set_rows(snap.queues)
         self.rates_model.set_rows(snap.queues)
         self.interviewers_model.set_rows(snap.interviewers)
+        self.languages_model.set_rows(snap.languages)
         self.per_day.set_data([(d.strftime("%d-%m"), n) for d, n in snap.completes_per_day])
         self.mix.set_data([(o.label, o.count) for o in snap.outcome_mix])
         if self.e_from_data.isChecked() and snap.e_setting is not None:
@@ -251,6 +267,7 @@ class ProgressPage(QWidget):
         self.queues_view.resizeColumnsToContents()
         self.rates_view.resizeColumnsToContents()
         self.interviewers_view.resizeColumnsToContents()
+        self.languages_view.resizeColumnsToContents()
         stamp = format_local(snap.at, "%H:%M:%S")
         self.updated.setText(self.tr("Updated %s (today is %s)") % (stamp, local_day(snap.at).strftime("%d-%m-%Y")))
 

@@ -67,7 +67,9 @@ class CaseScreen(QWidget):
         self.details.setWordWrap(True)
         self.reason = named(QLabel(""), "caseReason")
         self.reason.setWordWrap(True)
+        self.language = named(QLabel(""), "caseLanguage")
         left.addWidget(self.client)
+        left.addWidget(self.language)
         left.addWidget(self.details)
         left.addWidget(self.reason)
         dial_box = named(QFrame(), "dialBox")
@@ -143,6 +145,8 @@ class CaseScreen(QWidget):
             .replace("%4", card.client_number).replace("%5", str(card.attempt_count + 1))
             .replace("%6", str(card.max_attempts)))
         self.reason.setText(self.tr("Why now: %s") % card.reason.reason_nl)
+        self.language.setText(self.tr("Language: %s") % card.language_text if card.language_text else "")
+        self.language.setVisible(bool(card.language_text))
         if card.dial is not None:
             self.number.setText(card.dial.national)
             flag = self.tr(" (check this number before dialling)") if card.dial.flagged else ""

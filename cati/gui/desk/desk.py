@@ -8,6 +8,11 @@ question per screen → closing screen records COMPLETE → queue. F10 stops an 
 with a callback). Answers are checked and the next question drawn from the in-memory engine at once;
 each answer is saved in the background, in order; a failed save brings the interviewer back to it.
 
+Languages: the interview opens in the language its case needs (when the form is translated into
+it); F7 opens the language list and the screen redraws at the same question in the chosen language
+(right to left for Arabic), answers kept; each answer is saved with the language it was asked in.
+A language problem (outcome LANGUAGE) asks which language was heard and sends the case to its speakers.
+
 Crash: every answer is committed when confirmed, and the case stays leased to the interviewer (a
 timer renews the lease). After a restart the desk asks ``held_case`` first and offers that case;
 F4 resumes the interview at the first unanswered question.
@@ -24,7 +29,7 @@ closes. The line is saved with the attempt.
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -36,7 +41,7 @@ from PySide6.QtWidgets import QLabel, QStackedWidget, QVBoxLayout, QWidget
 from cati.accounts.rules.roles import Actor
 from cati.calls.rules.call_flow import CallFlow, FlowError, Key, Step
 from cati.calls.rules.line import EndCause, Line, LineState
-from cati.calls.rules.outcomes import APPOINTMENT, CALLBACK, COMPLETE, PARTIAL
+from cati.calls.rules.outcomes import APPOINTMENT, CALLBACK, COMPLETE, LANGUAGE, PARTIAL
 from cati.calls.service.calls import (
     AppointmentRequest,
     CaseCard,
@@ -47,6 +52,7 @@ from cati.calls.service.calls import (
     OutcomeResult,
 )
 from cati.container import Services
+from cati.core.languages import SOURCE, language
 from cati.gui.desk.appointment_picker import AppointmentScreen
 from cati.gui.desk.case_screen import CaseScreen
 from cati.gui.desk.question_screen import QuestionScreen
@@ -55,7 +61,8 @@ from cati.gui.desk.softphone_bridge import SoftphoneBridge
 from cati.gui.desk.style import DESK_STYLE
 from cati.gui.tasks import TaskRunner
 from cati.gui.widgets import named
-from cati.interviews.rules import Answer, AnswerRejected, Interview
+from cati.interviews.rules import Answer, AnswerRejected, Form, Interview
+from cati.interviews.rules.translations import TO_CHECK
 from cati.interviews.service.interviews import InterviewState
 from cati.telephony.io.desk_settings import DeskSettings, DeskSettingsError, load_desk_settings
 from cati.telephony.io.dialer import DialerError, make_dialer, softphone_uri
@@ -94,6 +101,8 @@ class Desk(QWidget):
         self.engine: Interview | None = None
         self.interview_id: int | None = None
         self.setup = DialerSetup()
+        self.versions: Mapping[str, Form] = {}  # the interview's form in every language it has
+        self.form_language = SOURCE  # the language the questions are shown in now
         self.attempt_started: datetime | None = None
         self.line_outcomes = services.calls.line_outcomes(actor)
         self.desk_problem = ""
@@ -136,6 +145,8 @@ class Desk(QWidget):
         self.question.confirmed.connect(self.confirm)
         self.question.back_requested.connect(self.back)
         self.question.stop_requested.connect(self.stop_interview)
+        self.question.language_requested.connect(self.choose_language)
+        self.question.language_chosen.connect(self.switch_language)
         self.picker.confirmed.connect(self.picked)
         self.picker.cancelled.connect(self.pick_cancelled)
         self.lease_timer = QTimer(self)
@@ -337,6 +348,7 @@ class Desk(QWidget):
         if not self.flow.allows(Key.OUTCOME):
             return
         self.pending_outcome = code
+        heard = self.case.outcome.heard if code == LANGUAGE else None
         if code in (APPOINTMENT, CALLBACK) or (code == PARTIAL and self.interview_id is not None):
             label = next((o.label_nl for o in self.outcomes if o.code == code), code)
             title = self.tr("%1 with %2").replace("%1", label).replace("%2", self.card.client_name)
@@ -345,14 +357,15 @@ class Desk(QWidget):
             return
         self._line_down()
         self._go("outcome")
-        self.record(code, note, None)
+        self.record(code, note, None, heard)
 
-    def record(self, code: str, note: str, appointment: AppointmentRequest | None) -> None:
+    def record(self, code: str, note: str, appointment: AppointmentRequest | None, heard: str | None = None) -> None:
         assert self.card is not None
         calls, actor, case_id = self.services.calls, self.actor, self.card.case_id
         started, line = self._started_at(), self._saved_line()
         ended = max(self.now(), started, (line.ended_at if line else None) or started)
-        self.submit(lambda: calls.record_outcome(actor, case_id, code, started, ended, note, appointment, line=line),
+        self.submit(lambda: calls.record_outcome(actor, case_id, code, started, ended, note, appointment, line=line,
+                                                 heard=heard),
                     self.case_done, self._save_failed_outcome)
 
     def _save_failed_outcome(self, exc: BaseException) -> None:
@@ -370,7 +383,9 @@ class Desk(QWidget):
         self._show_line()
         label = next((o.label_nl for o in self.outcomes if o.code == result.outcome), result.outcome)
         text = self.tr("Recorded: %1 for %2.").replace("%1", label).replace("%2", card.client_name if card else "")
-        if result.next_call_at is not None and not result.case_final:
+        if result.route_nl:
+            text += " " + result.route_nl + "."
+        elif result.next_call_at is not None and not result.case_final:
             text += " " + self.tr("Next call %s.") % self.calendar.local(result.next_call_at).strftime("%d-%m %H:%M")
         self.queue.set_busy(False, text + " " + self.tr("F5 or Enter: next case."))
         self.show_screen(self.queue)
@@ -430,6 +445,7 @@ class Desk(QWidget):
         self._go("opened")
         self.case.set_banner("")
         self.interview_id = state.interview_id
+        self.versions, self.form_language = state.versions, state.language
         self.engine = state.engine()
         self.question.prepare(self.engine.form)
         self.question.show_save_error("")
@@ -462,8 +478,8 @@ class Desk(QWidget):
             self.question.show_errors(e.messages)
             return
         self.question.show_save_error("")
-        interviews, actor, iid = self.services.interviews, self.actor, self.interview_id
-        self.submit(lambda: interviews.save_answer(actor, iid, var, value), None,
+        interviews, actor, iid, asked_in = self.services.interviews, self.actor, self.interview_id, self.form_language
+        self.submit(lambda: interviews.save_answer(actor, iid, var, value, asked_in), None,
                     lambda exc, var=var: self._save_failed(var, exc))  # type: ignore[misc]
         self.engine = after
         if after.finished:
@@ -483,6 +499,30 @@ class Desk(QWidget):
             self.engine = Interview(self.engine.form, self.engine.case, self.engine.answers, var)
         self.show_question()
         self.question.show_save_error(text)
+
+    def choose_language(self) -> None:
+        """F7: the languages this form is in, the one shown now selected."""
+        if self.engine is None or self.engine.question is None or not self.flow.allows(Key.LANGUAGE):
+            return
+        choices: list[tuple[str | None, str]] = []
+        for code, form in sorted(self.versions.items(), key=lambda kv: (kv[0] != SOURCE, language(kv[0]).name_nl)):
+            text = language(code).label
+            if form.translation_status == TO_CHECK:
+                text += "  —  " + self.tr("to be checked by a translator")
+            choices.append((code, text))
+        self.question.open_languages(choices, self.form_language)
+
+    def switch_language(self, code: str) -> None:
+        """Redraw the same question in ``code``; the answers stay."""
+        if self.engine is None or code not in self.versions or not self.flow.allows(Key.LANGUAGE):
+            return
+        self.form_language = code
+        form = self.versions[code]
+        self.engine = Interview(form, self.engine.case, self.engine.answers, self.engine.position)
+        self.question.prepare(form)
+        self.show_question()
+        if self.question.widget is not None:
+            self.question.widget.focus_target().setFocus()
 
     def back(self) -> None:
         if self.engine is not None and self.flow.allows(Key.BACK):

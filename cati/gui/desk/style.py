@@ -16,6 +16,11 @@ QLabel#saveError { font-size: 11pt; color: #8a4b00; background: #fff4e0; padding
 QLabel#clientName { font-size: 24pt; font-weight: 600; color: #1b2733; }
 QLabel#caseDetails { font-size: 12pt; color: #3c4858; }
 QLabel#caseReason { font-size: 12pt; color: #2f6fb3; }
+QLabel#caseLanguage, QLabel#questionLanguage { font-size: 14pt; font-weight: 600; color: #1d4f85;
+    background: #e4eef9; padding: 3px 10px; border-radius: 4px; }
+QLabel#languageListTitle { font-size: 14pt; font-weight: 600; color: #1b2733; }
+QListWidget#languageListItems { font-size: 14pt; }
+QLabel#languageListHelp { font-size: 11pt; color: #5a6878; }
 QFrame#dialBox { background: white; border: 1px solid #d5dbe3; border-radius: 8px; }
 QLabel#dialNumber { font-size: 34pt; font-weight: 700; color: #1b2733; letter-spacing: 2px; }
 QLabel#dialHint, QLabel#otherNumbers { font-size: 12pt; color: #3c4858; }

@@ -250,6 +250,7 @@ class SchemaChecker:
                 self.error(raw, "scale", f"onbekende schaal '{scale}' bij vraag '{name}'")
                 return ()
             opts = self.scales[scale]
+            fields["scale"] = str(scale)
         elif "options" in raw:
             opts = self.options(raw["options"], raw, "options", f"vraag '{name}'")
         else:

@@ -6,12 +6,18 @@ variable, a change also as an ``answer_change`` row), keeps ``on_route`` flags a
 ``interview.current_variable`` up to date, and ends interviews with a call outcome in the same
 transaction as the attempt (through :class:`CallService`). A crash loses nothing: each answer is
 committed when it is confirmed.
+
+Languages: an interview starts in the language its case needs when the form is translated into it
+(else in Dutch), and may switch at any question (``InterviewState.versions``: the form in each
+language). Every answer stores the language its question was asked in; the interview's main
+language (``interview.language``, an export column) is the language most of its answers were given
+in (a tie keeps the language it had).
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from types import MappingProxyType
 from typing import Protocol
@@ -32,7 +38,7 @@ from cati.calls.service.calls import (
     OutcomeResult,
     case_fields,
 )
-from cati.core.paths import forms_dir
+from cati.core.languages import SOURCE, name_nl
 from cati.interviews.rules import (
     Answer,
     AnswerRejected,
@@ -41,13 +47,13 @@ from cati.interviews.rules import (
     current,
     export_values,
     is_complete,
-    load_forms,
     route,
     split_answers,
 )
 from cati.interviews.rules import Interview as Engine
 from cati.interviews.rules import record as rec
 from cati.interviews.rules.codec import answer_from_json, answer_to_json
+from cati.interviews.service.catalog import catalog
 from cati.platform.context import ServiceContext
 from cati.platform.models import Answer as AnswerRow
 from cati.platform.models import (
@@ -89,6 +95,10 @@ class InterviewState:
     complete: bool  # the engine's is_complete: closing screen reached, core questions answered
     started_at: datetime
     started_by: int | None
+    language: str = SOURCE  # the language ``form`` is in: the one to show (the case's, when translated)
+    versions: Mapping[str, Form] = field(default_factory=dict)  # the form in every language it has, Dutch too
+    answer_languages: Mapping[str, str] = field(default_factory=dict)  # variable -> the language it was asked in
+    main_language: str = SOURCE  # the language most answers were given in
 
     @property
     def form_id(self) -> str:
@@ -117,10 +127,14 @@ class InterviewService:
 
     @property
     def forms(self) -> dict[str, Form]:
-        """The questionnaires in ``forms_dir()``, loaded once per service."""
+        """The questionnaires in ``forms_dir()`` (in Dutch), loaded once."""
         if self._forms is None:
-            self._forms = load_forms(forms_dir())
+            self._forms = dict(catalog().forms)
         return self._forms
+
+    def _versions(self, form_id: str) -> Mapping[str, Form]:
+        """The form in Dutch and every language it is translated into."""
+        return catalog().versions.get(form_id) or {SOURCE: self.forms[form_id]}
 
     # -- starting -----------------------------------------------------------------------------
     def start_or_resume(self, actor: Actor | None, case_id: int) -> InterviewState:
@@ -148,18 +162,21 @@ class InterviewService:
                 assert client is not None
                 form = self._form_for(queue, client.variant)
                 iv = Interview(case_id=case_id, form_id=form.id, form_version=form.version, status="in_progress",
-                               started_at=now, started_by=actor.user_id)
+                               started_at=now, started_by=actor.user_id,
+                               language=self._start_language(form.id, case.language))
                 s.add(iv)
                 s.flush()
-                record(s, actor, "interview_start", at=now, object_type="interview", object_id=iv.id, case=case_id)
+                record(s, actor, "interview_start", at=now, object_type="interview", object_id=iv.id, case=case_id,
+                       language=iv.language)
             else:
                 iv.status = "in_progress"
                 record(s, actor, "interview_resume", at=now, object_type="interview", object_id=iv.id, case=case_id)
             form = self.forms[iv.form_id]
-            answers = {k: a for k, (a, _) in self._answers(s, iv.id).items()}
+            stored = self._answers(s, iv.id)
+            answers = {k: a for k, (a, _) in stored.items()}
             q = current(form, fields, answers)
             iv.current_variable = q.var if q is not None else None
-            return self._state(iv, form, fields, answers)
+            return self._state(iv, form, fields, answers, stored, self._start_language(iv.form_id, case.language))
 
     def state(self, actor: Actor | None, interview_id: int) -> InterviewState:
         """The stored interview (the holder of its case, or who ended it)."""
@@ -168,24 +185,29 @@ class InterviewService:
             iv, case = self._access(s, actor, interview_id)
             form = self.forms[iv.form_id]
             answers = self._answers(s, iv.id)
-            return self._state(iv, form, self._fields(s, case), {k: a for k, (a, _) in answers.items()})
+            return self._state(iv, form, self._fields(s, case), {k: a for k, (a, _) in answers.items()}, answers)
 
     # -- answers ------------------------------------------------------------------------------
     def save_answer(
-        self, actor: Actor | None, interview_id: int, variable: str, answer: Answer | Mapping[str, Answer]
+        self, actor: Actor | None, interview_id: int, variable: str, answer: Answer | Mapping[str, Answer],
+        language: str | None = None,
     ) -> InterviewState:
         """Validate and store one confirmed answer at once; returns the new state.
 
         ``variable`` is a question's variable (a grid takes a mapping item variable -> Answer, or
         one item's variable with its Answer). The question must be on the route for the current
-        answers. A changed answer also writes an ``answer_change`` row (and, after the interview
-        ended, the audit event ``answer_change_after_end``). ``on_route`` is recomputed for every
-        stored answer. Raises AnswerRejected with Dutch messages.
+        answers. ``language``: the language the question was asked in (default: the interview's main
+        language); stored with the answer. A changed answer also writes an ``answer_change`` row (and,
+        after the interview ended, the audit event ``answer_change_after_end``). ``on_route`` is
+        recomputed for every stored answer. Raises AnswerRejected with Dutch messages.
         """
         actor = require(actor, Permission.WORK_CASES)
         with self.ctx.db.unit_of_work(immediate=True) as s:
             iv, case = self._access(s, actor, interview_id, lock=True)
             form = self.forms[iv.form_id]
+            asked_in = language or iv.language or SOURCE
+            if asked_in not in self._versions(form.id):
+                raise AnswerRejected([f"De vragenlijst is niet vertaald in het {name_nl(asked_in)}."])
             if not form.has_var(variable):
                 raise AnswerRejected([f"Onbekende vraag '{variable}'."])
             question = form.question(variable)
@@ -211,25 +233,28 @@ class InterviewService:
                 old = stored.get(var)
                 if old is None:
                     rows[var] = AnswerRow(interview_id=iv.id, variable=var, value=text, answered_at=now,
-                                          user_id=actor.user_id, on_route=True)
+                                          user_id=actor.user_id, on_route=True, language=asked_in)
                     s.add(rows[var])
-                elif old[1].value != text:
+                elif old[1].value != text or (old[1].language or SOURCE) != asked_in:
                     row = old[1]
-                    s.add(AnswerChange(interview_id=iv.id, variable=var, old_value=row.value, new_value=text,
-                                       changed_at=now, user_id=actor.user_id))
-                    row.value, row.answered_at, row.user_id = text, now, actor.user_id
-                    if ended:
-                        record(s, actor, "answer_change_after_end", at=now, object_type="interview",
-                               object_id=iv.id, variable=var)
+                    if row.value != text:
+                        s.add(AnswerChange(interview_id=iv.id, variable=var, old_value=row.value, new_value=text,
+                                           changed_at=now, user_id=actor.user_id))
+                        if ended:
+                            record(s, actor, "answer_change_after_end", at=now, object_type="interview",
+                                   object_id=iv.id, variable=var)
+                    row.value, row.answered_at, row.user_id, row.language = text, now, actor.user_id, asked_in
             on_route = {q.var for q in route(form, fields, final)}
             for var, row in rows.items():
                 flag = form.has_var(var) and form.question(var).var in on_route
                 if row.on_route != flag:
                     row.on_route = flag
             iv.current_variable = after.position
+            iv.language = main_language(form, rows.values(), iv.language)
             if iv.status == "complete":  # the export record follows the changed answer
                 self._write_record(s, iv, form, fields, final, now)
-            return self._state(iv, form, fields, final)
+            return self._state(iv, form, fields, final, {v: (final.get(v, Answer()), r) for v, r in rows.items()},
+                               asked_in)
 
     # -- ending -------------------------------------------------------------------------------
     def stop(
@@ -354,11 +379,39 @@ class InterviewService:
         rows = s.scalars(select(AnswerRow).where(AnswerRow.interview_id == interview_id))
         return {r.variable: (answer_from_json(r.value), r) for r in rows}
 
-    def _state(self, iv: Interview, form: Form, fields: dict[str, object], answers: dict[str, Answer]) -> InterviewState:
+    def _start_language(self, form_id: str, wanted: str | None) -> str:
+        """The language an interview starts in: the case's when the form is translated into it, else Dutch."""
+        return wanted if wanted is not None and wanted in self._versions(form_id) else SOURCE
+
+    def _state(
+        self, iv: Interview, form: Form, fields: dict[str, object], answers: dict[str, Answer],
+        rows: Mapping[str, tuple[Answer, AnswerRow]], shown: str | None = None,
+    ) -> InterviewState:
         split = split_answers(form, fields, answers)
+        versions = self._versions(form.id)
+        language = shown if shown in versions else (iv.language if iv.language in versions else SOURCE)
+        assert language is not None
         return InterviewState(
-            interview_id=iv.id, case_id=iv.case_id, status=iv.status, form=form,
+            interview_id=iv.id, case_id=iv.case_id, status=iv.status, form=versions[language],
             case_fields=MappingProxyType(dict(fields)), answers=MappingProxyType(dict(answers)),
             current_variable=iv.current_variable, on_route=split.on_route, off_route=split.off_route,
             complete=is_complete(form, fields, answers), started_at=iv.started_at, started_by=iv.started_by,
+            language=language, versions=MappingProxyType(dict(versions)),
+            answer_languages=MappingProxyType({v: r.language or SOURCE for v, (_, r) in rows.items()}),
+            main_language=iv.language or SOURCE,
         )
+
+
+def main_language(form: Form, rows: Iterable[AnswerRow], current: str | None) -> str:
+    """The language most on-route answers (info screens not counted) were given in; a tie keeps
+    ``current`` (the language the interview had), else the first in alphabetical order."""
+    counts: dict[str, int] = {}
+    for row in rows:
+        if row.on_route and form.has_var(row.variable) and form.question(row.variable).type is not QType.INFO:
+            language = row.language or SOURCE
+            counts[language] = counts.get(language, 0) + 1
+    if not counts:
+        return current or SOURCE
+    most = max(counts.values())
+    tied = sorted(lang for lang, n in counts.items() if n == most)
+    return current if current in tied else tied[0]

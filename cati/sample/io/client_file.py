@@ -51,6 +51,7 @@ _ALIASES: dict[str, tuple[str, ...]] = {
     "vragenlijst": ("vragenlijst", "versie", "vragenlijstversie", "versie vragenlijst", "variant"),
     "leerprofiel": ("leerprofiel", "leer profiel", "profiel"),
     "telefonisch": ("telefonisch", "telefonische optie", "telefonisch enqueteren", "telefonische enquete"),
+    "taal": ("taal", "language", "voertaal", "spreektaal", "thuistaal", "moedertaal"),
 }
 HEADER_ALIASES: dict[str, str] = {
     normalize(alias).replace(" ", ""): canon for canon, aliases in _ALIASES.items() for alias in aliases

@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Literal
 
+from cati.core.languages import parse_language
 from cati.sample.rules.dienst import INBURGERING, Dienst, DienstError, parse_dienst
 from cati.sample.rules.phones import Phone, format_national, parse_phone_cell
 
@@ -29,7 +30,7 @@ Queue = Literal["purchased", "inburgering", "mail_post"]
 
 COLUMNS: tuple[str, ...] = (
     "klantnummer", "naam", "telefoon", "telefoon2", "email",
-    "dienst", "einddatum", "vragenlijst", "leerprofiel", "telefonisch",
+    "dienst", "einddatum", "vragenlijst", "leerprofiel", "telefonisch", "taal",
 )
 REQUIRED_COLUMNS: tuple[str, ...] = ("klantnummer", "naam", "dienst", "einddatum")
 LOW_PROFILES: frozenset[int] = frozenset({1, 2})
@@ -98,6 +99,7 @@ class ClientRecord:
     learning_profile: int | None
     phone_option: bool  # telefonisch=ja AND the provider bought the option
     queue: Queue
+    language: str | None = None  # the client's language (ISO 639-1), from the optional column taal
 
     @property
     def phone_numbers(self) -> tuple[str, ...]:
@@ -282,9 +284,14 @@ def validate_row(
     email = _text(values.get("email"))
     if email is not None and not _EMAIL_RE.match(email):
         warnings.append(f"e-mailadres '{email}' lijkt ongeldig")
+    language = parse_language(_text(values.get("taal")))
+    if language is None and _text(values.get("taal")) is not None:
+        warnings.append(f"taal '{_text(values.get('taal'))}' onbekend; genegeerd (gebruik een taalnaam of -code "
+                        "zoals Arabisch of ar)")
     record = ClientRecord(
         line=line, client_number=client_number, name=name, phones=phones, email=email, service=service,
         end_date=end_date, variant=variant, learning_profile=profile, phone_option=phone_option, queue=queue,
+        language=language,
     )
     return Accepted(record, tuple(RowWarning(line, w) for w in warnings))
 

@@ -39,6 +39,7 @@ from sqlalchemy.orm import Session
 
 from cati.accounts.rules.roles import Actor, Permission, require
 from cati.accounts.service.audit import record
+from cati.core.languages import needed
 from cati.platform.context import ServiceContext
 from cati.platform.models import CallCase, Client, ImportBatch, MeasurementPeriod, PhoneNumber, Provider
 from cati.sample.io.client_file import ClientFileError, ImportResult, import_client_file, rejects_path
@@ -280,6 +281,7 @@ class ImportService:
                 "respondent_key": key, "name": rec.name[:300], "email": (rec.email or None),
                 "service": rec.service.number, "end_date": rec.end_date, "variant": rec.variant,
                 "learning_profile": rec.learning_profile, "phone_option": rec.phone_option, "created_at": now,
+                "language": rec.language,
             })
         total = len(clients)
         ids = repo.allocate_ids(s, Client, total)
@@ -324,6 +326,7 @@ class ImportService:
                     "attempts": 0, "contacted": False, "current_phone_position": 0,
                     "next_call_at": now,  # due from now on: a new case's "due since" is when it came in
                     "day_parts_tried": "", "state": "{}", "created_at": now, "updated_at": now,
+                    "language": needed(rec.language),  # Dutch needs no speaker: everyone speaks it
                 })
         repo.insert_rows(s, PhoneNumber, phones, check)
         repo.insert_rows(s, CallCase, cases, check)

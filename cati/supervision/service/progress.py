@@ -28,6 +28,13 @@ Interviewers, per local day in the chosen range:
 * **mean interview length**: started_at -> completed_at of the complete, not voided interviews
   that the interviewer started and that were completed in the range.
 * **dials, answered, talk time**: as per queue, over the attempts started in the range.
+
+Per language (of the open measurement periods):
+
+* **open**: open cases that need the language (a case that needs none counts as Dutch);
+  **waiting for a speaker**: those of them that need a language no interviewer who logged in today
+  speaks (``cati queue --explain`` says so per case); **completes**: complete, not voided interviews
+  by their main language (the language most answers were given in).
 """
 
 from __future__ import annotations
@@ -43,9 +50,10 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from cati.accounts.rules.roles import Actor, Permission, require
+from cati.accounts.rules.roles import Actor, Permission, Role, require
 from cati.accounts.service.settings import SettingsService
 from cati.calls.rules.outcomes import COMPLETE
+from cati.core.languages import SOURCE, name_nl
 from cati.core.localtime import days_bounds, local_day
 from cati.platform.context import ServiceContext
 from cati.platform.models import (
@@ -57,6 +65,8 @@ from cati.platform.models import (
     MeasurementPeriod,
     Provider,
     User,
+    UserLanguage,
+    UserRole,
 )
 from cati.supervision.rules.hours import logged_in_seconds
 from cati.supervision.rules.rates import DispositionCounts, OutcomeRates, as_percentage, outcome_rates
@@ -159,6 +169,15 @@ class InterviewerStats:
 
 
 @dataclass(frozen=True)
+class LanguageProgress:
+    language: str  # ISO 639-1; "nl" also for cases that need no language
+    name: str  # Dutch name
+    open: int
+    waiting: int  # open, and nobody who logged in today speaks it
+    completes: int
+
+
+@dataclass(frozen=True)
 class OutcomeCount:
     code: str
     label: str
@@ -177,6 +196,7 @@ class ProgressSnapshot:
     completes_per_day: tuple[tuple[date, int], ...]
     outcome_mix: tuple[OutcomeCount, ...]
     e_setting: Decimal | None
+    languages: tuple[LanguageProgress, ...] = ()
 
 
 def _to_fraction(e: Fraction | Decimal | float | str | None) -> Fraction | None:
@@ -313,6 +333,43 @@ class ProgressService:
             )
         return sorted(rows, key=lambda r: (r.provider, r.period_end, r.queue))
 
+    # -- per language ---------------------------------------------------------------------
+    def languages(self, actor: Actor | None, provider: str | int | None = None) -> list[LanguageProgress]:
+        """Per language: open cases, those waiting for a speaker, completes (see the module)."""
+        require(actor, Permission.VIEW_PROGRESS)
+        with self.ctx.db.unit_of_work() as s:
+            return self._languages(s, provider)
+
+    def _languages(self, s: Session, provider: str | int | None) -> list[LanguageProgress]:
+        periods = select(MeasurementPeriod.id).where(MeasurementPeriod.closed_at.is_(None))
+        if provider is not None:
+            periods = periods.where(MeasurementPeriod.provider_id == find_provider(s, provider).id)
+        ids = list(s.scalars(periods))
+        if not ids:
+            return []
+        day_start, _ = days_bounds(local_day(self.ctx.now()), local_day(self.ctx.now()))
+        spoken = set(s.scalars(
+            select(UserLanguage.language).distinct().join(User, User.id == UserLanguage.user_id)
+            .join(UserRole, UserRole.user_id == User.id)
+            .where(UserRole.role == Role.INTERVIEWER.value, User.disabled.is_(False), User.last_login_at >= day_start)
+        ))
+        open_cases: Counter[str] = Counter()
+        for language, n in s.execute(
+            select(CallCase.language, func.count()).where(CallCase.period_id.in_(ids), CallCase.status != "final")
+            .group_by(CallCase.language)
+        ):
+            open_cases[language or SOURCE] += int(n)
+        completes: Counter[str] = Counter()
+        for language, n in s.execute(
+            select(Interview.language, func.count()).join(CallCase, CallCase.id == Interview.case_id)
+            .where(CallCase.period_id.in_(ids), Interview.status == "complete", Interview.voided_at.is_(None))
+            .group_by(Interview.language)
+        ):
+            completes[language or SOURCE] += int(n)
+        languages = sorted(set(open_cases) | set(completes), key=lambda c: (c != SOURCE, name_nl(c)))
+        return [LanguageProgress(c, name_nl(c), open_cases[c], 0 if c == SOURCE or c in spoken else open_cases[c],
+                                 completes[c]) for c in languages]
+
     # -- per interviewer ------------------------------------------------------------------
     def interviewers(self, actor: Actor | None, first: date, last: date) -> list[InterviewerStats]:
         """Per interviewer over the days ``first``..``last`` (local days), see module doc."""
@@ -445,6 +502,7 @@ class ProgressService:
             completes_per_day=tuple(self.completes_per_day(actor, first, last, provider)),
             outcome_mix=tuple(self.outcome_mix(actor, first, last, provider)),
             e_setting=self.eligibility(actor),
+            languages=tuple(self.languages(actor, provider)),
         )
 
 
@@ -481,6 +539,8 @@ def snapshot_json(snap: ProgressSnapshot) -> dict[str, Any]:
         ],
         "completes_per_day": {d.isoformat(): n for d, n in snap.completes_per_day},
         "outcome_mix": {o.code: o.count for o in snap.outcome_mix},
+        "languages": [{"language": x.language, "name": x.name, "open": x.open, "waiting_for_speaker": x.waiting,
+                       "completes": x.completes} for x in snap.languages],
     }
 
 

@@ -129,6 +129,8 @@ def test_load_from_mapping_equals_load_from_path() -> None:
         ("REFUSAL_SOFT", {"retry": {"delay_days": 7, "max_retries": 1, "exhausted_as": "BUSY"}},
          "outcome REFUSAL_SOFT: field 'retry.exhausted_as' BUSY must be a final outcome"),
         ("MAX_ATTEMPTS", {"group_if_contacted": None}, "outcome MAX_ATTEMPTS: field 'aapor_if_contacted'"),
+        ("LANGUAGE", {"route": "elsewhere"}, "outcome LANGUAGE: field 'route' must be one of language"),
+        ("BUSY", {"route": "language"}, "outcome BUSY: field 'route' must be one of language, on a final outcome"),
     ],
 )
 def test_invalid_tables_name_code_and_field(code: str, changes: dict[str, Any], fragment: str) -> None:

@@ -1,7 +1,7 @@
 """audit_event: a hash chain (prev_hash, row_hash), TRUNCATE refused on PostgreSQL
 
 Revision ID: 0009
-Revises: 0006
+Revises: 0007
 Create Date: 2026-12-05
 
 Existing rows are chained in id order; the first row's hash is kept apart
@@ -18,7 +18,7 @@ from alembic import op
 from cati.accounts.rules.audit_chain import GENESIS, row_hash
 
 revision = "0009"
-down_revision = "0006"
+down_revision = "0007"
 branch_labels = None
 depends_on = None
 
