@@ -220,6 +220,10 @@ class CallCase(Base):
         # partial interviews to resume (Tier.PARTIAL): a few rows
         Index("ix_call_case_queue_partial", "period_id", "queue", "next_call_at", "id",
               sqlite_where=text("last_outcome = 'PARTIAL'"), postgresql_where=text("last_outcome = 'PARTIAL'")),
+        # back-checks (Tier.BACKCHECK): verification calls of a supervisor's review, a few rows
+        Index("ix_call_case_queue_backcheck", "period_id", "queue", "next_call_at", "id",
+              sqlite_where=text("checks_interviewer IS NOT NULL"),
+              postgresql_where=text("checks_interviewer IS NOT NULL")),
         CheckConstraint("status IN ('new', 'active', 'final')", name="status"),
         CheckConstraint("status <> 'new' OR attempts = 0", name="new_never_called"),
         CheckConstraint("status <> 'active' OR (attempts > 0 AND last_attempt_at IS NOT NULL)", name="active_called"),
@@ -246,6 +250,8 @@ class CallCase(Base):
     state: Mapped[str] = mapped_column(Text, default="{}")  # scheduler detail (JSON)
     # the language the case needs an interviewer for (ISO 639-1); None: Dutch, which everyone speaks
     language: Mapped[str | None] = mapped_column(String(8))
+    # a back-check (revision 0010): the interviewer whose interview it verifies, to whom it is never offered
+    checks_interviewer: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 
@@ -291,7 +297,8 @@ class Interview(Base):
     form_id: Mapped[str] = mapped_column(String(50))
     form_version: Mapped[str] = mapped_column(String(20))
     status: Mapped[str] = mapped_column(String(20), default="in_progress")
-    # in_progress | partial | complete | breakoff
+    # in_progress | partial | complete | breakoff | backcheck (a back-check call's verification, not a survey
+    # interview: never counted, billed or exported as a complete)
     started_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     started_by: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"))
     completed_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
@@ -338,3 +345,46 @@ class AnswerChange(Base):
     new_value: Mapped[str | None] = mapped_column(Text)
     changed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     user_id: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"))
+
+
+class ScreenVisit(Base):
+    """Paradata: one question screen shown during an interview, from shown to left (revision 0010).
+
+    Written in the transaction of the answer (or the stop) that follows it. No answer values, names or
+    numbers: what was on screen (the variable, its language), when, how it was reached and left, how
+    often the answer on it was corrected, whether it changed an earlier answer, and a grid's seconds per
+    row (JSON ``{item variable: seconds}``). Deleted with the period's contact data (``cati purge``)."""
+
+    __tablename__ = "screen_visit"
+    __table_args__ = (Index("ix_screen_visit_interview", "interview_id", "shown_at"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    interview_id: Mapped[int] = mapped_column(ForeignKey("interview.id", ondelete="CASCADE"))
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"))
+    variable: Mapped[str] = mapped_column(String(64))
+    shown_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    left_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    arrived: Mapped[str] = mapped_column(String(10))  # start | resume | next | back | jump | language | retry
+    left_by: Mapped[str] = mapped_column(String(10))  # next | back | jump | stop | language
+    language: Mapped[str | None] = mapped_column(String(8))  # the language the screen was shown in; None: Dutch
+    corrections: Mapped[int] = mapped_column(Integer, default=0)
+    changed: Mapped[bool] = mapped_column(Boolean, default=False)  # it changed an answer given before
+    row_seconds: Mapped[str | None] = mapped_column(Text)  # grids: JSON {item variable: seconds}
+
+
+class InterviewReview(Base):
+    """A supervisor's decision on a flagged interview (revision 0010): accept (the flags named are
+    cleared), void, or back-check (a verification call, ``backcheck_case_id``, whose answer is
+    recorded here when it is done). Every decision is also in the audit trail."""
+
+    __tablename__ = "interview_review"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    interview_id: Mapped[int] = mapped_column(ForeignKey("interview.id", ondelete="CASCADE"), index=True)
+    decision: Mapped[str] = mapped_column(String(12))  # accept | void | backcheck
+    flags: Mapped[str] = mapped_column(Text, default="[]")  # JSON: the flag codes the decision was about
+    note: Mapped[str] = mapped_column(Text, default="")
+    decided_by: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"))
+    decided_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    backcheck_case_id: Mapped[int | None] = mapped_column(ForeignKey("call_case.id"), index=True)
+    backcheck_result: Mapped[str | None] = mapped_column(Text)  # JSON: the back-check's answers (codes)
+    backcheck_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    backcheck_by: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"))
