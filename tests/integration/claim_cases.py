@@ -8,7 +8,8 @@ another interviewer's, reserved, missed, later) and day-part callbacks (today's 
 later days), held cases (live and expired leases), final cases, numbers that are final, exhausted,
 purged or on the do-not-call list, and many ties in the sort keys; cases that need a language (one
 some interviewers speak, one nobody speaks, and Dutch, which everyone speaks) and interviewers with
-and without languages (:func:`speakers`).
+and without languages (:func:`speakers`); back-checks (a queue of their own, in every state, each
+verifying an interview of one of the asking interviewers, who must never be offered it).
 """
 
 from __future__ import annotations
@@ -71,9 +72,9 @@ class Shape:
 
 
 def fill_queue(db, q: QueueData, user_ids: Sequence[int], now: datetime, settings: SchedulerSettings,  # type: ignore[no-untyped-def]
-               seed: int, shape: Shape) -> None:
+               seed: int, shape: Shape, *, phones: bool = True) -> None:
     """Give the cases of ``q`` (``shape.total`` of them, two numbers each) consistent random states
-    around ``now``."""
+    around ``now``; with ``phones``, some of the period's numbers final, purged or on the do-not-call list."""
     rng = random.Random(seed)
     cal = settings.calendar
     today = cal.local(now).date()
@@ -92,13 +93,14 @@ def fill_queue(db, q: QueueData, user_ids: Sequence[int], now: datetime, setting
     rng.shuffle(kinds)
     languages = random.Random(seed * 7 + 1)  # its own stream: the states above stay what they were
     with db.engine.begin() as conn:
-        phones = conn.execute(sa.select(PhoneNumber.id, PhoneNumber.e164, PhoneNumber.position, CallCase.id)
-                              .join(CallCase, CallCase.client_id == PhoneNumber.client_id)
-                              .where(CallCase.period_id == q.period_id)).all()
+        numbers = conn.execute(sa.select(PhoneNumber.id, PhoneNumber.e164, PhoneNumber.position, CallCase.id)
+                               .join(CallCase, CallCase.client_id == PhoneNumber.client_id)
+                               .where(CallCase.period_id == q.period_id)).all() if phones else []
         listed = set(conn.execute(sa.select(DoNotCall.e164)).scalars())
-        dnc = {e164 for _, e164, _, _ in phones if rng.random() < 0.12 and e164 not in listed}
-        conn.execute(sa.insert(DoNotCall), [{"e164": e, "source": "test", "added_at": now} for e in sorted(dnc)])
-        for pid, _e164, _pos, _cid in phones:
+        dnc = {e164 for _, e164, _, _ in numbers if rng.random() < 0.12 and e164 not in listed}
+        if dnc:
+            conn.execute(sa.insert(DoNotCall), [{"e164": e, "source": "test", "added_at": now} for e in sorted(dnc)])
+        for pid, _e164, _pos, _cid in numbers:
             r = rng.random()
             if r < 0.85:
                 continue
@@ -150,9 +152,34 @@ def fill_queue(db, q: QueueData, user_ids: Sequence[int], now: datetime, setting
                                                            **appointment))
 
 
+#: the back-checks a generated queue gets besides its own cases (every kind, ties on purpose)
+BACKCHECKS = Shape(new=4, retry=5, partial=1, exact=2, callback=2, final=1)
+
+
+def add_backchecks(db, q: QueueData, user_ids: Sequence[int], now: datetime, settings: SchedulerSettings,  # type: ignore[no-untyped-def]
+                   seed: int, shape: Shape = BACKCHECKS) -> QueueData:
+    """Back-check cases (queue ``backcheck``) for the first clients of ``q``'s period, in every state,
+    each verifying an interview of one of ``user_ids``: ``q`` with their case ids added."""
+    rng = random.Random(seed)
+    with db.engine.begin() as conn:
+        clients = conn.execute(sa.select(CallCase.client_id).where(CallCase.id.in_(q.case_ids))
+                               .order_by(CallCase.client_id).limit(shape.total)).scalars().all()
+        came_in = now - timedelta(days=2)
+        conn.execute(sa.insert(CallCase), [
+            {"client_id": cid, "period_id": q.period_id, "queue": "backcheck", "status": "new", "state": "{}",
+             "next_call_at": came_in, "checks_interviewer": rng.choice(list(user_ids))} for cid in clients])
+        ids = tuple(conn.execute(sa.select(CallCase.id).where(CallCase.period_id == q.period_id,
+                                                              CallCase.queue == "backcheck")
+                                 .order_by(CallCase.id)).scalars())
+    # the clients' numbers are the ones their own cases have (already final, purged or listed at random)
+    fill_queue(db, QueueData(q.provider_id, q.period_id, ids, ()), user_ids, now, settings, seed, shape, phones=False)
+    return QueueData(q.provider_id, q.period_id, q.case_ids + ids, q.numbers)
+
+
 def whole_queue(services, user_ids: Sequence[int], now: datetime, seed: int, shape: Shape = Shape(),  # type: ignore[no-untyped-def]
-                queue: str = "purchased", provider: int | None = None) -> QueueData:
-    """A new provider (or a new period of ``provider``) whose queue holds cases of every kind."""
+                queue: str = "purchased", provider: int | None = None, backchecks: bool = False) -> QueueData:
+    """A new provider (or a new period of ``provider``) whose queue holds cases of every kind (and, with
+    ``backchecks``, back-check cases of some of its clients)."""
     period = (date(2026, 1, 1), date(2026, 12, 31)) if provider is None else (date(2026, 2, 1), date(2026, 12, 31))
     q = add_queue(services.db, shape.total, queue, numbers_per_client=2, period=period)
     if provider is not None:
@@ -161,6 +188,8 @@ def whole_queue(services, user_ids: Sequence[int], now: datetime, seed: int, sha
                          .values(provider_id=provider))
         q = QueueData(provider, q.period_id, q.case_ids, q.numbers)
     fill_queue(services.db, q, user_ids, now, services.calls.scheduler, seed, shape)
+    if backchecks:
+        q = add_backchecks(services.db, q, user_ids, now, services.calls.scheduler, seed + 7919)
     return q
 
 

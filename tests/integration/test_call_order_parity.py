@@ -2,7 +2,8 @@
 
 Whole queues (every tier, more cases per tier than any claim batch, appointments for the asking
 interviewer and for others, held and final cases, do-not-call numbers, capped queues with and
-without room, cases that need a language, interviewers with and without languages) are claimed until
+without room, cases that need a language, interviewers with and without languages, back-checks of the
+interviewers' own interviews and of their colleagues') are claimed until
 nobody can claim anything, on SQLite and PostgreSQL; before every claim the rules rank the whole
 queue again for the asking interviewer, and the claim must take the case they rank first. The SQL
 ranking of a whole queue (``cati queue --order``) must equal the rules' ranking too.
@@ -52,8 +53,10 @@ def _claim_all(services, actors, provider_id, queues, now, caps=None, queue=None
                 return claimed
             continue
         idle = 0
-        language = states_of(services.db, [card.case_id], services.calls.scheduler)[card.case_id].language
+        state = states_of(services.db, [card.case_id], services.calls.scheduler)[card.case_id]
+        language = state.language
         assert language in (None, "nl") or language in actor.languages, (actor.username, language)
+        assert state.checks_interviewer != actor.user_id, (actor.username, "a back-check of their own interview")
         claimed.append(card.case_id)
     raise AssertionError("the queue never ran empty")
 
@@ -86,7 +89,7 @@ def test_claims_of_whole_queues_follow_the_rules(services, clock, seed) -> None:
     for k, now in enumerate(NOWS[seed - 1::2]):
         clock.now = now
         assert services.calls.scheduler.calendar.is_callable(now)
-        q = whole_queue(services, ids, now, seed * 100 + k)
+        q = whole_queue(services, ids, now, seed * 100 + k, backchecks=True)
         # a second period of the same provider, with its own inburgering queue (capped: room for one more)
         inb = whole_queue(services, ids, now, seed * 100 + k + 50, Shape(new=3, retry=4, partial=1, exact=3,
                                                                           callback=2, final=1),
@@ -103,6 +106,26 @@ def test_claims_of_whole_queues_follow_the_rules(services, clock, seed) -> None:
         never |= {st.language for st in left.values() if is_due(st, now, Asker.anyone(), services.calls.scheduler)}
     assert {"ar", "en", "tr", "nl", None} <= languages and "so" not in languages
     assert "so" in never  # Somali cases due for anyone stay: none of these interviewers speaks it
+
+
+def test_a_back_check_goes_to_a_colleague_of_the_interviewer(services, clock) -> None:  # type: ignore[no-untyped-def]
+    """A back-check of anna's interview is never offered to anna, whatever else is due; bram gets it
+    before never-called cases and retries, after appointments, partial interviews and callbacks."""
+    u = users(services)
+    q = add_queue(services.db, 3)
+    with services.db.engine.begin() as conn:
+        client = conn.execute(sa.select(CallCase.client_id).where(CallCase.id == q.case_ids[0])).scalar_one()
+        check = conn.execute(sa.insert(CallCase).values(
+            client_id=client, period_id=q.period_id, queue="backcheck", status="new", state="{}",
+            next_call_at=clock.now - timedelta(hours=1), checks_interviewer=u["anna"].user_id,
+        ).returning(CallCase.id)).scalar_one()
+    first = services.calls.next_case(u["anna"], q.provider_id)
+    assert first is not None and first.case_id != check
+    found = [e for e in services.calls.explain(u["sanne"], check) if e.case_id == check]  # due, for a colleague
+    assert found and found[0].explanation.code == "DUE_BACKCHECK" and "nacontrole" in found[0].explanation.reason_nl.lower()
+    card = services.calls.next_case(u["bram"], q.provider_id)
+    assert card is not None and card.case_id == check and card.queue == "backcheck"
+    assert card.form_id == "backcheck"
 
 
 def test_a_capped_queue_without_room_is_left_out(services, clock) -> None:  # type: ignore[no-untyped-def]
@@ -158,7 +181,7 @@ def test_the_sql_ranking_of_a_whole_queue_equals_the_rules(services, clock, seed
     settings = services.calls.scheduler
     for k, now in enumerate(NOWS):
         clock.now = now
-        q = whole_queue(services, ids, now, seed * 10 + k)
+        q = whole_queue(services, ids, now, seed * 10 + k, backchecks=True)
         for name in (None, *names):
             user = None if name is None else asker(u[name])
             listed = services.calls.queue_order(u["sanne"], q.provider_id, for_user=name, limit=1000)

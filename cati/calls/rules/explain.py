@@ -84,6 +84,12 @@ def explain(
             False, "WAITING_FOR_SPEAKER", f"Wacht op een interviewer die {name_nl(language)} spreekt",
             f"waiting for an interviewer who speaks {language}", None,
         )
+    if not asker.may_check(state.checks_interviewer):
+        return Explanation(
+            False, "OWN_INTERVIEW_CHECK",
+            f"Nacontrole van een interview van interviewer {state.checks_interviewer}: alleen voor een collega",
+            f"back-check of an interview by user {state.checks_interviewer}: for another interviewer", None,
+        )
     reserved = reserved_for(state, now, settings)
     if reserved is not None and reserved[0] != asker.user_id:
         owner, until = reserved
@@ -159,6 +165,11 @@ def _due(state: CaseState, now: datetime, settings: SchedulerSettings) -> Explan
     elif tier is Tier.CALLBACK and appointment is not None:
         nl, en, code = (
             f"Terugbelafspraak in de {_part_nl(appointment.day_part)}", "day-part callback due", "DUE_CALLBACK"
+        )
+    elif tier is Tier.BACKCHECK:
+        nl, en, code = (
+            f"Nacontrole van een interview van interviewer {state.checks_interviewer} (niet voor die interviewer)",
+            "back-check due", "DUE_BACKCHECK",
         )
     elif tier is Tier.NEW:
         nl, en, code = "Nog niet gebeld", "never called", "DUE_NEW"

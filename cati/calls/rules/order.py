@@ -8,14 +8,15 @@ interviewer now, inside the calling hours. The Python ranking below (:func:`tier
 (:mod:`cati.calls.store.order_sql`: the claim's ranking, every candidate window's ``ORDER BY`` and
 the supervisor's ``cati queue --order`` list). Change the order here, and nowhere else.
 
-Who asks is an :class:`Asker`: the interviewer's id (their own appointments come first) and the
-languages they speak besides Dutch (a case that needs a language is offered only to its speakers,
-in the same order as every other case).
+Who asks is an :class:`Asker`: the interviewer's id (their own appointments come first; a back-check
+of their own interview is never theirs) and the languages they speak besides Dutch (a case that needs a
+language is offered only to its speakers, in the same order as every other case).
 
 The order (``shared/docs/dispositions.md``): due hard appointments (first only to the interviewer
 who made them, for ``appointment_own_interviewer_minutes``, then to anyone) > partial interviews to
-resume > due day-part callbacks > never-called cases > retries (fewest attempts first, then the
-longest waiting). A missed appointment (more than the grace after its time, or after its day part
+resume > due day-part callbacks > back-checks (a supervisor's verification call of an interview,
+offered only to an interviewer other than the one who did it; the oldest first) > never-called cases >
+retries (fewest attempts first, then the longest waiting). A missed appointment (more than the grace after its time, or after its day part
 ended) is not lost: it stays due and is ordered by the rest of the rules (usually a retry).
 """
 
@@ -41,8 +42,9 @@ class Tier(IntEnum):
     APPOINTMENT = 0
     PARTIAL = 1
     CALLBACK = 2
-    NEW = 3
-    RETRY = 4
+    BACKCHECK = 3
+    NEW = 4
+    RETRY = 5
 
 
 class Fact(StrEnum):
@@ -51,6 +53,7 @@ class Fact(StrEnum):
     LIVE_EXACT_APPOINTMENT = "live_exact_appointment"  # an appointment at a time, not missed yet
     PARTIAL_INTERVIEW = "partial_interview"  # the last outcome was PARTIAL: resume the interview
     LIVE_CALLBACK = "live_callback"  # a day-part callback whose day part has not ended
+    BACKCHECK = "backcheck"  # a back-check: it verifies an interview of another interviewer
     NEVER_CALLED = "never_called"  # no attempt yet
     ALWAYS = "always"
 
@@ -73,6 +76,7 @@ class Due(StrEnum):
     TIME_REACHED = "time_reached"  # its planned call time has come
     NOT_RESERVED_FOR_OTHER = "not_reserved_for_other"  # not an appointment kept for its own interviewer
     SPEAKS_LANGUAGE = "speaks_language"  # the interviewer speaks the language the case needs (if any)
+    NOT_CHECKED_INTERVIEWER = "not_checked_interviewer"  # a back-check never goes to the interviewer it checks
 
 
 @dataclass(frozen=True)
@@ -90,6 +94,11 @@ class Asker:
     def speaks(self, language: str | None) -> bool:
         """May a case that needs ``language`` (None: Dutch) be offered to this interviewer?"""
         return language is None or language == SOURCE or self.languages is None or language in self.languages
+
+    def may_check(self, interviewer: int | None) -> bool:
+        """May a case that verifies an interview of ``interviewer`` (None: no back-check) be offered to
+        this asker? Never to that interviewer; anyone (no id) may see it."""
+        return interviewer is None or self.user_id is None or interviewer != self.user_id
 
 
 Who = Asker | int | None  # an Asker; an interviewer's id (Dutch only); None: any interviewer
@@ -117,6 +126,7 @@ CALL_ORDER: tuple[TierRule, ...] = (
              "afspraak", "appointment"),
     TierRule(Tier.PARTIAL, Fact.PARTIAL_INTERVIEW, (Key.DUE_SINCE,), "hervatten", "partial interview"),
     TierRule(Tier.CALLBACK, Fact.LIVE_CALLBACK, (Key.DUE_SINCE,), "terugbellen", "callback"),
+    TierRule(Tier.BACKCHECK, Fact.BACKCHECK, (Key.DUE_SINCE,), "nacontrole", "back-check"),
     TierRule(Tier.NEW, Fact.NEVER_CALLED, (Key.DUE_SINCE,), "nieuw", "never called"),
     TierRule(Tier.RETRY, Fact.ALWAYS, (Key.FEWEST_ATTEMPTS, Key.LONGEST_WAITING), "nieuwe poging", "retry"),
 )
@@ -183,6 +193,8 @@ def fact_holds(fact: Fact, state: CaseState, now: datetime, settings: SchedulerS
     if fact is Fact.LIVE_CALLBACK:
         return (appointment is not None and appointment.kind is AppointmentKind.DAYPART
                 and not appointment_missed(state, now, settings))
+    if fact is Fact.BACKCHECK:
+        return state.checks_interviewer is not None
     if fact is Fact.NEVER_CALLED:
         return state.attempts == 0
     return True
@@ -212,6 +224,8 @@ def due_holds(cond: Due, state: CaseState, now: datetime, who: Who, settings: Sc
         return state.next_call_at is None or state.next_call_at <= now
     if cond is Due.SPEAKS_LANGUAGE:
         return asker.speaks(state.language)
+    if cond is Due.NOT_CHECKED_INTERVIEWER:
+        return asker.may_check(state.checks_interviewer)
     reserved = reserved_for(state, now, settings)
     return reserved is None or reserved[0] == asker.user_id
 

@@ -98,6 +98,7 @@ class CaseState:
     held_by: int | None = None
     lease_expires_at: datetime | None = None
     language: str | None = None  # the language it needs an interviewer for (ISO 639-1); None: Dutch
+    checks_interviewer: int | None = None  # a back-check: the interviewer whose interview it verifies
 
     @property
     def is_final(self) -> bool:

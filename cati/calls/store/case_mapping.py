@@ -3,7 +3,8 @@
 Where things live:
 
 - ``CallCase`` columns hold what queries need (status, attempts, next_call_at, last_attempt_at, lease,
-  last/final outcome, ``day_parts_tried`` as ``"morning:2,..."``, the language the case needs):
+  last/final outcome, ``day_parts_tried`` as ``"morning:2,..."``, the language the case needs, the
+  interviewer a back-check verifies):
   everything the call order filters or sorts on is a column.
 - the start of the current lease (``claimed_at``) and when it was given back (``released_at``).
 - ``CallCase.state`` (JSON) holds the rest of the scheduler detail: ``outcome_counts``.
@@ -79,6 +80,8 @@ class CaseLike(Protocol):
     def state(self) -> str: ...
     @property
     def language(self) -> str | None: ...
+    @property
+    def checks_interviewer(self) -> int | None: ...
 
 
 class PhoneLike(Protocol):
@@ -142,6 +145,7 @@ class CaseRecord:
     released_at: datetime | None
     state: str
     language: str | None = None
+    checks_interviewer: int | None = None  # a back-check: the interviewer whose interview it verifies
 
 
 @dataclass(frozen=True, slots=True)
@@ -262,6 +266,7 @@ def to_state(
         held_by=case.held_by,
         lease_expires_at=case.lease_expires_at,
         language=case.language,
+        checks_interviewer=case.checks_interviewer,
     )
 
 

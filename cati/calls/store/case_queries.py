@@ -61,7 +61,10 @@ __all__ = [
     "summary_rows",
 ]
 
-QUEUES: tuple[str, ...] = ("purchased", "inburgering")
+#: the call queues: the two survey queues, and the back-checks of reviewed interviews (a queue of their
+#: own: never capped, billed or counted as completes of the survey)
+BACKCHECK_QUEUE = "backcheck"
+QUEUES: tuple[str, ...] = ("purchased", "inburgering", BACKCHECK_QUEUE)
 
 
 def is_postgres(session: Session) -> bool:

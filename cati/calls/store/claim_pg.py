@@ -237,6 +237,7 @@ class PgClaim(StatementCache):
             r["attempts"] or 0, bool(r["contacted"]), r["current_phone_position"] or 0, _utc(r["next_call_at"]),
             _utc(r["last_attempt_at"]), r["day_parts_tried"] or "", r["held_by"], _utc(r["lease_expires_at"]),
             _utc(r["claimed_at"]), _utc(r["released_at"]), r["state"] or "{}", r["language"],
+            r["checks_interviewer"],
         )
         phones: list[PhoneRecord] = []
         dnc: set[str] = set()

@@ -109,11 +109,11 @@ class ClaimQueries(StatementCache):
             if cid not in cases:
                 (_, client_id, period_id, queue, status, last_outcome, final_outcome, attempts, contacted, position,
                  next_call_at, last_attempt_at, day_parts, held_by, lease, claimed_at, released_at, state,
-                 language) = r[:n]
+                 language, checks) = r[:n]
                 cases[cid] = CaseRecord(
                     cid, client_id, period_id, queue, status, last_outcome, final_outcome, attempts or 0,
                     bool(contacted), position or 0, next_call_at, last_attempt_at, day_parts or "", held_by, lease,
-                    claimed_at, released_at, state or "{}", language,
+                    claimed_at, released_at, state or "{}", language, checks,
                 )
                 phones[cid] = {}
             (p_id, p_position, p_e164, p_kind, p_flagged, p_status, p_final, p_attempts, p_dnc,

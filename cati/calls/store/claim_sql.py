@@ -50,7 +50,7 @@ US = cast(Table, User.__table__)
 #: the ``call_case`` columns the claim path reads (``case_mapping.CaseRecord``)
 CASE_COLUMNS = ("id", "client_id", "period_id", "queue", "status", "last_outcome", "final_outcome", "attempts",
                 "contacted", "current_phone_position", "next_call_at", "last_attempt_at", "day_parts_tried",
-                "held_by", "lease_expires_at", "claimed_at", "released_at", "state", "language")
+                "held_by", "lease_expires_at", "claimed_at", "released_at", "state", "language", "checks_interviewer")
 #: the ``call_attempt`` columns an outcome writes
 ATTEMPT_COLUMNS = ("case_id", "phone_id", "user_id", "started_at", "ended_at", "outcome", "note",
                    "dialled_at", "answered_at", "hung_up_at", "line_end", "sip_reason", "talk_seconds")

@@ -151,6 +151,8 @@ def fact_sql(fact: Fact, c: Cols, a: Cols, day_parts: tuple[str, ...]) -> Any:
             a.due_at >= at("tomorrow_start"),  # a later day: not missed yet
             and_(a.due_at >= at("today_start"), deadline > at()),  # today: until its part ends
         ))  # an earlier day: its day part has ended
+    if fact is Fact.BACKCHECK:
+        return c.checks_interviewer.is_not(None)  # the partial index's condition
     if fact is Fact.NEVER_CALLED:
         return c.attempts == num(0)
     return true()
@@ -172,6 +174,12 @@ def speaks_language(c: Cols) -> Any:
     return or_(c.language.is_(None), func.coalesce(bindparam("langs", type_=String()).contains(needed), true()))
 
 
+def not_checked_interviewer(c: Cols) -> Any:
+    """The case checks no interview, or not one of ``:user`` (NULL: anyone may see it): never NULL."""
+    return or_(c.checks_interviewer.is_(None),
+               func.coalesce(c.checks_interviewer != bindparam("user", type_=Integer), true()))
+
+
 def due_sql(cond: Due, c: Cols, a: Cols) -> Any:
     """:func:`cati.calls.rules.order.due_holds` in SQL (for ``:user`` speaking ``:langs`` at ``:now``)."""
     if cond is Due.OPEN:
@@ -184,6 +192,8 @@ def due_sql(cond: Due, c: Cols, a: Cols) -> Any:
         return or_(c.next_call_at.is_(None), c.next_call_at <= at())
     if cond is Due.SPEAKS_LANGUAGE:
         return speaks_language(c)
+    if cond is Due.NOT_CHECKED_INTERVIEWER:
+        return not_checked_interviewer(c)
     return not_(reserved(a, for_other=True))
 
 
@@ -267,6 +277,8 @@ DRIVERS: dict[Tier, Callable[[Cols], Any]] = {
     Tier.PARTIAL: lambda c: c.last_outcome == literal_column(f"'{PARTIAL}'"),
     Tier.CALLBACK: lambda c: c.id.in_(select(AP.c.case_id).where(
         AP.c.status == const("open"), AP.c.kind != const("exact"), AP.c.due_at >= at("today_start"))),
+    # a back-check (ix_call_case_queue_backcheck: a few rows)
+    Tier.BACKCHECK: lambda c: c.checks_interviewer.is_not(None),
     Tier.NEW: lambda c: c.status == const("new"),  # open and never called (ck_call_case_new_never_called)
     Tier.RETRY: lambda c: c.status == const("active"),  # open and called (ck_call_case_active_called)
 }

@@ -9,8 +9,23 @@ from cati.interviews.rules import Form, QType, export_columns, form_id_for_case,
 from cati.interviews.rules import expr as ex
 
 
-def test_all_three_forms_load(forms: dict[str, Form]) -> None:
-    assert set(forms) == {"client_regular", "client_low_threshold", "inburgering"}
+def test_all_forms_load(forms: dict[str, Form]) -> None:
+    """The three survey forms and the back-check script (issue 17)."""
+    assert set(forms) == {"client_regular", "client_low_threshold", "inburgering", "backcheck"}
+
+
+def test_a_back_check_gets_the_back_check_script(forms: dict[str, Form]) -> None:
+    """A back-check case asks whether the interview took place; a "no" ends it, the rest is short."""
+    from cati.interviews.rules import Answer, Interview, pick_form, route
+
+    form = pick_form(forms, "backcheck", "regular")
+    assert form.id == "backcheck"
+    case = {"provider": "Werkpad", "client_name": "A. Jansen", "queue": "backcheck"}
+    iv = Interview.start(form, case).answer(Answer.ack()).answer(Answer.single(1)).answer(Answer.single(2))
+    assert iv.position == "bc_slot" and [q.var for q in route(form, case, iv.answers)][-1] == "bc_slot"
+    iv = iv.answer(Answer.ack())
+    assert iv.finished and iv.is_complete  # "not spoken with us" is a complete back-check: its answer is the news
+    assert len(form.questions) <= 7
 
 
 def _signature(form: Form) -> list[tuple[object, ...]]:
@@ -122,7 +137,7 @@ def test_core_questions_are_the_satisfaction_grids_and_grades(forms: dict[str, F
 
 
 def test_recommendation_codes_allow_promoter_score(forms: dict[str, Form]) -> None:
-    for form in forms.values():
+    for form in (f for f in forms.values() if f.id != "backcheck"):
         q = form.question("aanbevolen")
         assert [o.code for o in q.options] == [1, 2, 3]
         assert "{provider}" in q.text
