@@ -54,5 +54,6 @@ def run_purge(args: argparse.Namespace) -> int:
     else:
         print(f"Gewist voor {result.provider} {args.period}: {result.clients} cliënten (naam, e-mail), "
               f"{result.phone_numbers} telefoonnummers, {result.notes_cleared} notities; "
-              f"{result.do_not_call_hashed} niet-bellen-nummers onleesbaar gemaakt. Antwoorden blijven.")
+              f"{result.do_not_call_hashed} niet-bellen-nummers onleesbaar gemaakt, "
+              f"{result.screen_visits} schermbezoeken (paradata) gewist. Antwoorden blijven.")
     return 0

@@ -240,7 +240,7 @@ def record_in(
         for iv_id, iv_status in writes.open_interviews(conn, case_id):
             if interview_id is not None and iv_id == interview_id and interview_status:
                 writes.set_interview(conn, iv_id, interview_status,
-                                      now if interview_status == "complete" else None)
+                                      now if interview_status in ("complete", "backcheck") else None)
             elif iv_status == "in_progress" and code == COMPLETE:
                 writes.set_interview(conn, iv_id, "complete", now)
             elif iv_status == "in_progress":

@@ -12,17 +12,29 @@ Languages: an interview starts in the language its case needs when the form is t
 language). Every answer stores the language its question was asked in; the interview's main
 language (``interview.language``, an export column) is the language most of its answers were given
 in (a tie keeps the language it had).
+
+Paradata: every save (an answer, a stop, a complete) takes the screen visits the desk collected since
+the last one (:class:`cati.interviews.rules.paradata.ScreenVisit`) and writes them in its own transaction,
+so paradata costs no round trip of its own; a visit that changed an earlier answer is marked. No
+answer values, names or numbers go into paradata. ``purge_paradata_in`` deletes a period's visits with
+its contact data.
+
+Back-checks: a back-check case (queue ``backcheck``, a supervisor's verification call) is asked with
+the back-check script and ends, when completed, with the interview status ``backcheck`` (never a
+survey complete: not counted, billed or exported); its answers go to the review that asked for it
+(``BackcheckRecorder``, in the same transaction).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+import json
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from types import MappingProxyType
 from typing import Protocol
 
-from sqlalchemy import select
+from sqlalchemy import CursorResult, delete, insert, select
 from sqlalchemy.orm import Session
 
 from cati.accounts.rules.roles import Actor, Permission, require
@@ -53,6 +65,7 @@ from cati.interviews.rules import (
 from cati.interviews.rules import Interview as Engine
 from cati.interviews.rules import record as rec
 from cati.interviews.rules.codec import answer_from_json, answer_to_json
+from cati.interviews.rules.paradata import Leave, ScreenVisit
 from cati.interviews.service.catalog import catalog
 from cati.platform.context import ServiceContext
 from cati.platform.models import Answer as AnswerRow
@@ -65,11 +78,15 @@ from cati.platform.models import (
     MeasurementPeriod,
     Provider,
 )
+from cati.platform.models import ScreenVisit as VisitRow
+from cati.sample.rules.forms import BACKCHECK_FORM
 
-__all__ = ["InterviewError", "InterviewService", "InterviewState"]
+__all__ = ["BackcheckRecorder", "InterviewError", "InterviewService", "InterviewState", "ScreenVisit"]
 
 BREAKOFF = "BREAKOFF"
-ENDED = ("complete", "breakoff")
+#: a back-check call's completed verification (not a survey complete)
+BACKCHECK = "backcheck"
+ENDED = ("complete", "breakoff", BACKCHECK)
 
 
 class InterviewError(CallError):
@@ -116,13 +133,23 @@ class RecordWriter(Protocol):
     def __call__(self, s: Session, records: Iterable[tuple[int, str, str]], now: datetime) -> int: ...
 
 
+class BackcheckRecorder(Protocol):
+    """Records a completed back-check's answers with the review that asked for it, in the caller's
+    transaction (``s``); the composition root hands the quality service's ``backcheck_done``."""
+
+    def __call__(self, s: Session, case_id: int, interview_id: int, answers: Mapping[str, Answer],
+                 by: Actor, at: datetime) -> None: ...
+
+
 class InterviewService:
     """Interviews on claimed cases: only the interviewer holding the case works on its interview."""
 
-    def __init__(self, ctx: ServiceContext, calls: CallService, records: RecordWriter) -> None:
+    def __init__(self, ctx: ServiceContext, calls: CallService, records: RecordWriter,
+                 backchecks: BackcheckRecorder | None = None) -> None:
         self.ctx = ctx
         self.calls = calls  # outcomes and quota go through the call service, in this service's transactions
         self.records = records  # the export records of completes, in this service's transactions
+        self.backchecks = backchecks  # a back-check's answers to its review, in this service's transactions
         self._forms: dict[str, Form] | None = None
 
     @property
@@ -190,7 +217,7 @@ class InterviewService:
     # -- answers ------------------------------------------------------------------------------
     def save_answer(
         self, actor: Actor | None, interview_id: int, variable: str, answer: Answer | Mapping[str, Answer],
-        language: str | None = None,
+        language: str | None = None, visits: Sequence[ScreenVisit] = (),
     ) -> InterviewState:
         """Validate and store one confirmed answer at once; returns the new state.
 
@@ -199,7 +226,9 @@ class InterviewService:
         answers. ``language``: the language the question was asked in (default: the interview's main
         language); stored with the answer. A changed answer also writes an ``answer_change`` row (and,
         after the interview ended, the audit event ``answer_change_after_end``). ``on_route`` is
-        recomputed for every stored answer. Raises AnswerRejected with Dutch messages.
+        recomputed for every stored answer. ``visits``: the screens shown since the last save (paradata),
+        stored in the same transaction; the last visit of this question is marked when it changed an
+        earlier answer. Raises AnswerRejected with Dutch messages.
         """
         actor = require(actor, Permission.WORK_CASES)
         with self.ctx.db.unit_of_work(immediate=True) as s:
@@ -224,6 +253,7 @@ class InterviewService:
             ended = iv.status in ENDED
             rows = {var: row for var, (_, row) in stored.items()}
             final = dict(answers)
+            changed = False
             for var in question.answer_vars:
                 new = after.answers.get(var)
                 if new is None:
@@ -238,6 +268,7 @@ class InterviewService:
                 elif old[1].value != text or (old[1].language or SOURCE) != asked_in:
                     row = old[1]
                     if row.value != text:
+                        changed = True
                         s.add(AnswerChange(interview_id=iv.id, variable=var, old_value=row.value, new_value=text,
                                            changed_at=now, user_id=actor.user_id))
                         if ended:
@@ -253,6 +284,7 @@ class InterviewService:
             iv.language = main_language(form, rows.values(), iv.language)
             if iv.status == "complete":  # the export record follows the changed answer
                 self._write_record(s, iv, form, fields, final, now)
+            self._write_visits(s, iv.id, actor, form, visits, question.var if changed else None)
             return self._state(iv, form, fields, final, {v: (final.get(v, Answer()), r) for v, r in rows.items()},
                                asked_in)
 
@@ -265,25 +297,29 @@ class InterviewService:
         note: str = "",
         started_at: datetime | None = None,
         line: Line | None = None,
+        visits: Sequence[ScreenVisit] = (),
     ) -> OutcomeResult:
         """Interrupt: PARTIAL outcome (optionally with a callback appointment); resumed later.
-        ``line``: the softphone's line of the attempt (hung up), stored with it."""
-        return self._end(actor, interview_id, PARTIAL, "partial", note, appointment, started_at, line)
+        ``line``: the softphone's line of the attempt (hung up), stored with it; ``visits``: the screens
+        shown since the last save (the one stopped on among them)."""
+        return self._end(actor, interview_id, PARTIAL, "partial", note, appointment, started_at, line, visits)
 
     def breakoff(
-        self, actor: Actor | None, interview_id: int, note: str = "", started_at: datetime | None = None
+        self, actor: Actor | None, interview_id: int, note: str = "", started_at: datetime | None = None,
+        visits: Sequence[ScreenVisit] = (),
     ) -> OutcomeResult:
         """The respondent will not go on: BREAKOFF (final), answers kept."""
-        return self._end(actor, interview_id, BREAKOFF, "breakoff", note, None, started_at)
+        return self._end(actor, interview_id, BREAKOFF, "breakoff", note, None, started_at, None, visits)
 
     def complete(
         self, actor: Actor | None, interview_id: int, note: str = "", started_at: datetime | None = None,
-        line: Line | None = None,
+        line: Line | None = None, visits: Sequence[ScreenVisit] = (),
     ) -> OutcomeResult:
         """The closing screen is reached and the engine says complete: COMPLETE, in one transaction
         with the attempt (and, in a capped queue, the quota check and QUOTA_FULL closing); ``line``:
-        the softphone's line of the attempt (hung up), stored with it."""
-        return self._end(actor, interview_id, COMPLETE, "complete", note, None, started_at, line)
+        the softphone's line of the attempt (hung up), stored with it. A back-check ends as
+        ``backcheck`` (not a survey complete) and its answers go to its review in the same transaction."""
+        return self._end(actor, interview_id, COMPLETE, "complete", note, None, started_at, line, visits)
 
     def _end(
         self,
@@ -295,6 +331,7 @@ class InterviewService:
         appointment: AppointmentRequest | None,
         started_at: datetime | None,
         line: Line | None = None,
+        visits: Sequence[ScreenVisit] = (),
     ) -> OutcomeResult:
         actor = require(actor, Permission.WORK_CASES)
         caps = self.calls.caps()
@@ -310,8 +347,9 @@ class InterviewService:
             if case.held_by != actor.user_id:
                 raise CaseNotHeld(actor, case.id)
             completed: tuple[Form, dict[str, object], dict[str, Answer]] | None = None
+            form = self.forms[iv.form_id]
+            checking = iv.form_id == BACKCHECK_FORM
             if code == COMPLETE:
-                form = self.forms[iv.form_id]
                 answers = {k: a for k, (a, _) in self._answers(s, iv.id).items()}
                 fields = self._fields(s, case)
                 if not is_complete(form, fields, answers):
@@ -319,15 +357,51 @@ class InterviewService:
                 completed = form, fields, answers
             now = self.ctx.now()
             start = started_at or case.claimed_at or iv.started_at
+            self._write_visits(s, iv.id, actor, form, visits, None)
             result = self.calls.record_in(s, actor, case.id, code, min(start, now), now, note, appointment, caps,
-                                          interview_id=iv.id, interview_status=status, line=line)
-            if completed is not None:  # the export record, in the same transaction as the completion
+                                          interview_id=iv.id, interview_status=BACKCHECK if checking and completed
+                                          else status, line=line)
+            if completed is not None and checking:  # the back-check's answers go to its review
+                if self.backchecks is not None:
+                    self.backchecks(s, case.id, iv.id, completed[2], actor, now)
+            elif completed is not None:  # the export record, in the same transaction as the completion
                 self._write_record(s, iv, *completed, now)
             return result
 
         # a deadlock or serialization failure never costs an answered interview: run it again
         result = self.ctx.db.retrying(end, immediate=True)
         return self.calls.after_outcome(actor, result)  # a full queue closes after the complete committed
+
+    # -- paradata ---------------------------------------------------------------------------
+    def _write_visits(
+        self, s: Session, interview_id: int, actor: Actor, form: Form, visits: Sequence[ScreenVisit],
+        changed: str | None,
+    ) -> None:
+        """Store the screen visits (one INSERT); ``changed``: the question whose answer this save changed
+        (its last visit is marked). Visits of variables the form does not know are left out."""
+        known = [v for v in visits if form.has_var(v.variable)]
+        if not known:
+            return
+        last = max((i for i, v in enumerate(known) if v.variable == changed and v.left_by is Leave.NEXT),
+                   default=-1)
+        s.execute(insert(VisitRow), [
+            {"interview_id": interview_id, "user_id": actor.user_id, "variable": v.variable, "shown_at": v.shown_at,
+             "left_at": v.left_at, "arrived": v.arrived.value, "left_by": v.left_by.value,
+             "language": None if v.language == SOURCE else v.language, "corrections": v.corrections,
+             "changed": i == last,
+             "row_seconds": json.dumps(dict((k, round(sec, 3)) for k, sec in v.row_seconds)) if v.row_seconds
+             else None}
+            for i, v in enumerate(known)
+        ])
+
+    def purge_paradata_in(self, s: Session, period_id: int) -> int:
+        """In the caller's unit of work (the retention purge of a closed period): delete the screen visits
+        of the period's interviews; how many."""
+        interviews = (select(Interview.id).join(CallCase, CallCase.id == Interview.case_id)
+                      .where(CallCase.period_id == period_id))
+        result = s.execute(delete(VisitRow).where(VisitRow.interview_id.in_(interviews)))
+        assert isinstance(result, CursorResult)
+        return int(result.rowcount)
 
     # -- helpers ------------------------------------------------------------------------------
     def _form_for(self, queue: str, variant: str) -> Form:

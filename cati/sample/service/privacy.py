@@ -3,11 +3,14 @@
 After a period is closed, ``purge`` removes names, phone numbers and e-mail addresses of its clients
 and every free text that could hold them (call notes, appointment notes). Answers stay, keyed by the
 random respondent key. Do-not-call entries of purged numbers stay effective but unreadable: the number
-is replaced by a keyed hash (see :mod:`cati.sample.store.dnc`).
+is replaced by a keyed hash (see :mod:`cati.sample.store.dnc`). The period's paradata (screen visits:
+how interviewers worked each screen) goes too, in the same transaction (the interview service's
+``purge_paradata_in``, handed by the composition root): the review it served is over.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 
@@ -42,6 +45,7 @@ class PurgeResult:
     phone_numbers: int
     notes_cleared: int
     do_not_call_hashed: int
+    screen_visits: int = 0  # paradata rows deleted
 
 
 def _period(s: Session, provider: str, start: date, end: date) -> MeasurementPeriod:
@@ -77,8 +81,11 @@ def _rowcount(s: Session, stmt: Update) -> int:
 
 
 class PrivacyService:
-    def __init__(self, ctx: ServiceContext) -> None:
+    def __init__(self, ctx: ServiceContext, purge_paradata: Callable[[Session, int], int] | None = None) -> None:
+        """``purge_paradata``: deletes a period's paradata in the purge's transaction (session, period id)
+        and says how many rows (the composition root hands the interview service's)."""
         self.ctx = ctx
+        self._purge_paradata = purge_paradata
 
     def close_period(self, actor: Actor | None, provider: str, start: date, end: date) -> None:
         """End fieldwork for a period. Refused while any of its cases is still open."""
@@ -130,6 +137,7 @@ class PrivacyService:
                 .where(Appointment.case_id.in_(case_ids), Appointment.note != "")
                 .values(note=""),
             )
+            visits = self._purge_paradata(s, mp.id) if self._purge_paradata is not None else 0
             mp.purged_at = now
             record(
                 s,
@@ -142,5 +150,6 @@ class PrivacyService:
                 phone_numbers=n_phones,
                 notes_cleared=notes,
                 do_not_call_hashed=hashed,
+                screen_visits=visits,
             )
-            return PurgeResult(provider, start, end, n_clients, n_phones, notes, hashed)
+            return PurgeResult(provider, start, end, n_clients, n_phones, notes, hashed, visits)
