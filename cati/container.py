@@ -20,6 +20,7 @@ from cati.sample.service.imports import ImportService
 from cati.sample.service.privacy import PrivacyService
 from cati.sample.service.providers import ProviderService
 from cati.supervision.service.progress import ProgressService
+from cati.supervision.service.quality import QualityService
 from cati.supervision.service.reports import ReportService
 
 
@@ -38,6 +39,7 @@ class Services:
     exports: ExportService
     reports: ReportService
     privacy: PrivacyService
+    quality: QualityService
 
     @property
     def db(self) -> Database:
@@ -58,6 +60,9 @@ def build_services(
     settings = SettingsService(ctx)
     calls = CallService(ctx, settings, form_languages)
     exports = ExportService(ctx)
+    billing = BillingService(ctx)
+    quality = QualityService(ctx, settings, calls, billing)
+    interviews = InterviewService(ctx, calls, exports.write_records, quality.backcheck_done)
     return Services(
         ctx=ctx,
         users=UserService(ctx),
@@ -66,10 +71,11 @@ def build_services(
         providers=ProviderService(ctx),
         imports=ImportService(ctx, calls.close_without_number),
         calls=calls,
-        interviews=InterviewService(ctx, calls, exports.write_records),
-        billing=BillingService(ctx),
+        interviews=interviews,
+        billing=billing,
         progress=ProgressService(ctx, settings),
         exports=exports,
         reports=ReportService(ctx, settings),
-        privacy=PrivacyService(ctx),
+        privacy=PrivacyService(ctx, interviews.purge_paradata_in),
+        quality=quality,
     )

@@ -60,6 +60,8 @@ ACTIONS: list[tuple[str, Action, set[Role]]] = [
     ("export with contact data", lambda s, a, e: s.exports.export(
         a, e["tmp"] / "c.csv", providers=[e["provider"]], form="client", with_contact=True), {S}),
     ("void interview", lambda s, a, e: s.billing.void(a, 999_999, "test"), {S}),
+    ("review interviews", lambda s, a, e: s.quality.review_list(a), {S}),
+    ("review decision", lambda s, a, e: s.quality.accept(a, 999_999, "test"), {S}),
     # finance
     ("billing statements", lambda s, a, e: s.billing.statements(a), {F}),
     ("close statement", lambda s, a, e: s.billing.close(a, e["provider_id"], e["period_id"]), {F}),
@@ -115,7 +117,7 @@ def test_each_role_against_each_action(services: Services, world: dict[str, Any]
                 assert s.scalar(sa.select(sa.func.count()).select_from(AuditEvent)) == audit_before, name
     assert wrong == [], f"{role.value}: {wrong}"
     # the allowed calls really ran: only these meet an ordinary problem on the demo data
-    expected = {"close statement": "BillingError", "void interview": "BillingError",
+    expected = {"close statement": "BillingError", "void interview": "BillingError", "review decision": "QualityError",
                 "close period": "PrivacyError", "purge": "PrivacyError"}
     assert {k: v for k, v in problems.items() if k in {n for n, _, r in ACTIONS if role in r}} == {
         k: v for k, v in expected.items() if role in next(r for n, _, r in ACTIONS if n == k)}

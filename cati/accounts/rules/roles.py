@@ -22,6 +22,7 @@ class Permission(StrEnum):
     EXPORT_CONTACT = "export_contact"  # exports that include names, numbers, e-mail
     EXPLAIN_CASES = "explain_cases"
     VOID_INTERVIEW = "void_interview"
+    REVIEW_INTERVIEWS = "review_interviews"  # quality control: flagged interviews, decisions, back-checks
     BILLING = "billing"
     CLOSE_STATEMENT = "close_statement"
     MANAGE_USERS = "manage_users"
@@ -42,6 +43,7 @@ GRANTS: dict[Role, frozenset[Permission]] = {
             Permission.EXPORT_CONTACT,
             Permission.EXPLAIN_CASES,
             Permission.VOID_INTERVIEW,
+            Permission.REVIEW_INTERVIEWS,
             Permission.SIMULATE,
         }
     ),

@@ -60,7 +60,7 @@ def check_value(key: str, value: Any) -> None:
         raise SettingError(f"{key}: {value!r} is geen dialer ({', '.join(DIALER_KINDS)})")
     if key == "dialer.no_answer_seconds" and not 5 <= value <= 300:
         raise SettingError(f"{key}: {value!r} seconden: tussen 5 en 300")
-    if isinstance(default, str) and key.startswith(("billing.", "report.")):
+    if isinstance(default, str) and key.startswith(("billing.", "report.", "qc.")):
         from decimal import Decimal, InvalidOperation
 
         try:

@@ -316,40 +316,46 @@ class BillingService:
     def void(self, actor: Actor | None, interview_id: int, reason: str) -> VoidResult:
         """Void a complete: it is no longer billed; if a closed statement holds it, a correction follows."""
         require(actor, Permission.VOID_INTERVIEW)
+        with self.ctx.db.unit_of_work(immediate=True) as s:
+            return self.void_in(s, actor, interview_id, reason)
+
+    def void_in(self, s: Session, actor: Actor | None, interview_id: int, reason: str) -> VoidResult:
+        """:meth:`void` inside the caller's unit of work (a supervisor's review deciding to void: the
+        decision and the void in one transaction). The caller's unit of work must be immediate."""
+        require(actor, Permission.VOID_INTERVIEW)
         reason = reason.strip()
         if not reason:
             raise BillingError("Geef een reden voor het ongeldig maken.")
         now = self.ctx.now()
-        with self.ctx.db.unit_of_work(immediate=True) as s:
-            iv = s.get(Interview, interview_id)
-            if iv is None:
-                raise BillingError(f"Interview {interview_id} bestaat niet.")
-            case = s.get(CallCase, iv.case_id)
-            assert case is not None
-            # the same lock as closing; a void is later than every closing already saved
-            repo.lock_period(s, case.period_id)
-            last_close = repo.last_closed_at(s, case.period_id)
-            if last_close is not None and last_close >= now:
-                now = last_close + timedelta(microseconds=1)
-            if iv.status != "complete":
-                raise BillingError(f"Interview {interview_id} is niet afgerond (status {iv.status}).")
-            if iv.voided_at is not None:
-                raise BillingError(f"Interview {interview_id} is al ongeldig gemaakt.")
-            iv.voided_at = now
-            iv.voided_by = actor.user_id if actor else None
-            iv.void_reason = reason
-            billed_on = repo.billed_on(s, interview_id)
-            record(
-                s,
-                actor,
-                "void",
-                at=now,
-                object_type="interview",
-                object_id=interview_id,
-                reason=reason,
-                billed_on=billed_on,
-            )
-            return VoidResult(interview_id, billed_on)
+        iv = s.get(Interview, interview_id)
+        if iv is None:
+            raise BillingError(f"Interview {interview_id} bestaat niet.")
+        case = s.get(CallCase, iv.case_id)
+        assert case is not None
+        # the same lock as closing; a void is later than every closing already saved
+        repo.lock_period(s, case.period_id)
+        last_close = repo.last_closed_at(s, case.period_id)
+        if last_close is not None and last_close >= now:
+            now = last_close + timedelta(microseconds=1)
+        if iv.status != "complete":
+            raise BillingError(f"Interview {interview_id} is niet afgerond (status {iv.status}).")
+        if iv.voided_at is not None:
+            raise BillingError(f"Interview {interview_id} is al ongeldig gemaakt.")
+        iv.voided_at = now
+        iv.voided_by = actor.user_id if actor else None
+        iv.void_reason = reason
+        billed_on = repo.billed_on(s, interview_id)
+        record(
+            s,
+            actor,
+            "void",
+            at=now,
+            object_type="interview",
+            object_id=interview_id,
+            reason=reason,
+            billed_on=billed_on,
+        )
+        return VoidResult(interview_id, billed_on)
 
     def export(self, actor: Actor | None, report: BillingReport, path: Path, fmt: str | None = None) -> Path:
         """Write ``report`` as csv, xlsx or json (by ``fmt`` or the file's suffix)."""

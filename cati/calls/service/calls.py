@@ -402,6 +402,18 @@ class CallService:
                                 "Er kan nu geen interview starten.")
         return case
 
+    def add_backcheck_in(self, s: Session, actor: Actor | None, case_id: int, interviewer_id: int) -> int:
+        """Inside the caller's unit of work (a supervisor's review): a back-check case for the client of
+        ``case_id``, in the queue ``backcheck``, due now, in the case's language, never offered to
+        ``interviewer_id`` (the interviewer whose interview it verifies: the call order's
+        ``NOT_CHECKED_INTERVIEWER``); its id. CallError (Dutch) when the period is closed, the client
+        had a back-check already, or none of its numbers may be dialled."""
+        require(actor, Permission.REVIEW_INTERVIEWS)
+        try:
+            return cq.add_backcheck(s, case_id, interviewer_id, self.ctx.now())
+        except ValueError as e:
+            raise CallError(str(e)) from None
+
     def close_without_number(self, s: Session, client_ids: Collection[int], now: datetime) -> int:
         """In the caller's unit of work (a do-not-call list coming in): end the open cases of these
         clients that have no callable number left, as DO_NOT_CALL; how many."""

@@ -40,6 +40,8 @@ __all__ = [
     "FINAL",
     "OPEN_INTERVIEW",
     "QUEUES",
+    "BACKCHECK_QUEUE",
+    "add_backcheck",
     "CardRows",
     "ClaimQueries",
     "Pair",
@@ -65,6 +67,35 @@ __all__ = [
 #: own: never capped, billed or counted as completes of the survey)
 BACKCHECK_QUEUE = "backcheck"
 QUEUES: tuple[str, ...] = ("purchased", "inburgering", BACKCHECK_QUEUE)
+
+
+def add_backcheck(session: Session, case_id: int, interviewer_id: int, now: datetime) -> int:
+    """A back-check case for the client of ``case_id`` (see ``CallService.add_backcheck_in``); raises
+    ValueError with the Dutch reason when none can be made."""
+    orig = session.get(CallCase, case_id)
+    if orig is None:
+        raise ValueError(f"Zaak {case_id} bestaat niet")
+    period = session.get(MeasurementPeriod, orig.period_id)
+    assert period is not None
+    if period.closed_at is not None or period.purged_at is not None:
+        raise ValueError("De meetperiode is gesloten: er kan niet meer gebeld worden")
+    earlier = session.scalar(select(CallCase).where(CallCase.client_id == orig.client_id,
+                                                    CallCase.queue == BACKCHECK_QUEUE))
+    if earlier is not None:
+        state = "loopt nog" if earlier.status != FINAL else f"is afgesloten met {earlier.final_outcome}"
+        raise ValueError(f"Deze cliënt heeft al een nacontrole (zaak {earlier.id}, {state})")
+    phones = list(session.scalars(select(PhoneNumber).where(PhoneNumber.client_id == orig.client_id)
+                                  .order_by(PhoneNumber.position)))
+    listed = do_not_call(session, [p.e164 for p in phones if p.e164])
+    if not any(p.e164 and (p.status or "active") == "active" and p.e164 not in listed for p in phones):
+        raise ValueError("De cliënt heeft geen nummer meer dat gebeld mag worden")
+    case = CallCase(client_id=orig.client_id, period_id=orig.period_id, queue=BACKCHECK_QUEUE, status="new",
+                    attempts=0, next_call_at=now, state="{}", language=orig.language,
+                    current_phone_position=orig.current_phone_position, checks_interviewer=interviewer_id,
+                    created_at=now, updated_at=now)
+    session.add(case)
+    session.flush()
+    return case.id
 
 
 def is_postgres(session: Session) -> bool:
