@@ -217,3 +217,46 @@ def test_purge_removes_the_periods_paradata(services, clock) -> None:  # type: i
     services.privacy.close_period(beheer, "Werkpad", date(2025, 1, 1), date(2025, 12, 31))
     result = services.privacy.purge(beheer, "Werkpad", date(2025, 1, 1), date(2025, 12, 31))
     assert result.screen_visits > 10 and _visits(services, done.interview_id) == []
+
+
+def _cli(argv: list[str], monkeypatch: pytest.MonkeyPatch, stdin: str) -> int:
+    import io
+
+    from cati.cli import main
+
+    monkeypatch.setattr("sys.stdin", io.StringIO(stdin))
+    return main(argv)
+
+
+def test_cati_review_lists_shows_and_decides_headless(services, clock, db_url, monkeypatch, capsys) -> None:  # type: ignore[no-untyped-def]
+    import json
+
+    from case_data import PASSWORDS
+
+    _u, q, _honest, careless = _fieldwork(services, clock)
+    sanne = ["--db", db_url, "--user", "sanne", "--password-stdin", "review"]
+    pw = PASSWORDS["sanne"] + "\n"
+    assert _cli([*sanne, str(q.provider_id), "--format", "json"], monkeypatch, pw) == 0
+    listed = json.loads(capsys.readouterr().out)
+    assert listed["selection"] == {"interviews": 5, "flagged": 2}
+    assert {it["interview_id"] for it in listed["interviews"]} == set(careless)
+    first = listed["interviews"][0]
+    assert first["interviewer"] == "bram" and {"too_fast", "straight_lining"} <= {f["code"] for f in first["flags"]}
+    assert all(f["reason"] and f["figures"] for f in first["flags"])
+    assert {st["interviewer"] for st in listed["interviewers"]} == {"anna", "bram"}
+    assert _cli([*sanne, "--interviewer", "bram"], monkeypatch, pw) == 0
+    table = capsys.readouterr().out
+    assert "5 afgeronde interviews in de selectie, 2 met een signaal" in table
+    assert f"#{careless[0]} Te snel voorgelezen:" in table
+    assert _cli([*sanne, "--show", str(careless[0])], monkeypatch, pw) == 0
+    assert "tc_informatie" in capsys.readouterr().out
+    assert _cli([*sanne, "--accept", str(careless[0])], monkeypatch, pw) == 2  # a note is needed
+    assert "toelichting" in capsys.readouterr().err
+    assert _cli([*sanne, "--accept", str(careless[0]), "--note", "Gecontroleerd"], monkeypatch, pw) == 0
+    assert _cli([*sanne, "--backcheck", str(careless[1])], monkeypatch, pw) == 0
+    assert "nacontrole ingepland" in capsys.readouterr().out
+    assert _cli([*sanne, "--format", "json"], monkeypatch, pw) == 0
+    statuses = {it["interview_id"]: it["status"] for it in json.loads(capsys.readouterr().out)["interviews"]}
+    assert statuses == {careless[1]: "backcheck_pending"}
+    anna = ["--db", db_url, "--user", "anna", "--password-stdin", "review"]
+    assert _cli(anna, monkeypatch, PASSWORDS["anna"] + "\n") == 3
