@@ -40,7 +40,8 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p.add_argument("--out", metavar="BESTAND", help="het exportbestand (nodig, behalve met alleen --refresh-records)")
     p.add_argument("--with-contact", action="store_true", help="met naam, telefoon en e-mail (alleen supervisor; "
                    "komt in het auditlog en in de bestandsnaam)")
-    p.add_argument("--paradata", action="store_true", help="met belpogingen, uitkomsten, interviewer en duur")
+    p.add_argument("--paradata", action="store_true", help="met belpogingen, uitkomsten, interviewer en duur, en "
+                   "de schermbezoeken als lang bestand ernaast (NAAM.paradata.EXT, één rij per scherm, met codeboek)")
     p.add_argument("--excel", action="store_true", help="csv voor Nederlandse Excel: ; als scheidingsteken, BOM")
     p.add_argument("--refresh-records", action="store_true", help="eerst de exportregels schrijven van volledige "
                    "interviews die er nog geen hebben (van voor versie 0004, of na een gewijzigde vragenlijst)")
@@ -149,6 +150,8 @@ def run_export(args: argparse.Namespace) -> int:
     files = ", ".join(str(f) for f in result.files)
     extra = " MET CONTACTGEGEVENS" if result.with_contact else ""
     print(f"{result.rows} interviews ({result.form}) geëxporteerd{extra}: {files}")
+    if result.paradata_files:
+        print(f"{result.visits} schermbezoeken (paradata): {', '.join(str(f) for f in result.paradata_files)}")
     return 0
 
 

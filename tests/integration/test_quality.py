@@ -14,7 +14,7 @@ from quality_data import interview
 from cati.accounts.rules.roles import PermissionDenied, Role
 from cati.interviews.rules import Answer, AnswerRejected
 from cati.interviews.rules.paradata import Arrival, Leave, ScreenVisit
-from cati.platform.models import AuditEvent, CallCase, Interview, InterviewReview
+from cati.platform.models import AuditEvent, CallCase, Client, Interview, InterviewReview
 from cati.platform.models import ScreenVisit as VisitRow
 from cati.supervision.service.quality import QualityError
 
@@ -260,3 +260,49 @@ def test_cati_review_lists_shows_and_decides_headless(services, clock, db_url, m
     assert statuses == {careless[1]: "backcheck_pending"}
     anna = ["--db", db_url, "--user", "anna", "--password-stdin", "review"]
     assert _cli(anna, monkeypatch, PASSWORDS["anna"] + "\n") == 3
+
+
+def test_the_paradata_export_reads_back(services, clock, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """``cati export --paradata``: a long file beside the answers, one row per screen visit of the exported
+    interviews, with a codebook; read back, it holds what the database holds, in CSV and in SPSS."""
+    import csv
+
+    import pyreadstat
+
+    u, q, honest, careless = _fieldwork(services, clock)
+    sanne = u["sanne"]
+    with services.db.unit_of_work() as s:
+        expected = list(s.execute(
+            sa.select(VisitRow.interview_id, VisitRow.variable, VisitRow.shown_at, VisitRow.left_at,
+                      VisitRow.arrived, VisitRow.user_id)
+            .order_by(VisitRow.interview_id, VisitRow.shown_at, VisitRow.id)))
+        keys = {iid: key for iid, key in s.execute(
+            sa.select(Interview.id, Client.respondent_key).join(CallCase, CallCase.id == Interview.case_id)
+            .join(Client, Client.id == CallCase.client_id))}
+    result = services.exports.export(sanne, tmp_path / "antw.csv", providers=[q.provider_id], paradata=True)
+    assert [p.name for p in result.paradata_files] == ["antw.paradata.csv", "antw.paradata.codebook.csv"]
+    assert [p.name for p in result.files] == ["antw.csv", "antw.codebook.csv"] and result.visits == len(expected)
+    with (tmp_path / "antw.paradata.csv").open(encoding="utf-8") as fh:
+        rows = list(csv.DictReader(fh))
+    assert len(rows) == len(expected)
+    by_key: dict[str, list[dict[str, str]]] = {}
+    for row in rows:
+        by_key.setdefault(row["respondent_key"], []).append(row)
+    for iid in honest + careless:
+        mine = by_key[keys[iid]]
+        stored = [e for e in expected if e.interview_id == iid]
+        assert [r["variable"] for r in mine] == [e.variable for e in stored]
+        assert [int(r["visit"]) for r in mine] == list(range(1, len(stored) + 1))
+        assert [float(r["seconds"]) for r in mine] == [round((e.left_at - e.shown_at).total_seconds(), 3)
+                                                       for e in stored]
+        assert {r["arrived"] for r in mine} <= {"1", "2"} and mine[0]["arrived"] == "1"  # start, then next
+        assert {int(r["interviewer_id"]) for r in mine} == {e.user_id for e in stored}
+    grid = next(r for r in rows if r["variable"] == "tev_contact")
+    assert grid["row_seconds"].startswith("tc_informatie=")
+    with (tmp_path / "antw.paradata.codebook.csv").open(encoding="utf-8") as fh:
+        book = {r["variable"]: r for r in csv.DictReader(fh)}
+    assert "1=Begin van het interview" in book["arrived"]["codes"] and "4=Interview gestopt" in book["left_by"]["codes"]
+    sav = services.exports.export(sanne, tmp_path / "antw.sav", providers=[q.provider_id], paradata=True)
+    frame, meta = pyreadstat.read_sav(str(sav.paradata_files[0]))
+    assert len(frame) == len(expected) and list(frame["variable"][:1]) == [rows[0]["variable"]]
+    assert meta.variable_value_labels["left_by"][2.0] == "Terug"

@@ -17,11 +17,16 @@
   EXPORT_CONTACT (supervisors), marks the file name ``_MET_CONTACTGEGEVENS`` and says so in the
   audit trail. Every export writes one audit event (what, rows, format, with contact or not; no
   personal data).
-* ``paradata`` adds attempts, last and final outcome, interviewer id and interview length.
+* ``paradata`` adds attempts, last and final outcome, interviewer id and interview length, and writes
+  the screen visits of the same interviews as a long file beside the answers (``NAME.paradata.EXT``, one
+  row per screen visit, with its own codebook): when each question screen was shown and left, how it
+  was reached and left, its language, corrections, whether it changed an earlier answer, a grid's
+  seconds per row. No answer values, names or numbers; respondents by their respondent key.
 """
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -34,6 +39,8 @@ from sqlalchemy.orm import Session
 
 from cati.accounts.rules.roles import Actor, Permission, require
 from cati.accounts.service.audit import record
+from cati.core.languages import SOURCE, is_known
+from cati.core.languages import language as language_of
 from cati.core.languages import value_labels as language_labels
 from cati.core.paths import forms_dir
 from cati.exports.io.files import FORMATS, contact_file_name, write_table
@@ -43,6 +50,14 @@ from cati.exports.service.export_reader import Cancel, Progress, answer_lines, r
 from cati.exports.store.records import write_records
 from cati.interviews.rules import ExportColumn, Form, export_columns, load_forms
 from cati.interviews.rules import record as rec
+from cati.interviews.rules.paradata import (
+    ARRIVAL_CODES,
+    ARRIVAL_LABELS,
+    LEAVE_CODES,
+    LEAVE_LABELS,
+    Arrival,
+    Leave,
+)
 from cati.platform.context import ServiceContext
 from cati.platform.models import (
     CallCase,
@@ -52,6 +67,7 @@ from cati.platform.models import (
     MeasurementPeriod,
     PhoneNumber,
     Provider,
+    ScreenVisit,
 )
 from cati.sample.rules.dienst import DIENSTEN
 from cati.supervision.service.reports import ReportError, find_periods, find_provider
@@ -109,10 +125,36 @@ class ExportResult:
     fmt: str
     with_contact: bool
     paradata: bool
+    paradata_files: tuple[Path, ...] = ()  # the screen visits (long file) and its codebook
+    visits: int = 0
 
     @property
     def data_file(self) -> Path:
         return self.files[0]
+
+
+PARADATA_COLUMNS: tuple[ColumnSpec, ...] = (
+    ColumnSpec("respondent_key", "Respondentsleutel", "text"),
+    ColumnSpec("visit", "Schermbezoek (volgnummer binnen het interview)", "number"),
+    ColumnSpec("variable", "Vraag (variabele; bij een raster de rastervraag)", "text"),
+    ColumnSpec("shown_at", "Getoond (UTC, ISO 8601)", "text"),
+    ColumnSpec("left_at", "Verlaten (UTC, ISO 8601)", "text"),
+    ColumnSpec("seconds", "Seconden op het scherm", "number"),
+    ColumnSpec("arrived", "Hoe het scherm bereikt werd", "code",
+               tuple((ARRIVAL_CODES[a], label) for a, label in ARRIVAL_LABELS)),
+    ColumnSpec("left_by", "Hoe het scherm verlaten werd", "code",
+               tuple((LEAVE_CODES[v], label) for v, label in LEAVE_LABELS)),
+    ColumnSpec("language", "Taal van het scherm", "code", language_labels()),
+    ColumnSpec("corrections", "Keren dat een gekozen antwoord op het scherm werd vervangen", "number"),
+    ColumnSpec("changed", "Wijzigde een eerder gegeven antwoord (1 = ja)", "flag", ((0, "Nee"), (1, "Ja"))),
+    ColumnSpec("interviewer_id", "Interviewer (gebruikers-id)", "number"),
+    ColumnSpec("row_seconds", "Raster: seconden per rij (variabele=seconden; gescheiden door spaties)", "text"),
+)
+
+
+def paradata_path(path: Path) -> Path:
+    """``answers.csv`` -> ``answers.paradata.csv`` (beside the answers)."""
+    return path.with_name(f"{path.stem}.paradata{path.suffix}")
 
 
 def _meta_columns(with_contact: bool, paradata: bool) -> list[ColumnSpec]:
@@ -366,6 +408,61 @@ class ExportService:
         for row, line in zip(row_numbers, made, strict=True):
             lines[row] = line
 
+    def paradata_table(
+        self,
+        actor: Actor | None,
+        *,
+        providers: Sequence[str | int] = (),
+        period: str | None = None,
+        period_ids: Sequence[int] = (),
+        form: str | None = None,
+    ) -> ExportTable:
+        """The screen visits of the interviews an export of this selection holds: one row per visit, in
+        the answers' order (provider, completion, interview), then as they were shown."""
+        require(actor, Permission.EXPORT_ANSWERS)
+        with self.ctx.db.unit_of_work() as s:
+            ids = self._period_ids(s, providers, period, period_ids)
+            return self._paradata(s, ids, FAMILIES[self._family(s, ids, form)])
+
+    def _paradata(self, s: Session, period_ids: list[int], form_ids: tuple[str, ...]) -> ExportTable:
+        data: dict[str, list[Any]] = {c.name: [] for c in PARADATA_COLUMNS}
+        if not period_ids:
+            return ExportTable(PARADATA_COLUMNS, data)
+        rows = list(s.execute(
+            select(Client.respondent_key, Provider.name, ScreenVisit.interview_id, ScreenVisit.variable,
+                   ScreenVisit.shown_at, ScreenVisit.left_at, ScreenVisit.arrived, ScreenVisit.left_by,
+                   ScreenVisit.language, ScreenVisit.corrections, ScreenVisit.changed, ScreenVisit.user_id,
+                   ScreenVisit.row_seconds)
+            .join(Interview, Interview.id == ScreenVisit.interview_id)
+            .join(CallCase, CallCase.id == Interview.case_id)
+            .join(Client, Client.id == CallCase.client_id)
+            .join(MeasurementPeriod, MeasurementPeriod.id == CallCase.period_id)
+            .join(Provider, Provider.id == MeasurementPeriod.provider_id)
+            .where(CallCase.period_id.in_(period_ids), Interview.status == "complete", Interview.voided_at.is_(None),
+                   Interview.form_id.in_(form_ids))
+            .order_by(Interview.completed_at, Interview.id, ScreenVisit.shown_at, ScreenVisit.id)
+        ))
+        rows.sort(key=lambda r: r[1])  # by provider, as the answers (a stable sort keeps the rest)
+        number: dict[int, int] = {}
+        for (key, _provider, iid, var, shown, left, arrived, left_by, language, corrections, changed, user,
+             row_seconds) in rows:
+            number[iid] = number.get(iid, 0) + 1
+            data["respondent_key"].append(key)
+            data["visit"].append(number[iid])
+            data["variable"].append(var)
+            data["shown_at"].append(shown.isoformat(timespec="milliseconds"))
+            data["left_at"].append(left.isoformat(timespec="milliseconds"))
+            data["seconds"].append(round((left - shown).total_seconds(), 3))
+            data["arrived"].append(ARRIVAL_CODES.get(Arrival(arrived)))
+            data["left_by"].append(LEAVE_CODES.get(Leave(left_by)))
+            data["language"].append(language_of(language or SOURCE).number if is_known(language or SOURCE) else None)
+            data["corrections"].append(corrections)
+            data["changed"].append(1 if changed else 0)
+            data["interviewer_id"].append(user)
+            data["row_seconds"].append(" ".join(f"{k}={v:g}" for k, v in json.loads(row_seconds).items())
+                                       if row_seconds else None)
+        return ExportTable(PARADATA_COLUMNS, data)
+
     def write_records(self, s: Session, records: Iterable[tuple[int, str, str]], now: datetime) -> int:
         """Store export records (interview id, layout key, line) in the caller's transaction (the
         interview service, when an interview completes or a completed answer changes)."""
@@ -410,6 +507,7 @@ class ExportService:
             raise ExportError(f"Onbekend formaat '{fmt}': kies csv, xlsx, sav of zsav.")
         if path.suffix.lower() != f".{fmt}":
             path = path.with_name(f"{path.name}.{fmt}")
+        visits_path = paradata_path(path)
         if with_contact:
             path = contact_file_name(path, CONTACT_MARKER)
         if not path.parent.is_dir():
@@ -426,14 +524,21 @@ class ExportService:
 
         with gc_paused():
             files = write_table(path, table, fmt, excel=excel, progress=write_progress, cancel=cancel)
+        visit_files: list[Path] = []
+        visits = 0
+        if paradata:  # the screen visits of the same interviews, beside the answers (no contact data in it)
+            with self.ctx.db.unit_of_work() as s:
+                long = self._paradata(s, self._period_ids(s, providers, period, period_ids), FAMILIES[family])
+            visits = long.rows
+            visit_files = write_table(visits_path, long, fmt, excel=excel, cancel=cancel)
         with self.ctx.db.unit_of_work() as s:
             ids = self._period_ids(s, providers, period, period_ids)
             record(
                 s, actor, "export_contact" if with_contact else "export", at=self.ctx.now(),
                 object_type="export", object_id=family, format=fmt, rows=n, with_contact=with_contact,
-                paradata=paradata, periods=ids, file=path.name,
+                paradata=paradata, periods=ids, file=path.name, visits=visits,
             )
         if progress:
             progress(2 * n, 2 * n)
-        return ExportResult(tuple(files), n, family, fmt, with_contact, paradata)
+        return ExportResult(tuple(files), n, family, fmt, with_contact, paradata, tuple(visit_files), visits)
 
