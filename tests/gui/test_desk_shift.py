@@ -18,7 +18,7 @@ from cati.gui.desk import Desk
 from cati.interviews.rules import Answer, Special
 from cati.interviews.rules.codec import answer_from_json
 from cati.platform.models import Answer as AnswerRow
-from cati.platform.models import Appointment, CallAttempt, CallCase, Interview
+from cati.platform.models import Appointment, CallAttempt, CallCase, Interview, ScreenVisit
 from tests.gui import desk_keys as dk
 from tests.gui.shots import save_screenshot
 from tests.gui.test_main_window import demo_services, login, window  # noqa: F401  (fixtures)
@@ -235,10 +235,10 @@ def test_a_failed_save_brings_the_interviewer_back(qtbot, window, demo_services,
     dk.answer_current(desk)  # intro
     real = demo_services.interviews.save_answer
 
-    def flaky(actor, interview_id, variable, answer, language=None):  # type: ignore[no-untyped-def]
+    def flaky(actor, interview_id, variable, answer, language=None, visits=()):  # type: ignore[no-untyped-def]
         if variable == "identiteit":
             raise RuntimeError("database is locked")
-        return real(actor, interview_id, variable, answer, language)
+        return real(actor, interview_id, variable, answer, language, visits)
 
     monkeypatch.setattr(demo_services.interviews, "save_answer", flaky)
     assert dk.answer_current(desk) == "identiteit"
@@ -253,3 +253,8 @@ def test_a_failed_save_brings_the_interviewer_back(qtbot, window, demo_services,
     assert desk.engine.position == "toestemming"
     state = demo_services.interviews.state(demo_services.users.login("anna", "welkom-anna"), desk.interview_id)
     assert state.current_variable == "toestemming" and "identiteit" in state.answers
+    # the paradata of the failed save came with the next one: nothing lost, the way back is in it
+    visits = [(v.variable, v.arrived, v.left_by)
+              for v in rows(demo_services, ScreenVisit, ScreenVisit.interview_id == desk.interview_id)]
+    assert visits == [("intro", "start", "next"), ("identiteit", "next", "next"), ("toestemming", "next", "jump"),
+                      ("identiteit", "retry", "next")]

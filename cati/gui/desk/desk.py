@@ -13,6 +13,12 @@ it); F7 opens the language list and the screen redraws at the same question in t
 (right to left for Arabic), answers kept; each answer is saved with the language it was asked in.
 A language problem (outcome LANGUAGE) asks which language was heard and sends the case to its speakers.
 
+Paradata: every question screen shown is a visit (``ScreenVisit``: shown and left by the service clock,
+how it was reached and left, its language, the corrections on it, a grid's seconds per row). The desk
+collects them and hands them to the next save (the answer, a stop), which writes them in its own
+transaction: Enter costs nothing more than making the visit. A save that fails keeps its visits for
+the next one.
+
 Crash: every answer is committed when confirmed, and the case stays leased to the interviewer (a
 timer renews the lease). After a restart the desk asks ``held_case`` first and offers that case;
 F4 resumes the interview at the first unanswered question.
@@ -62,6 +68,7 @@ from cati.gui.desk.style import DESK_STYLE
 from cati.gui.tasks import TaskRunner
 from cati.gui.widgets import named
 from cati.interviews.rules import Answer, AnswerRejected, Form, Interview
+from cati.interviews.rules.paradata import Arrival, Leave, ScreenVisit
 from cati.interviews.rules.translations import TO_CHECK
 from cati.interviews.service.interviews import InterviewState
 from cati.telephony.io.desk_settings import DeskSettings, DeskSettingsError, load_desk_settings
@@ -129,6 +136,9 @@ class Desk(QWidget):
         self.queue = named(QueueScreen(self.picker.when_text), "queueScreen")
         self.case = named(CaseScreen(self.calendar), "caseScreen")
         self.question = named(QuestionScreen(), "questionScreen")
+        self.question.clock = self.now
+        self.visit: tuple[str, datetime, Arrival, str] | None = None  # the screen on now: var, shown, how, language
+        self.visits: list[ScreenVisit] = []  # left since the last save: they go with the next one
         for w in (self.queue, self.case, self.question, self.picker):
             self.stack.addWidget(w)
         lay = QVBoxLayout(self)
@@ -379,6 +389,7 @@ class Desk(QWidget):
         self.lease_timer.stop()
         self.case.stop_timer()
         self.card, self.engine, self.interview_id, self.attempt_started = None, None, None, None
+        self.visit, self.visits = None, []
         self.call_number = 0
         self._show_line()
         label = next((o.label_nl for o in self.outcomes if o.code == result.outcome), result.outcome)
@@ -412,16 +423,22 @@ class Desk(QWidget):
             interviews, actor, iid, started = self.services.interviews, self.actor, self.interview_id, self._started_at()
             assert iid is not None
             line = self._saved_line()
-            self.submit(lambda: interviews.stop(actor, iid, request, note, started, line=line), self.case_done,
-                        self._save_failed_outcome)
+            visits = self._take_visits()
+            self.submit(lambda: interviews.stop(actor, iid, request, note, started, line=line, visits=visits),
+                        self.case_done, lambda exc: self._stop_failed(visits, exc))
         else:
             self.record(self.pending_outcome, note, request)
+
+    def _stop_failed(self, visits: list[ScreenVisit], exc: BaseException) -> None:
+        self.visits[:0] = visits  # kept for the next save
+        self._save_failed_outcome(exc)
 
     def pick_cancelled(self) -> None:
         if not self.flow.allows(Key.CANCEL):
             return
         self._go("cancelled")
         if self.flow.step is Step.INTERVIEW and self.question.widget is not None:
+            self._begin_visit(Arrival.RESUME)  # back on the question after a cancelled stop
             self.question.widget.focus_target().setFocus()
         else:
             self.case.outcome.setFocus()
@@ -449,23 +466,50 @@ class Desk(QWidget):
         self.engine = state.engine()
         self.question.prepare(self.engine.form)
         self.question.show_save_error("")
+        self.visit, self.visits = None, []
         if self.engine.finished:
             self.finish()
         else:
-            self.show_question()
+            self.show_question(Arrival.RESUME if any(a.has_value or a.seen for a in state.answers.values())
+                               else Arrival.START)
 
     def header(self) -> str:
         assert self.card is not None and self.engine is not None and self.engine.question is not None
         section = next((s.title for s in self.engine.form.sections if self.engine.question in s.questions), "")
         return f"{section}  ·  {self.card.client_name}  ·  {self.card.provider_name}"
 
-    def show_question(self) -> None:
+    def show_question(self, arrived: Arrival = Arrival.NEXT) -> None:
         assert self.engine is not None
         self.question.show_question(self.engine, self.header())
+        self._begin_visit(arrived)
         if self.stack.currentWidget() is not self.question:
             self.show_screen(self.question)
             if self.question.widget is not None:
                 self.question.widget.focus_target().setFocus()
+
+    # -- paradata -------------------------------------------------------------------------
+    def _begin_visit(self, arrived: Arrival) -> None:
+        """The question on screen is shown now (a visit starts)."""
+        q = self.engine.question if self.engine is not None else None
+        self.visit = (q.var, self.now(), arrived, self.form_language) if q is not None else None
+        if q is not None and self.question.widget is not None:
+            self.question.widget.begin(self.visit[1] if self.visit else self.now())
+
+    def _end_visit(self, left: Leave) -> None:
+        """The question on screen is left now: its visit waits for the next save."""
+        if self.visit is None:
+            return
+        var, shown, arrived, language = self.visit
+        self.visit = None
+        now = max(self.now(), shown)
+        widget = self.question.widget
+        rows = widget.row_seconds(now) if widget is not None else ()
+        self.visits.append(ScreenVisit(var, shown, now, arrived, left, language,
+                                       widget.corrections if widget is not None else 0, rows))
+
+    def _take_visits(self) -> list[ScreenVisit]:
+        visits, self.visits = self.visits, []
+        return visits
 
     def confirm(self, value: Answer | dict[str, Answer]) -> None:
         if self.engine is None or self.engine.question is None or self.interview_id is None \
@@ -478,16 +522,19 @@ class Desk(QWidget):
             self.question.show_errors(e.messages)
             return
         self.question.show_save_error("")
+        self._end_visit(Leave.NEXT)
+        visits = self._take_visits()
         interviews, actor, iid, asked_in = self.services.interviews, self.actor, self.interview_id, self.form_language
-        self.submit(lambda: interviews.save_answer(actor, iid, var, value, asked_in), None,
-                    lambda exc, var=var: self._save_failed(var, exc))  # type: ignore[misc]
+        self.submit(lambda: interviews.save_answer(actor, iid, var, value, asked_in, visits),
+                    None, lambda exc, var=var: self._save_failed(var, exc, visits))  # type: ignore[misc]
         self.engine = after
         if after.finished:
             self.finish()
         else:
             self.show_question()
 
-    def _save_failed(self, var: str, exc: BaseException) -> None:
+    def _save_failed(self, var: str, exc: BaseException, visits: list[ScreenVisit] | None = None) -> None:
+        self.visits[:0] = visits or []  # the visits it carried go with the next save
         if self.engine is None:
             self.show_error(exc)
             return
@@ -497,7 +544,8 @@ class Desk(QWidget):
             self.engine = self.engine.jump(var)
         except AnswerRejected:
             self.engine = Interview(self.engine.form, self.engine.case, self.engine.answers, var)
-        self.show_question()
+        self._end_visit(Leave.JUMP)
+        self.show_question(Arrival.RETRY)
         self.question.show_save_error(text)
 
     def choose_language(self) -> None:
@@ -516,18 +564,22 @@ class Desk(QWidget):
         """Redraw the same question in ``code``; the answers stay."""
         if self.engine is None or code not in self.versions or not self.flow.allows(Key.LANGUAGE):
             return
+        self._end_visit(Leave.LANGUAGE)
         self.form_language = code
         form = self.versions[code]
         self.engine = Interview(form, self.engine.case, self.engine.answers, self.engine.position)
         self.question.prepare(form)
-        self.show_question()
+        self.show_question(Arrival.LANGUAGE)
         if self.question.widget is not None:
             self.question.widget.focus_target().setFocus()
 
     def back(self) -> None:
         if self.engine is not None and self.flow.allows(Key.BACK):
+            before = self.engine.position
             self.engine = self.engine.back()
-            self.show_question()
+            if self.engine.position != before:
+                self._end_visit(Leave.BACK)
+                self.show_question(Arrival.BACK)
 
     def finish(self) -> None:
         """Past the last screen: COMPLETE when the engine says so, else the interviewer picks the outcome."""
@@ -554,7 +606,7 @@ class Desk(QWidget):
             last = self.engine.route[-1].var if self.engine.route else None
             if last is not None:
                 self.engine = Interview(self.engine.form, self.engine.case, self.engine.answers, last)
-                self.show_question()
+                self.show_question(Arrival.RETRY)
         self.question.show_save_error(self.tr("The interview could not be closed: %s") % exc)
 
     def stop_interview(self) -> None:
@@ -562,6 +614,7 @@ class Desk(QWidget):
             return
         self.pending_outcome = PARTIAL
         title = self.tr("Stop the interview with %s: when shall we call back?") % self.card.client_name
+        self._end_visit(Leave.STOP)
         self._go("stop")
         self.open_picker(title, exact=False, may_switch=True)
 

@@ -8,6 +8,9 @@ F7 the language list (the question again in another language; right to left for 
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from datetime import UTC, datetime
+
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
@@ -49,6 +52,7 @@ class QuestionScreen(QWidget):
         super().__init__(parent)
         self.question: Question | None = None
         self.widget: AnswerWidget | None = None
+        self.clock: Callable[[], datetime] = lambda: datetime.now(UTC)  # the desk's (paradata times)
         outer = QVBoxLayout(self)
         outer.setContentsMargins(24, 12, 24, 12)
         top = QHBoxLayout()
@@ -167,6 +171,7 @@ class QuestionScreen(QWidget):
         self.widget = self.widget_for(engine.form, q)
         self.widget.reset()
         self.widget.load(engine.answers)
+        self.widget.begin(self.clock())
         self.answer_stack.setCurrentWidget(self.widget)
         info = q.type is QType.INFO
         self.dont_know_button.setText(f"{form.dont_know_label}  (F8)")
@@ -203,6 +208,7 @@ class QuestionScreen(QWidget):
         widget = self.cache.get(key)
         if widget is None:
             widget = make_answer_widget(form, q, self.hints(q))
+            widget.clock = lambda: self.clock()  # late: the desk sets the screen's clock
             widget.changed.connect(lambda: self.message.setText(""))
             self.answer_stack.addWidget(widget)
             self.cache[key] = widget

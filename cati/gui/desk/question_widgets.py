@@ -3,7 +3,9 @@
 * ``value()`` gives the Answer (a grid: a mapping item var -> Answer); InputError when the text
   cannot be read (Dutch message from the questionnaire engine);
 * ``load(answers)`` puts an earlier answer back (after Back, or on resume);
-* ``focus_target()`` is the widget that takes the keyboard when the question appears.
+* ``focus_target()`` is the widget that takes the keyboard when the question appears;
+* ``begin(now)`` starts a screen visit (paradata): from then on ``corrections`` counts the times an
+  answer chosen on the screen is replaced, and a grid times each row (``row_seconds``) with ``clock``.
 
 Keys they do not use (Enter, F8, F9, PgUp, …) are ignored and travel up to the question screen.
 Number keys choose numbered options; two-digit codes work by typing both digits.
@@ -12,7 +14,8 @@ Number keys choose numbered options; two-digit codes work by typing both digits.
 from __future__ import annotations
 
 import unicodedata
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
+from datetime import UTC, datetime
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QKeyEvent
@@ -70,6 +73,16 @@ class AnswerWidget(QWidget):
         super().__init__(parent)
         self.form, self.question = form, question
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+        self.corrections = 0  # answers chosen on this screen and replaced before leaving it (paradata)
+        self.clock: Callable[[], datetime] = _utc_now
+
+    def begin(self, now: datetime) -> None:
+        """The screen is shown (with its earlier answer loaded): paradata counts from here."""
+        self.corrections = 0
+
+    def row_seconds(self, now: datetime) -> tuple[tuple[str, float], ...]:
+        """A grid's seconds per row since :meth:`begin` (other questions: none)."""
+        return ()
 
     def value(self) -> AnswerValue:
         return Answer()
@@ -129,9 +142,14 @@ class ChoiceWidget(AnswerWidget):
             if self.multi:
                 if before and self.codes.text.startswith(before) and self._toggled_last is not None:
                     self.buttons[self._toggled_last].toggle()  # "1" then "2": undo 1, choose 12
+                elif self.buttons[code].isChecked():
+                    self.corrections += 1  # a chosen answer taken back
                 self.buttons[code].toggle()
                 self._toggled_last = code
             else:
+                chosen = self.chosen()
+                if chosen and chosen[0] != code and not (before and self.codes.text.startswith(before)):
+                    self.corrections += 1  # another answer than the one chosen
                 self.buttons[code].setChecked(True)
             self._sync_other()
             self.changed.emit()
@@ -202,11 +220,25 @@ class LineWidget(AnswerWidget):
         else:
             self.edit.setMaximumWidth(260)
         self.edit.setPlaceholderText(hint)
-        self.edit.textEdited.connect(lambda _t: self.changed.emit())
+        self._length = 0
+        self._growing = True
+        self.edit.textEdited.connect(self._edited)
         lay.addWidget(self.edit, 1 if question.type is QType.OPEN else 0)
         self.hint = named(QLabel(hint), "answerHint")
         lay.addWidget(self.hint)
         lay.addStretch(0 if question.type is QType.OPEN else 1)
+
+    def _edited(self, text: str) -> None:
+        shorter = len(text) < self._length
+        if shorter and self._growing:
+            self.corrections += 1  # typed, then taken back: a correction (one per run of deletions)
+        self._growing = not shorter
+        self._length = len(text)
+        self.changed.emit()
+
+    def begin(self, now: datetime) -> None:
+        super().begin(now)
+        self._length, self._growing = len(self.edit.text()), True
 
     def value(self) -> AnswerValue:
         raw = self.edit.text().strip()
@@ -278,6 +310,29 @@ class GridWidget(AnswerWidget):
         self.current = 0
         self._marked = -1
         self._mark()
+        self._row_since: datetime | None = None
+        self._row_time: dict[str, float] = {}
+
+    def begin(self, now: datetime) -> None:
+        super().begin(now)
+        self._row_since, self._row_time = now, {}
+
+    def _time_row(self) -> None:
+        """The time since the current row became current goes to that row."""
+        if self._row_since is None:
+            return
+        now = self.clock()
+        var = self.question.items[self.current].var
+        self._row_time[var] = self._row_time.get(var, 0.0) + max(0.0, (now - self._row_since).total_seconds())
+        self._row_since = now
+
+    def row_seconds(self, now: datetime) -> tuple[tuple[str, float], ...]:
+        if self._row_since is None:
+            return ()
+        times = dict(self._row_time)
+        var = self.question.items[self.current].var
+        times[var] = times.get(var, 0.0) + max(0.0, (now - self._row_since).total_seconds())
+        return tuple((item.var, round(times[item.var], 3)) for item in self.question.items if item.var in times)
 
     def _mark(self) -> None:
         """Point at the current row (only the labels that change are touched: fast on Enter)."""
@@ -290,6 +345,14 @@ class GridWidget(AnswerWidget):
 
     def _set(self, row: int, answer: Answer, advance: bool = True) -> None:
         var = self.question.items[row].var
+        earlier = self.answers.get(var)
+        if self._row_since is not None:
+            if earlier is not None and earlier != answer:
+                self.corrections += 1
+            if row != self.current:  # a click on another row: the time so far was the current row's
+                self._time_row()
+                self.current = row
+            self._time_row()
         self.answers[var] = answer
         _label, group, special = self.rows[row]
         if answer.special is not None:
@@ -314,6 +377,7 @@ class GridWidget(AnswerWidget):
         key = event.key()
         if key in (Qt.Key.Key_Down, Qt.Key.Key_Up):
             step = 1 if key == Qt.Key.Key_Down else -1
+            self._time_row()
             self.current = max(0, min(len(self.rows) - 1, self.current + step))
             self.codes.text = ""
             self._mark()
@@ -340,6 +404,7 @@ class GridWidget(AnswerWidget):
 
     def reset(self) -> None:
         self.answers.clear()
+        self._row_since, self._row_time = None, {}  # timed again from begin()
         for _label, group, special in self.rows:
             checked = group.checkedButton()
             if checked is not None:
@@ -363,6 +428,10 @@ class GridWidget(AnswerWidget):
 
     def complete(self) -> bool:
         return all(item.var in self.answers for item in self.question.items)
+
+
+def _utc_now() -> datetime:
+    return datetime.now(UTC)
 
 
 def make_answer_widget(form: Form, question: Question, hints: Mapping[QType, str]) -> AnswerWidget:
