@@ -15,7 +15,8 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p.add_argument("--provider", dest="provider_opt", metavar="P", help="aanbieder bij --explain")
     p.add_argument("--order", action="store_true",
                    help="de zaken die nu aan de beurt zijn, in de volgorde waarin ze worden aangeboden")
-    p.add_argument("--queue", choices=["purchased", "inburgering"], help="alleen deze wachtrij (bij --order)")
+    p.add_argument("--queue", choices=["purchased", "inburgering", "backcheck"],
+                   help="alleen deze wachtrij (bij --order; backcheck: de nacontroles)")
     p.add_argument("--for", dest="for_user", metavar="GEBRUIKER",
                    help="de volgorde voor deze interviewer (eigen afspraken eerst); standaard voor iedereen")
     p.add_argument("--limit", type=int, default=50, metavar="N", help="hoogstens N zaken (standaard 50)")
@@ -31,6 +32,8 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     stop.add_argument("--until-empty", action="store_true", help="stop als er niets meer te bellen is")
     p.add_argument("--respond-rate", type=float, default=0.3, help="kans dat iemand opneemt en meedoet (0-1)")
     p.add_argument("--duration", type=float, default=20.0, metavar="SECONDS", help="hoogstens zoveel seconden")
+    p.add_argument("--careless", type=int, metavar="N", help="werker N (simN) leest veel te snel voor en geeft in "
+                   "rasters overal hetzelfde antwoord: om de kwaliteitscontrole (cati review) te testen")
     add_format(p)
     p.set_defaults(func=run_simulate)
 
@@ -118,7 +121,7 @@ def run_simulate(args: argparse.Namespace) -> int:
     try:
         report = simulate(services, actor, provider_id=provider_id, workers=args.workers, seed=args.seed,
                           completes=args.completes, until_empty=args.until_empty, respond_rate=args.respond_rate,
-                          duration=args.duration)
+                          duration=args.duration, careless=args.careless)
     except SimulationError as e:
         raise CommandError(str(e)) from None
     if args.format == "json":

@@ -102,9 +102,9 @@ def _item_json(item: ReviewItem) -> dict[str, Any]:
         "interview_id": item.interview_id, "case_id": item.case_id, "provider": item.provider,
         "form": item.form_id, "interviewer": item.interviewer, "interviewer_id": item.interviewer_id,
         "completed_at": item.completed_at, "seconds": round(item.length_seconds, 1), "paradata": item.has_paradata,
-        "status": item.status,
-        "flags": [{"code": f.code.value, "label": f.label, "reason": f.reason, "figures": dict(f.figures)}
-                  for f in item.flags],
+        "status": item.status, "flagged_by": list(item.flagged_by),
+        "flags": [{"code": f.code.value, "label": f.label, "reason": f.reason, "figures": dict(f.figures),
+                   "by": list(f.by)} for f in item.flags],
         "decision": asdict(item.decision) if item.decision else None,
     }
 
@@ -139,6 +139,12 @@ def interview_json(shown: ReviewedInterview) -> dict[str, Any]:
 # ---------------------------------------------------------------- tables
 
 
+def _who(item: ReviewItem) -> str:
+    """The interviewer, and whose work raised the flags when that was (also) a colleague's."""
+    others = [n for n in item.flagged_by if n != item.interviewer]
+    return item.interviewer + (f" (signaal: {', '.join(others)})" if others else "")
+
+
 def _flags_text(item: ReviewItem) -> str:
     return ", ".join(FLAG_LABELS[f.code].lower() for f in item.flags) or "—"
 
@@ -148,7 +154,7 @@ def _print_list(listed: ReviewList) -> None:
     if listed.items:
         print_table(
             ["Interview", "Aanbieder", "Interviewer", "Afgerond", "Duur", "Status", "Signalen"],
-            [[it.interview_id, it.provider, it.interviewer, format_local(it.completed_at),
+            [[it.interview_id, it.provider, _who(it), format_local(it.completed_at),
               duration_text(it.length_seconds), STATUS_NL.get(it.status, it.status), _flags_text(it)]
              for it in listed.items],
         )

@@ -5,6 +5,13 @@ Only on a test database (``cati init --test`` / ``cati demo``). Each worker is a
 (a weekday in the calling window, advanced per call), so a run works at any real time. At the end
 the run checks its own invariants from the database: no overlapping attempts on one case by two
 workers, no quota exceeded, every attempt has an outcome.
+
+Paradata: a simulated interviewer spends realistic time per screen (reading the screen aloud at their
+own pace, 135-170 words a minute, varying per screen; the respondent's answer; per grid row), keeps
+its own clock through the interview (the screen visits go with each save) and moves the shared clock
+to the interview's end before recording it. ``careless``: that interviewer (1 = sim01) reads far too
+fast (a third of the reading time) and gives one answer on every row of a grid, to test the quality
+control (``cati review``) on a field period with one planted careless interviewer.
 """
 
 from __future__ import annotations
@@ -27,6 +34,7 @@ from cati.accounts.rules.roles import Actor, Permission, Role, require
 from cati.accounts.service.audit import record
 from cati.calls.rules.calendar import CallingCalendar
 from cati.interviews.rules import Answer, AnswerRejected, Form, QType, Question
+from cati.interviews.rules.paradata import Arrival, Leave, ScreenVisit, count_words, words_to_read
 from cati.platform.models import CallAttempt, CallCase, Interview, MeasurementPeriod, Provider, User, UserRole
 
 SIM_PASSWORD = "simulatie-wachtwoord-1"
@@ -111,6 +119,45 @@ def random_answer(form: Form, question: Question, rng: random.Random) -> Answer 
     return Answer.dont_know()
 
 
+@dataclass(frozen=True)
+class Pace:
+    """How a simulated interviewer works a screen: their reading speed (words a minute), and whether
+    they are careless (read a third of the text's time, one answer on every grid row)."""
+
+    words_per_minute: float = 150.0
+    careless: bool = False
+
+    @classmethod
+    def of(cls, worker: int, careless: bool, seed: int) -> Pace:
+        rng = random.Random(seed * 7919 + worker)
+        return cls(rng.uniform(135.0, 170.0), careless)
+
+    def screen(self, form: Form, question: Question, rng: random.Random) -> tuple[float, tuple[tuple[str, float], ...]]:
+        """Seconds on the screen, and a grid's seconds per row."""
+        speed = self.words_per_minute * rng.lognormvariate(0.0, 0.12)
+        if self.careless:
+            speed *= 3.0
+        if question.type is QType.GRID:
+            head = count_words(question.text) * 60.0 / speed
+            rows = []
+            for item in question.items:
+                answer = rng.uniform(0.3, 0.8) if self.careless else rng.lognormvariate(0.8, 0.4)
+                rows.append((item.var, round(count_words(item.text) * 60.0 / speed + answer, 3)))
+            rows[0] = (rows[0][0], round(rows[0][1] + head, 3))
+            return sum(sec for _, sec in rows), tuple(rows)
+        reading = words_to_read(form, question) * 60.0 / speed
+        if question.type is QType.INFO:
+            return reading + rng.uniform(0.3, 1.0), ()
+        answer = rng.uniform(0.4, 1.0) if self.careless else rng.lognormvariate(1.3, 0.5)  # median 3.7 s
+        return reading + answer, ()
+
+    def answer(self, form: Form, question: Question, rng: random.Random) -> Answer | dict[str, Answer]:
+        if self.careless and question.type is QType.GRID:
+            code = rng.choice(question.options).code
+            return {item.var: Answer.single(code) for item in question.items}
+        return random_answer(form, question, rng)
+
+
 def fallback_answers(question: Question) -> list[Answer | dict[str, Answer]]:
     """Answers to try when a random one is rejected."""
     out: list[Answer | dict[str, Answer]] = []
@@ -166,14 +213,18 @@ def simulate(
     duration: float = 20.0,
     start: datetime | None = None,
     progress: Callable[[str], None] | None = None,
+    careless: int | None = None,
 ) -> SimReport:
-    """Run ``workers`` interviewer processes on this (test) database; see the module docstring."""
+    """Run ``workers`` interviewer processes on this (test) database; see the module docstring.
+    ``careless``: the number of the worker (1 = sim01) who reads too fast and straight-lines grids."""
     require(actor, Permission.SIMULATE)
     db = services.db
     if not db.is_test_database():
         raise SimulationError("Simuleren kan alleen op een testdatabase (cati init --test of cati demo).")
     if workers < 1:
         raise SimulationError("Geef minstens één werker.")
+    if careless is not None and not 1 <= careless <= workers:
+        raise SimulationError(f"--careless is het nummer van een werker: 1 tot en met {workers}.")
     names = _sim_users(services, actor, workers)
     # log the interviewers in here (through the real login), so the workers start working at once
     actors = [_login(services, name) for name in names]
@@ -190,7 +241,8 @@ def simulate(
     deadline = ctx.Value("d", 0.0)
     procs = [
         ctx.Process(target=_worker, args=(db.url, who, provider_id, seed * 1000 + i, respond_rate, (ready, go, deadline),
-                                          completes, until_empty, clock, done, results), daemon=True)
+                                          completes, until_empty, clock, done, results,
+                                          Pace.of(i + 1, careless == i + 1, seed)), daemon=True)
         for i, who in enumerate(actors)
     ]
     for p in procs:
@@ -216,7 +268,8 @@ def simulate(
     report = _report(services, first_attempt, stats, len(procs), seconds, errors)
     with db.unit_of_work() as s:
         record(s, actor, "simulate", at=services.ctx.now(), workers=workers, seed=seed, claims=report.claims,
-               attempts=report.attempts, completes=report.completes, violations=len(report.violations))
+               attempts=report.attempts, completes=report.completes, violations=len(report.violations),
+               careless=names[careless - 1] if careless else None)
     return report
 
 
@@ -237,17 +290,18 @@ def _sim_users(services: Any, actor: Actor | None, n: int) -> list[str]:
 
 
 def _worker(url: str, actor: Actor, provider_id: int | None, seed: int, respond_rate: float, start: Any,
-            target: int | None, until_empty: bool, clock_value: Any, done: Any, results: Any) -> None:
+            target: int | None, until_empty: bool, clock_value: Any, done: Any, results: Any, pace: Pace) -> None:
     stats: dict[str, Any] = {"claims": [], "quota_waits": 0, "lost": 0, "errors": []}
     try:
-        _work(url, actor, provider_id, seed, respond_rate, start, target, until_empty, clock_value, done, stats)
+        _work(url, actor, provider_id, seed, respond_rate, start, target, until_empty, clock_value, done, stats, pace)
     except Exception as e:  # reported, never silent
         stats["errors"].append(f"{actor.username}: {type(e).__name__}: {e}")
     results.put(stats)
 
 
 def _work(url: str, actor: Actor, provider_id: int | None, seed: int, respond_rate: float, start: Any,
-          target: int | None, until_empty: bool, clock_value: Any, done: Any, stats: dict[str, Any]) -> None:
+          target: int | None, until_empty: bool, clock_value: Any, done: Any, stats: dict[str, Any],
+          pace: Pace) -> None:
     from cati.calls.service.calls import AppointmentRequest, CallError, CaseNotHeld, QuotaFull
     from cati.container import build_services
 
@@ -296,23 +350,34 @@ def _work(url: str, actor: Actor, provider_id: int | None, seed: int, respond_ra
                         continue
                     stop_at = rng.randint(3, 12) if rng.random() < 0.1 else None
                     steps = 0
+                    own = clock()  # the interviewer's own clock through the interview (screen times)
+                    arrived = Arrival.RESUME if state.on_route else Arrival.START
+                    visit: ScreenVisit | None = None
                     while state.current_variable is not None:
+                        q = state.form.question(state.current_variable)
+                        seconds, rows = pace.screen(state.form, q, rng)
+                        visit = ScreenVisit(q.var, own, own + timedelta(seconds=seconds), arrived, Leave.NEXT,
+                                            row_seconds=rows)
+                        own = visit.left_at
                         if stop_at is not None and steps >= stop_at:
                             break
-                        q = state.form.question(state.current_variable)
-                        for answer in [random_answer(state.form, q, rng), *fallback_answers(q)]:
+                        for answer in [pace.answer(state.form, q, rng), *fallback_answers(q)]:
                             try:
-                                state = interviews.save_answer(actor, state.interview_id, q.var, answer)
+                                state = interviews.save_answer(actor, state.interview_id, q.var, answer,
+                                                               visits=[visit])
                                 break
                             except AnswerRejected:
                                 continue
                         else:
                             raise SimulationError(f"geen geldig antwoord gevonden voor {q.var}")
+                        visit, arrived = None, Arrival.NEXT
                         steps += 1
-                        clock.advance(2, cal)
+                    clock.at_least(own + timedelta(seconds=2))  # the interview ends after its last screen
                     end = clock()
                     if state.current_variable is not None:
-                        result = interviews.stop(actor, state.interview_id, started_at=claimed_at)
+                        stopped = [ScreenVisit(visit.variable, visit.shown_at, visit.left_at, visit.arrived,
+                                               Leave.STOP, row_seconds=visit.row_seconds)] if visit else []
+                        result = interviews.stop(actor, state.interview_id, started_at=claimed_at, visits=stopped)
                     elif state.complete:
                         result = interviews.complete(actor, state.interview_id, started_at=claimed_at)
                         if result.outcome == "COMPLETE":

@@ -29,6 +29,7 @@ from cati.supervision.rules.quality import (
     band,
     interview_flags,
     question_norms,
+    sessions_of,
     shares,
     standing,
 )
@@ -123,6 +124,19 @@ def test_short_interview_against_the_colleagues_median_per_question_of_its_route
     assert FlagCode.SHORT.value not in codes(interview_flags(fine, QS, CAL, norms))
 
 
+def test_a_flag_names_whose_screens_raised_it() -> None:
+    """An interview stopped by one interviewer and finished by a colleague: the fast screens were the
+    first one's."""
+    screens = {f"q{i}": ScreenTime(f"q{i}", 1.0 if i < 6 else 12.0, 30, by=8 if i < 6 else 7) for i in range(10)}
+    mixed = InterviewFacts(1, 7, "client_regular", START, START + timedelta(minutes=10), tuple(screens), screens)
+    norms = {("client_regular", f"q{i}"): 12.0 for i in range(10)}
+    flags = {f.code: f for f in interview_flags(mixed, QS, CAL, norms)}
+    assert flags[FlagCode.TOO_FAST].by == (8,)
+    assert flags[FlagCode.SHORT].by == (8,)  # 54 s of the 120 s the route takes: 8's six screens took 6 s
+    late = facts(start=datetime(2026, 3, 1, 10, 0, tzinfo=UTC))
+    assert [f.by for f in interview_flags(late, QS, CAL)] == [(7,)]  # the interview's own interviewer
+
+
 def test_short_interview_falls_back_on_reading_time_where_too_few_colleagues_had_a_question() -> None:
     quick = facts({"q1": (3.0, 0), "q2": (3.0, 0)})
     words = {"q1": 60, "q2": 60}  # 20 s each at 180 words a minute: 40 s; 6 s is 15 %
@@ -167,9 +181,17 @@ def test_outside_calling_hours(start: datetime, minutes: int, flagged: bool) -> 
 
 
 def test_an_attempt_on_another_case_during_the_interview() -> None:
-    other = facts(other_cases=((42, START + timedelta(minutes=3), START + timedelta(minutes=4)),))
+    minute = timedelta(minutes=1)
+    other = facts(case_id=5, attempts=((5, START, START + 10 * minute), (42, START + 3 * minute, START + 4 * minute)))
     (flag,) = [f for f in interview_flags(other, QS, CAL) if f.code is FlagCode.OTHER_CASE]
-    assert "zaak 42 11:03–11:04" in flag.reason and flag.figures["attempts"] == 1
+    assert "zaak 42 11:03–11:04" in flag.reason and flag.figures["attempts"] == 1  # its own case's attempt not
+    # an interview stopped and resumed later: the calls in between are not "during" it
+    resumed = facts(case_id=5, minutes=120, sessions=sessions_of([(START, START + 5 * minute),
+                                                                  (START + 100 * minute, START + 120 * minute)]),
+                    attempts=((42, START + 30 * minute, START + 35 * minute), (43, START + 5 * minute, START + 6 * minute)))
+    assert [c for c, _, _ in resumed.other_cases] == [] and len(resumed.worked) == 2
+    touching = facts(case_id=5, attempts=((44, START + 10 * minute, START + 11 * minute),))  # right after it
+    assert touching.other_cases == ()
 
 
 # ---------------------------------------------------------------- interviewers among colleagues
@@ -199,9 +221,31 @@ def test_the_spread_has_a_floor_so_similar_colleagues_do_not_make_small_differen
     assert not any(s.far for s in standing(group, QS)[(4, "client_regular")])
 
 
+def test_a_rate_over_few_attempts_must_differ_by_more_than_chance() -> None:
+    """Colleagues at 40 % contact per attempt (with 100 attempts each): 20 % over 20 attempts is chance
+    (its standard error is 11 %), over 400 attempts it is far."""
+    colleagues = [figures(u, 10.0, attempts=100, contacts=c) for u, c in ((1, 40), (2, 41), (3, 39), (4, 40))]
+    few = standing([*colleagues, figures(5, 10.0, attempts=20, contacts=4)], QS)[(5, "client_regular")]
+    many = standing([*colleagues, figures(5, 10.0, attempts=400, contacts=80)], QS)[(5, "client_regular")]
+    assert not next(s for s in few if s.measure == "contact_rate").far
+    assert next(s for s in many if s.measure == "contact_rate").far
+
+
+def test_a_mean_over_few_interviews_is_judged_by_the_colleagues_spread() -> None:
+    """Grades spread 1-10 among colleagues (sd 2.9): a mean of 8.1 over 7 interviews against 4.9 is
+    within chance, even when this interviewer's own grades happened to lie close together."""
+    colleagues = [figures(u, 10.0, mean_grade=g, grades=(1,) * 10, grade_sd=2.9) for u, g in
+                  ((1, 4.9), (2, 5.3), (3, 4.6), (4, 5.0))]
+    me = figures(5, 10.0, n=7, mean_grade=8.1, grades=(0, 0, 0, 0, 1, 1, 0, 1, 2, 2), grade_sd=1.6)
+    grade = next(s for s in standing([*colleagues, me], QS)[(5, "client_regular")] if s.measure == "mean_grade")
+    assert not grade.far and grade.spread > 1.0
+
+
 def test_standing_needs_enough_interviews_and_two_colleagues() -> None:
     few = standing([figures(1, 10.0), figures(2, 10.0), figures(3, 2.0, n=4)], QS)
     assert {s.measure for s in few[(3, "client_regular")]} == {"contact_rate", "refusal_rate"}
+    calls = standing([figures(1, 10.0), figures(2, 10.0), figures(3, 10.0, attempts=19, contacts=5)], QS)
+    assert "contact_rate" not in {s.measure for s in calls[(3, "client_regular")]}  # 19 attempts: too few
     alone = standing([figures(1, 10.0), figures(2, 3.0)], QS)
     assert alone[(2, "client_regular")] == ()
     contact = figures(1, 10.0)

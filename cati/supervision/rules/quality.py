@@ -28,13 +28,15 @@ rules that need times on screen are not applied to them.
 
 Standing per interviewer (:func:`standing`): per measure, the interviewer's figure against the median
 of their colleagues on the same form in the same selection; **far** when the difference is at least
-``far`` times the colleagues' spread (1.4826 × the median absolute deviation, at least 15 % of the
-median and at least the measure's own floor: a small group of similar colleagues must not make a
-small difference look far).
+``far`` times the spread: the colleagues' spread (1.4826 × the median absolute deviation, at least 15 %
+of their median and the measure's own floor) and the interviewer's own sampling error (a rate over
+few attempts, a mean over few interviews, moves by chance: that is not far) taken together
+(√(a² + b²)).
 """
 
 from __future__ import annotations
 
+import math
 import statistics
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -63,6 +65,7 @@ class QualitySettings:
     outside_grace_minutes: int = 30
     far: float = 3.0
     min_interviews: int = 5
+    min_calls: int = 20
 
     @classmethod
     def read(cls, get: Callable[[str], Any]) -> QualitySettings:
@@ -87,6 +90,7 @@ SETTING_KEYS: dict[str, str] = {
     "outside_grace_minutes": "qc.outside_hours_grace_minutes",
     "far": "qc.interviewer_far",
     "min_interviews": "qc.interviewer_min_interviews",
+    "min_calls": "qc.interviewer_min_calls",
 }
 
 
@@ -104,6 +108,7 @@ class ScreenTime:
     row_seconds: tuple[tuple[str, float], ...] = ()  # a grid: per row, summed over the visits
     corrections: int = 0
     changed: bool = False  # a visit changed an earlier answer
+    by: int | None = None  # the interviewer who answered it (its last visit's)
 
 
 @dataclass(frozen=True)
@@ -130,12 +135,30 @@ class InterviewFacts:
     answered: int = 0  # answers on the route (not info screens)
     specials: int = 0  # of which "weet niet" / "wil niet zeggen"
     changes_after_end: tuple[tuple[str, datetime], ...] = ()  # (variable, when)
-    other_cases: tuple[tuple[int, datetime, datetime], ...] = ()  # (case, from, to): attempts meanwhile
+    # the interviewer's call attempts around the interview: (case, from, to), its own case among them
+    attempts: tuple[tuple[int, datetime, datetime], ...] = ()
     grade: Decimal | None = None  # the form's overall grade
+    case_id: int = 0
+    # when the interview was worked (its screens, a pause of more than SESSION_GAP apart: a new session;
+    # without paradata: start to complete)
+    sessions: tuple[tuple[datetime, datetime], ...] = ()
 
     @property
     def has_paradata(self) -> bool:
         return bool(self.screens)
+
+    @property
+    def worked(self) -> tuple[tuple[datetime, datetime], ...]:
+        """The spans the interview was worked in (its sessions, else start to complete)."""
+        return self.sessions or ((self.started_at, self.ended_at),)
+
+    @property
+    def other_cases(self) -> tuple[tuple[int, datetime, datetime], ...]:
+        """The interviewer's attempts on other cases that overlap a span the interview was worked in."""
+        return tuple(
+            (case, a, b) for case, a, b in self.attempts
+            if case != self.case_id and any(min(b, e) > max(a, s) for s, e in self.worked)
+        )
 
     @property
     def length_seconds(self) -> float:
@@ -171,10 +194,26 @@ class Flag:
     code: FlagCode
     reason: str  # Dutch, with the figures in words
     figures: Mapping[str, Any]  # the numbers behind it (JSON-ready)
+    by: tuple[int, ...] = ()  # the interviewers whose work raised it (an interview resumed by a colleague has two)
 
     @property
     def label(self) -> str:
         return FLAG_LABELS[self.code]
+
+
+#: screens further apart than this are separate sessions of an interview (a stop, resumed later)
+SESSION_GAP = timedelta(minutes=5)
+
+
+def sessions_of(visits: Iterable[tuple[datetime, datetime]]) -> tuple[tuple[datetime, datetime], ...]:
+    """Screen visits (shown, left) merged into the spans the interview was worked in."""
+    spans: list[tuple[datetime, datetime]] = []
+    for shown, left in sorted(visits):
+        if spans and shown - spans[-1][1] <= SESSION_GAP:
+            spans[-1] = (spans[-1][0], max(spans[-1][1], left))
+        else:
+            spans.append((shown, left))
+    return tuple(spans)
 
 
 # ---------------------------------------------------------------- helpers
@@ -232,6 +271,14 @@ def expected_seconds(
 # ---------------------------------------------------------------- flags per interview
 
 
+def _by(facts: InterviewFacts, screens: Iterable[ScreenTime] = ()) -> tuple[int, ...]:
+    """Who raised a flag: the interviewers of these screens, else the interview's interviewer."""
+    found = sorted({s.by for s in screens if s.by is not None})
+    if found:
+        return tuple(found)
+    return (facts.interviewer_id,) if facts.interviewer_id is not None else ()
+
+
 def too_fast(facts: InterviewFacts, settings: QualitySettings) -> Flag | None:
     read = [s for s in facts.screens.values() if s.words > 0]
     if not read:
@@ -253,7 +300,7 @@ def too_fast(facts: InterviewFacts, settings: QualitySettings) -> Flag | None:
         "allowed_share": settings.too_fast_share, "words_per_minute": settings.words_per_minute,
         "seconds_spent": round(spent, 1), "seconds_reading": round(needed, 1),
         "fastest": [[s.variable, round(s.seconds, 1), s.words] for s in examples],
-    })
+    }, _by(facts, fast))
 
 
 def straight_lining(facts: InterviewFacts, settings: QualitySettings) -> Flag | None:
@@ -280,7 +327,7 @@ def straight_lining(facts: InterviewFacts, settings: QualitySettings) -> Flag | 
         "straight": [[g.variable, g.codes[0], len(g.codes),
                       round(facts.screens[g.variable].seconds / len(g.codes), 1) if g.variable in facts.screens
                       else None] for g in straight],
-    })
+    }, _by(facts, [facts.screens[g.variable] for g in straight if g.variable in facts.screens]))
 
 
 def short_interview(
@@ -301,7 +348,24 @@ def short_interview(
     return Flag(FlagCode.SHORT, reason, {
         "seconds": round(length, 1), "expected_seconds": round(expected, 1), "share": round(share, 3),
         "ratio": settings.short_ratio, "screens": len(facts.route), "measured_screens": measured,
-    })
+    }, _short_by(facts, settings, norms, words))
+
+
+def _short_by(
+    facts: InterviewFacts, settings: QualitySettings, norms: Mapping[tuple[str, str], float], words: Mapping[str, int],
+) -> tuple[int, ...]:
+    """Whose screens made the interview short: those below the ratio on their own screens (else all)."""
+    spent: dict[int, float] = {}
+    needed: dict[int, float] = {}
+    for var, screen in facts.screens.items():
+        if screen.by is None:
+            continue
+        norm = norms.get((facts.form_id, var))
+        expected = norm if norm is not None else words.get(var, 0) * 60.0 / settings.words_per_minute
+        spent[screen.by] = spent.get(screen.by, 0.0) + screen.seconds
+        needed[screen.by] = needed.get(screen.by, 0.0) + expected
+    short = [u for u in spent if needed[u] > 0 and spent[u] < settings.short_ratio * needed[u]]
+    return tuple(sorted(short)) if short else _by(facts, facts.screens.values())
 
 
 def many_dont_know(facts: InterviewFacts, settings: QualitySettings) -> Flag | None:
@@ -315,7 +379,7 @@ def many_dont_know(facts: InterviewFacts, settings: QualitySettings) -> Flag | N
     return Flag(FlagCode.DONT_KNOW, reason, {
         "specials": facts.specials, "answered": facts.answered, "share": round(share, 3),
         "min": settings.dont_know_min, "min_share": settings.dont_know_share,
-    })
+    }, _by(facts))
 
 
 def changed_after_end(facts: InterviewFacts, calendar: CallingCalendar) -> Flag | None:
@@ -327,7 +391,7 @@ def changed_after_end(facts: InterviewFacts, calendar: CallingCalendar) -> Flag 
               f"({', '.join(variables)}; laatste {calendar.local(last):%d-%m-%Y %H:%M})")
     return Flag(FlagCode.CHANGED_AFTER_END, reason, {
         "changes": len(facts.changes_after_end), "variables": variables, "last": last.isoformat(),
-    })
+    }, _by(facts))
 
 
 def outside_hours(facts: InterviewFacts, settings: QualitySettings, calendar: CallingCalendar) -> Flag | None:
@@ -342,20 +406,21 @@ def outside_hours(facts: InterviewFacts, settings: QualitySettings, calendar: Ca
     return Flag(FlagCode.OUTSIDE_HOURS, reason, {
         "started": facts.started_at.isoformat(), "ended": facts.ended_at.isoformat(),
         "began_outside": began_outside, "ended_late": ended_late, "grace_minutes": settings.outside_grace_minutes,
-    })
+    }, _by(facts))
 
 
 def other_case(facts: InterviewFacts, calendar: CallingCalendar) -> Flag | None:
-    if not facts.other_cases:
+    others = facts.other_cases
+    if not others:
         return None
-    parts = [f"zaak {case} {calendar.local(a):%H:%M}–{calendar.local(b):%H:%M}" for case, a, b in facts.other_cases[:3]]
-    reason = (f"Tijdens dit interview ({calendar.local(facts.started_at):%d-%m-%Y %H:%M}–"
-              f"{calendar.local(facts.ended_at):%H:%M}) had de interviewer {len(facts.other_cases)} andere "
-              f"belpoging(en) open: {', '.join(parts)}")
+    parts = [f"zaak {case} {calendar.local(a):%H:%M}–{calendar.local(b):%H:%M}" for case, a, b in others[:3]]
+    spans = ", ".join(f"{calendar.local(s):%d-%m-%Y %H:%M}–{calendar.local(e):%H:%M}" for s, e in facts.worked)
+    reason = (f"Terwijl dit interview liep ({spans}) had de interviewer {len(others)} andere belpoging(en) open: "
+              f"{', '.join(parts)}")
     return Flag(FlagCode.OTHER_CASE, reason, {
-        "attempts": len(facts.other_cases),
-        "cases": [[case, a.isoformat(), b.isoformat()] for case, a, b in facts.other_cases],
-    })
+        "attempts": len(others),
+        "cases": [[case, a.isoformat(), b.isoformat()] for case, a, b in others],
+    }, _by(facts))
 
 
 def interview_flags(
@@ -395,6 +460,13 @@ class InterviewerFigures:
     attempts: int = 0
     contacts: int = 0
     refusals: int = 0
+    answered: int = 0  # answers on the route (the "weet niet" rate's base)
+    minutes_sd: float | None = None  # the spread of their interview lengths
+    grade_sd: float | None = None  # the spread of the grades their respondents gave
+
+    @property
+    def graded(self) -> int:
+        return sum(self.grades)
 
     @property
     def contact_rate(self) -> float | None:
@@ -411,7 +483,7 @@ class Measure:
     label: str  # Dutch
     unit: str  # "min", "%" (a share) or "" (a grade)
     floor: float  # the least spread that counts (in the measure's own units)
-    per_interview: bool  # needs ``min_interviews`` interviews (else: attempts or contacts)
+    per_interview: bool  # needs ``min_interviews`` interviews (else ``min_calls`` attempts or contacts)
 
 
 MEASURES: tuple[Measure, ...] = (
@@ -479,7 +551,9 @@ def standing(figures: Sequence[InterviewerFigures], settings: QualitySettings) -
                 if mine is None or len(others) < 2:
                     continue
                 median = _median(others)
-                spread = spread_of(others, median, m.floor)
+                peers = [o for o in group if o is not me and _enough(o, m, settings)]
+                # the colleagues' spread and the interviewer's own chance, together (independent: in quadrature)
+                spread = math.hypot(spread_of(others, median, m.floor), sampling_error(me, m, median, peers))
                 distance = (mine - median) / spread
                 far = abs(distance) >= settings.far
                 direction = "hoger" if distance > 0 else "lager"
@@ -490,12 +564,31 @@ def standing(figures: Sequence[InterviewerFigures], settings: QualitySettings) -
     return out
 
 
+def sampling_error(f: InterviewerFigures, m: Measure, expected: float,
+                   colleagues: Sequence[InterviewerFigures] = ()) -> float:
+    """How much the interviewer's figure moves by chance if they worked like their colleagues: a share's
+    standard error at the colleagues' share, a mean's (1.25 × for a median) from the colleagues' pooled
+    spread of single values (the interviewer's own when the colleagues have none)."""
+    share_base = {"flag_rate": f.interviews, "dont_know_rate": f.answered, "contact_rate": f.attempts,
+                  "refusal_rate": f.contacts}
+    if m.code in share_base:
+        n = share_base[m.code]
+        p = min(max(expected, 0.0), 1.0)
+        return math.sqrt(p * (1 - p) / n) if n else 0.0
+    if m.code not in ("minutes", "mean_grade"):
+        return 0.0
+    name, n, factor = ("minutes_sd", f.interviews, 1.25) if m.code == "minutes" else ("grade_sd", f.graded, 1.0)
+    spreads = [sd for c in colleagues for sd in (getattr(c, name),) if sd is not None]
+    sd = math.sqrt(sum(x * x for x in spreads) / len(spreads)) if spreads else getattr(f, name)
+    return factor * sd / math.sqrt(n) if sd is not None and n else 0.0
+
+
 def _enough(f: InterviewerFigures, m: Measure, settings: QualitySettings) -> bool:
     if m.per_interview:
         return f.interviews >= settings.min_interviews
     if m.code == "contact_rate":
-        return f.attempts >= settings.min_interviews
-    return f.contacts >= settings.min_interviews
+        return f.attempts >= settings.min_calls
+    return f.contacts >= settings.min_calls
 
 
 # ---------------------------------------------------------------- distributions for the charts

@@ -6,7 +6,8 @@ The rules are pure (:mod:`cati.supervision.rules.quality`); this service reads w
 * **the selection**: complete, not voided interviews of the open (not purged) measurement periods, of
   one provider or all, optionally completed within ``first``..``last`` (local days). The comparison
   group of an interview is the selection's interviews of the same form.
-* **the interviewer of an interview**: the one who recorded its COMPLETE (who resumed and finished it).
+* **the interviewer of an interview**: the one who worked most of its screens (a stopped interview may
+  be resumed by a colleague); without paradata, the one who recorded its COMPLETE.
 * **paradata**: the screen visits (``screen_visit``) per question, with the words read aloud in the
   language each was shown in; **answers**: the on-route answers; **changes after the end**: answer
   changes later than the completion; **other cases**: the interviewer's call attempts on other cases
@@ -28,6 +29,7 @@ Decisions (each audited, in one transaction with what it does):
 from __future__ import annotations
 
 import json
+import statistics
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -82,6 +84,7 @@ from cati.supervision.rules.quality import (
     band,
     interview_flags,
     question_norms,
+    sessions_of,
     shares,
     standing,
 )
@@ -142,6 +145,7 @@ class ReviewItem:
     flags: tuple[Flag, ...]
     status: str  # open | backcheck_pending | backcheck_done | accepted | unflagged
     decision: ReviewDecision | None = None  # the latest
+    flagged_by: tuple[str, ...] = ()  # whose work raised the flags (a colleague who stopped and handed it on too)
 
 
 @dataclass(frozen=True)
@@ -262,13 +266,13 @@ class QualityService:
             selection = self._selection(s, provider, first, last)
             loaded = self._load(s, selection, qs)
             reviews = self._reviews(s, [iv.id for iv in loaded])
-            names = self._names(s, {iv.interviewer_id for iv in loaded if iv.interviewer_id is not None})
+            names = self._names(s, {u for iv in loaded for u in (iv.interviewer_id, *_by(iv)) if u is not None})
             figures = self._figures(s, selection, loaded)
         items = [self._item(iv, reviews.get(iv.id, ()), names) for iv in loaded]
         flagged = sum(1 for it in items if it.flags)
         wanted = [it for it in items if it.status != "unflagged" and (decided or it.status != "accepted")]
         if interviewer is not None:
-            wanted = [it for it in wanted if it.interviewer == interviewer]
+            wanted = [it for it in wanted if it.interviewer == interviewer or interviewer in it.flagged_by]
         if flag is not None:
             wanted = [it for it in wanted if any(f.code == flag for f in it.flags)]
         wanted.sort(key=lambda it: (it.completed_at, it.interview_id), reverse=True)
@@ -285,7 +289,7 @@ class QualityService:
         with self.ctx.db.unit_of_work() as s:
             iv = self._one(s, interview_id, qs)
             reviews = self._reviews(s, [iv.id]).get(iv.id, ())
-            names = self._names(s, {u for u in (iv.interviewer_id,) if u is not None})
+            names = self._names(s, {u for u in (iv.interviewer_id, *_by(iv)) if u is not None})
             item = self._item(iv, reviews, names)
             lines = self._lines(s, iv)
         form = catalog().forms[iv.form_id]
@@ -436,15 +440,15 @@ class QualityService:
         ):
             if case_id in by_case:
                 by_case[case_id].interviewer_id = user_id
-        for iv in loaded.values():
-            if iv.interviewer_id is None:
-                iv.interviewer_id = iv.started_by
         for row in s.execute(
             select(ScreenVisit.interview_id, ScreenVisit.variable, ScreenVisit.shown_at, ScreenVisit.left_at,
-                   ScreenVisit.language, ScreenVisit.corrections, ScreenVisit.changed, ScreenVisit.row_seconds)
+                   ScreenVisit.language, ScreenVisit.corrections, ScreenVisit.changed, ScreenVisit.row_seconds,
+                   ScreenVisit.user_id)
             .where(ScreenVisit.interview_id.in_(ids)).order_by(ScreenVisit.shown_at, ScreenVisit.id)
         ):
             loaded[row[0]].visits.append(row)
+        for iv in loaded.values():
+            iv.interviewer_id = _main_interviewer(iv)
         for iid, var, value in s.execute(
             select(AnswerRow.interview_id, AnswerRow.variable, AnswerRow.value)
             .where(AnswerRow.interview_id.in_(ids), AnswerRow.on_route)
@@ -507,7 +511,7 @@ class QualityService:
             screens[var] = ScreenTime(
                 var, sum((v.left_at - v.shown_at).total_seconds() for v in visits),
                 self._words_of(form, language, var), len(visits), tuple(rows.items()),
-                sum(v.corrections for v in visits), any(v.changed for v in visits))
+                sum(v.corrections for v in visits), any(v.changed for v in visits), visits[-1].user_id)
         route: list[str] = []
         grids: list[GridAnswers] = []
         answered = specials = 0
@@ -528,13 +532,13 @@ class QualityService:
                                          {o.code: o.label for o in q.options}))
         start = iv.visits[0].shown_at if iv.visits else iv.started_at
         end = iv.completed_at
-        others = tuple(sorted((c, a, b) for c, a, b in attempts
-                              if c != iv.case_id and a < end and b > start))
+        near = tuple(sorted((c, a, b) for c, a, b in attempts if a < end and b > start))
         grade_q = _grade_question(form)
         grade = iv.answers[grade_q.var].number if grade_q is not None and grade_q.var in iv.answers else None
+        mine = [(v.shown_at, v.left_at) for v in iv.visits if v.user_id == iv.interviewer_id]
         return InterviewFacts(iv.id, iv.interviewer_id, iv.form_id, start, end, tuple(route), screens, tuple(grids),
-                              answered, specials, tuple(sorted(iv.changes_after_end, key=lambda c: c[1])), others,
-                              grade)
+                              answered, specials, tuple(sorted(iv.changes_after_end, key=lambda c: c[1])), near,
+                              grade, iv.case_id, sessions_of(mine))
 
     def _reviews(self, s: Session, interview_ids: Sequence[int]) -> dict[int, tuple[ReviewDecision, ...]]:
         if not interview_ids:
@@ -586,7 +590,7 @@ class QualityService:
         return ReviewItem(
             iv.id, iv.case_id, iv.provider, iv.period_id, iv.form_id, iv.interviewer_id,
             names.get(iv.interviewer_id or 0, ""), iv.completed_at, iv.facts.length_seconds, iv.facts.has_paradata,
-            iv.flags, status, latest,
+            iv.flags, status, latest, tuple(names.get(u, str(u)) for u in _by(iv)),
         )
 
     def _lines(self, s: Session, iv: _Interview) -> list[AnswerLine]:
@@ -673,10 +677,12 @@ class QualityService:
             attempts, contacts, refusals = calls.get(key, [0, 0, 0])
             out.append(InterviewerFigures(
                 user_id, form_id, len(ivs),
-                _median(minutes), sum(1 for iv in ivs if iv.flags) / len(ivs) if ivs else None,
+                _median(minutes), sum(1 for iv in ivs if user_id in _by(iv)) / len(ivs) if ivs else None,
                 specials / answered if answered else None,
                 float(sum(grades, Decimal(0)) / len(grades)) if grades else None, tuple(counts),
-                attempts, contacts, refusals,
+                attempts, contacts, refusals, answered,
+                statistics.pstdev(minutes) if len(minutes) > 1 else None,
+                statistics.pstdev([float(g) for g in grades]) if len(grades) > 1 else None,
             ))
         return out
 
@@ -705,6 +711,23 @@ class QualityService:
 
 
 # ---------------------------------------------------------------- helpers
+
+
+def _by(iv: _Interview) -> tuple[int, ...]:
+    """The interviewers whose work raised the interview's flags."""
+    return tuple(sorted({u for f in iv.flags for u in f.by}))
+
+
+def _main_interviewer(iv: _Interview) -> int | None:
+    """Who did the interview: the interviewer of most of its screens (an interview stopped and resumed
+    by a colleague has two); without paradata, who recorded its complete, else who started it."""
+    screens: dict[int, set[str]] = defaultdict(set)
+    for v in iv.visits:
+        if v.user_id is not None:
+            screens[v.user_id].add(v.variable)
+    if screens:
+        return max(screens, key=lambda u: (len(screens[u]), u == iv.interviewer_id))
+    return iv.interviewer_id if iv.interviewer_id is not None else iv.started_by
 
 
 def _note(note: str) -> str:
