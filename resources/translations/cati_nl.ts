@@ -463,7 +463,7 @@
         <translation>De softphone is klaar: druk op F2 om te bellen.</translation>
     </message>
     <message>
-        <source>This desk&apos;s settings file cannot be used: %s</source>
+        <source>This desk's settings file cannot be used: %s</source>
         <translation>Het instellingenbestand van deze werkplek is niet te gebruiken: %s</translation>
     </message>
     <message>
@@ -582,8 +582,8 @@
         <translation>CSV voor Nederlandse Excel (; en BOM)</translation>
     </message>
     <message>
-        <source>With paradata (attempts, outcomes, interviewer, length)</source>
-        <translation>Met paradata (pogingen, uitkomsten, interviewer, duur)</translation>
+        <source>With paradata (attempts, outcomes, interviewer, length; the screen visits in a file of their own)</source>
+        <translation>Met paradata (pogingen, uitkomsten, interviewer, duur; de schermbezoeken in een eigen bestand)</translation>
     </message>
     <message>
         <source>With name, phone number and e-mail (logged)</source>
@@ -1027,16 +1027,20 @@
         <translation>Alle aanbieders</translation>
     </message>
     <message>
-        <source>Both queues</source>
-        <translation>Beide wachtrijen</translation>
-    </message>
-    <message>
         <source>Purchased</source>
         <translation>Ingekocht</translation>
     </message>
     <message>
         <source>Inburgering</source>
         <translation>Inburgering</translation>
+    </message>
+    <message>
+        <source>Back-checks</source>
+        <translation>Nacontroles</translation>
+    </message>
+    <message>
+        <source>All queues</source>
+        <translation>Alle wachtrijen</translation>
     </message>
     <message>
         <source>Any interviewer</source>
@@ -1251,6 +1255,10 @@
     <message>
         <source>inburgering</source>
         <translation>inburgering</translation>
+    </message>
+    <message>
+        <source>back-checks</source>
+        <translation>nacontroles</translation>
     </message>
     <message>
         <source>chosen here</source>
@@ -1588,6 +1596,10 @@
     <message>
         <source>Inburgering</source>
         <translation>Inburgering</translation>
+    </message>
+    <message>
+        <source>Back-checks</source>
+        <translation>Nacontroles</translation>
     </message>
     <message>
         <source>All queues</source>

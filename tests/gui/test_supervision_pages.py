@@ -113,6 +113,22 @@ def test_export_page_writes_a_file_with_progress(qtbot, qtmodeltester, world, ru
     save_screenshot(page, "supervision_export")
 
 
+def test_export_page_with_paradata_writes_the_screen_visits_beside_the_answers(qtbot, world, runner, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    services, sc = world
+    page = ExportPage(services, runner, sc.people.supervisor)
+    qtbot.addWidget(page)
+    page.show()
+    qtbot.waitUntil(lambda: page.periods_model.rowCount() == 2, timeout=10_000)
+    page.periods_view.selectRow([r.provider for r in page.periods_model.rows()].index("Werkpad Re-integratie"))
+    assert "schermbezoeken in een eigen bestand" in page.paradata.text()
+    page.paradata.setChecked(True)
+    page.path.setText(str(tmp_path / "werkpad.csv"))
+    qtbot.mouseClick(page.start, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: page.result is not None, timeout=10_000)
+    assert (tmp_path / "werkpad.paradata.csv").exists()
+    assert "werkpad.csv" in page.message.text() and "werkpad.paradata.csv" in page.message.text()
+
+
 def test_export_page_cancel(qtbot, world, runner, tmp_path) -> None:  # type: ignore[no-untyped-def]
     services, sc = world
     page = ExportPage(services, runner, sc.people.supervisor)
@@ -193,6 +209,8 @@ def test_call_order_page_shows_what_the_next_claim_takes(qtbot, qtmodeltester, w
     page.show()
     qtbot.waitUntil(lambda: page.interviewer.count() >= 3 and page.model.rowCount() > 0, timeout=10_000)
     qtmodeltester.check(page.model)
+    assert [page.queue.itemText(i) for i in range(page.queue.count())] == [
+        "Alle wachtrijen", "Ingekocht", "Inburgering", "Nacontroles"]
     anna = page.interviewer.findData("anna")
     assert anna > 0
     page.interviewer.setCurrentIndex(anna)

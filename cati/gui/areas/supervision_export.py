@@ -63,7 +63,8 @@ class ExportPage(QWidget):
         for label, value in (("CSV", "csv"), ("Excel (xlsx)", "xlsx"), ("SPSS (sav)", "sav"), ("SPSS (zsav)", "zsav")):
             self.fmt.addItem(label, value)
         self.excel = named(QCheckBox(self.tr("CSV for Dutch Excel (; and BOM)")), "exportExcel")
-        self.paradata = named(QCheckBox(self.tr("With paradata (attempts, outcomes, interviewer, length)")),
+        self.paradata = named(QCheckBox(self.tr("With paradata (attempts, outcomes, interviewer, length; "
+                                                 "the screen visits in a file of their own)")),
                               "exportParadata")
         self.with_contact = named(QCheckBox(self.tr("With name, phone number and e-mail (logged)")), "exportContact")
         self.with_contact.setVisible(actor.may(Permission.EXPORT_CONTACT))
@@ -197,7 +198,7 @@ class ExportPage(QWidget):
         self._finish()
         self.result = result
         self.bar.setValue(100)
-        files = ", ".join(p.name for p in result.files)
+        files = ", ".join(p.name for p in (*result.files, *result.paradata_files))
         self.message.setText(self.tr("%1 interviews exported: %2").replace("%1", str(result.rows))
                              .replace("%2", files))
 

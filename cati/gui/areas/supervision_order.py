@@ -27,7 +27,8 @@ class OrderPage(QWidget):
         super().__init__(parent)
         self.services, self.runner, self.actor = services, runner, actor
         self._busy = False
-        self.queue_names = {"purchased": self.tr("Purchased"), "inburgering": self.tr("Inburgering")}
+        self.queue_names = {"purchased": self.tr("Purchased"), "inburgering": self.tr("Inburgering"),
+                            "backcheck": self.tr("Back-checks")}
         self.model: RowTableModel[QueueOrderRow] = RowTableModel([
             Column("#", lambda r: r.position, True),
             Column(self.tr("Case"), lambda r: r.case_id, True),
@@ -43,9 +44,10 @@ class OrderPage(QWidget):
         self.provider = named(QComboBox(), "orderProvider")
         self.provider.addItem(self.tr("All providers"), None)
         self.queue = named(QComboBox(), "orderQueue")
-        self.queue.addItem(self.tr("Both queues"), None)
+        self.queue.addItem(self.tr("All queues"), None)
         self.queue.addItem(self.tr("Purchased"), "purchased")
         self.queue.addItem(self.tr("Inburgering"), "inburgering")
+        self.queue.addItem(self.tr("Back-checks"), "backcheck")
         self.interviewer = named(QComboBox(), "orderInterviewer")
         self.interviewer.addItem(self.tr("Any interviewer"), None)
         self.limit = named(QSpinBox(), "orderLimit")

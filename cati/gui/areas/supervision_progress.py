@@ -206,7 +206,8 @@ class ProgressPage(QWidget):
         return format_number(value, self.lang, places)
 
     def _queue_name(self, queue: str) -> str:
-        return {"purchased": self.tr("purchased"), "inburgering": self.tr("inburgering")}.get(queue, queue)
+        return {"purchased": self.tr("purchased"), "inburgering": self.tr("inburgering"),
+                "backcheck": self.tr("back-checks")}.get(queue, queue)
 
     def _e_source(self, source: str) -> str:
         return {"override": self.tr("chosen here"), "setting": self.tr("setting"),

@@ -84,7 +84,8 @@ class QueueScreen(QWidget):
     def queue_text(self, r: QueueChoice) -> str:
         if r.provider_id is None and r.queue is None:
             return self.tr("All my queues")
-        return {"purchased": self.tr("Clients (purchased)"), "inburgering": self.tr("Inburgering")}.get(
+        return {"purchased": self.tr("Clients (purchased)"), "inburgering": self.tr("Inburgering"),
+                "backcheck": self.tr("Back-checks")}.get(
             r.queue or "", self.tr("All queues"))
 
     def set_queues(self, rows: list[QueueChoice], keep: tuple[int | None, str | None] | None) -> None:
