@@ -100,3 +100,84 @@ class BarChart(QWidget):
                        | Qt.AlignmentFlag.AlignVCenter, f"{value:g}")
         p.setPen(AXIS)
         p.drawLine(plot.topLeft(), plot.bottomLeft())
+
+
+BAND = QColor("#c9d6e3")
+BAND_EDGE = QColor("#8aa2ba")
+
+
+class BandChart(QWidget):
+    """One interviewer's distribution (bars: the share of their values in each bin) against the
+    colleagues' band (per bin, the lowest to the highest share among the colleagues, drawn behind the
+    bar). Shares are 0..1, shown as percentages."""
+
+    def __init__(self, title: str = "", legend: tuple[str, str] = ("", ""), parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.title = title
+        self.legend = legend  # (the interviewer, the colleagues)
+        self._labels: list[str] = []
+        self._shares: list[float] = []
+        self._band: list[tuple[float, float]] = []
+        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
+        self.setMinimumSize(260, 160)
+
+    def set_data(self, labels: Sequence[str], shares: Sequence[float], band: Sequence[tuple[float, float]]) -> None:
+        self._labels, self._shares, self._band = list(labels), [float(s) for s in shares], list(band)
+        self.update()
+
+    def data(self) -> list[tuple[str, float, tuple[float, float]]]:
+        return list(zip(self._labels, self._shares, self._band, strict=False))
+
+    def sizeHint(self) -> QSize:
+        return QSize(440, 240)
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        p = QPainter(self)
+        p.setRenderHint(QPainter.RenderHint.Antialiasing)
+        line = p.fontMetrics().height()
+        rect = QRectF(self.rect()).adjusted(6, 4, -6, -4)
+        p.setPen(TEXT)
+        if self.title:
+            p.drawText(QRectF(rect.left(), rect.top(), rect.width(), line), Qt.AlignmentFlag.AlignLeft, self.title)
+            rect.adjust(0, line + 2, 0, 0)
+        mine, theirs = self.legend
+        if mine or theirs:  # the legend: a bar and a band
+            x = rect.left()
+            p.fillRect(QRectF(x, rect.top() + line * 0.25, 12, line * 0.5), BAR)
+            p.drawText(QRectF(x + 16, rect.top(), rect.width() / 2, line), Qt.AlignmentFlag.AlignLeft, mine)
+            x += 24 + p.fontMetrics().horizontalAdvance(mine)
+            p.fillRect(QRectF(x, rect.top() + line * 0.1, 12, line * 0.8), BAND)
+            p.drawText(QRectF(x + 16, rect.top(), rect.width() / 2, line), Qt.AlignmentFlag.AlignLeft, theirs)
+            rect.adjust(0, line + 4, 0, 0)
+        if not self._labels:
+            p.setPen(AXIS)
+            p.drawText(rect, Qt.AlignmentFlag.AlignCenter, "—")
+            p.end()
+            return
+        top = max([*self._shares, *(hi for _, hi in self._band), 0.01])
+        plot = rect.adjusted(0, line, 0, -line - 2)
+        n = len(self._labels)
+        slot = plot.width() / n
+        width = max(2.0, slot * 0.45)
+        p.setPen(AXIS)
+        p.drawLine(plot.bottomLeft(), plot.bottomRight())
+        for i, label in enumerate(self._labels):
+            x0 = plot.left() + i * slot
+            lo, hi = self._band[i] if i < len(self._band) else (0.0, 0.0)
+            if hi > 0:  # colleagues who agree (lowest = highest) still show as a band, 4 px high
+                height = max(4.0, plot.height() * (hi - lo) / top)
+                band = QRectF(x0 + slot * 0.12, min(plot.bottom() - height, plot.bottom() - plot.height() * hi / top),
+                              slot * 0.76, height)
+                p.fillRect(band, BAND)
+                p.setPen(BAND_EDGE)
+                p.drawRect(band)
+            share = self._shares[i] if i < len(self._shares) else 0.0
+            h = plot.height() * share / top
+            bar = QRectF(x0 + (slot - width) / 2, plot.bottom() - h, width, h)
+            p.fillRect(bar, BAR)
+            p.setPen(TEXT)
+            if share:
+                p.drawText(QRectF(x0, bar.top() - line, slot, line), Qt.AlignmentFlag.AlignCenter,
+                           f"{round(share * 100)}%")
+            p.drawText(QRectF(x0 - 4, plot.bottom() + 2, slot + 8, line), Qt.AlignmentFlag.AlignCenter, label)
+        p.end()

@@ -1461,6 +1461,281 @@
     </message>
 </context>
 <context>
+    <name>QualityPage</name>
+    <message>
+        <source>Read too fast</source>
+        <translation>Te snel voorgelezen</translation>
+    </message>
+    <message>
+        <source>The same answer on every row of grids</source>
+        <translation>Overal hetzelfde antwoord in rasters</translation>
+    </message>
+    <message>
+        <source>Short for its route</source>
+        <translation>Kort voor de gevolgde route</translation>
+    </message>
+    <message>
+        <source>Many don't know / won't say</source>
+        <translation>Veel weet niet / wil niet zeggen</translation>
+    </message>
+    <message>
+        <source>Answers changed after the end</source>
+        <translation>Antwoorden gewijzigd na afloop</translation>
+    </message>
+    <message>
+        <source>Outside calling hours</source>
+        <translation>Buiten de beltijden</translation>
+    </message>
+    <message>
+        <source>During another case</source>
+        <translation>Tijdens een andere zaak</translation>
+    </message>
+    <message>
+        <source>to review</source>
+        <translation>te beoordelen</translation>
+    </message>
+    <message>
+        <source>back-check in the queue</source>
+        <translation>nacontrole in de belrij</translation>
+    </message>
+    <message>
+        <source>back-check done</source>
+        <translation>nacontrole gedaan</translation>
+    </message>
+    <message>
+        <source>accepted</source>
+        <translation>geaccepteerd</translation>
+    </message>
+    <message>
+        <source>no flag</source>
+        <translation>geen signaal</translation>
+    </message>
+    <message>
+        <source>voided</source>
+        <translation>ongeldig gemaakt</translation>
+    </message>
+    <message>
+        <source>back-check put in the queue</source>
+        <translation>nacontrole in de belrij gezet</translation>
+    </message>
+    <message>
+        <source>Interview</source>
+        <translation>Interview</translation>
+    </message>
+    <message>
+        <source>Provider</source>
+        <translation>Aanbieder</translation>
+    </message>
+    <message>
+        <source>Interviewer</source>
+        <translation>Interviewer</translation>
+    </message>
+    <message>
+        <source>Completed at</source>
+        <translation>Afgerond op</translation>
+    </message>
+    <message>
+        <source>Length</source>
+        <translation>Duur</translation>
+    </message>
+    <message>
+        <source>Status</source>
+        <translation>Status</translation>
+    </message>
+    <message>
+        <source>Flags</source>
+        <translation>Signalen</translation>
+    </message>
+    <message>
+        <source>All providers</source>
+        <translation>Alle aanbieders</translation>
+    </message>
+    <message>
+        <source>All interviewers</source>
+        <translation>Alle interviewers</translation>
+    </message>
+    <message>
+        <source>All flags</source>
+        <translation>Alle signalen</translation>
+    </message>
+    <message>
+        <source>Accepted ones too</source>
+        <translation>Ook geaccepteerde</translation>
+    </message>
+    <message>
+        <source>Refresh</source>
+        <translation>Vernieuwen</translation>
+    </message>
+    <message>
+        <source>Flag</source>
+        <translation>Signaal</translation>
+    </message>
+    <message>
+        <source>Question</source>
+        <translation>Vraag</translation>
+    </message>
+    <message>
+        <source>Text</source>
+        <translation>Tekst</translation>
+    </message>
+    <message>
+        <source>Answer</source>
+        <translation>Antwoord</translation>
+    </message>
+    <message>
+        <source>Seconds on screen</source>
+        <translation>Seconden op het scherm</translation>
+    </message>
+    <message>
+        <source>Visits</source>
+        <translation>Bezoeken</translation>
+    </message>
+    <message>
+        <source>Corrections</source>
+        <translation>Correcties</translation>
+    </message>
+    <message>
+        <source>Changes</source>
+        <translation>Wijzigingen</translation>
+    </message>
+    <message>
+        <source>Choose an interview in the list.</source>
+        <translation>Kies een interview in de lijst.</translation>
+    </message>
+    <message>
+        <source>Note with the decision (needed to accept or void)</source>
+        <translation>Toelichting bij de beslissing (nodig om te accepteren of ongeldig te maken)</translation>
+    </message>
+    <message>
+        <source>Accept</source>
+        <translation>Accepteren</translation>
+    </message>
+    <message>
+        <source>Void</source>
+        <translation>Ongeldig maken</translation>
+    </message>
+    <message>
+        <source>Back-check</source>
+        <translation>Nacontrole</translation>
+    </message>
+    <message>
+        <source>A short verification call, put in the queue for an interviewer other than the one who did the interview</source>
+        <translation>Een kort controlegesprek, in de belrij gezet voor een andere interviewer dan wie het interview afnam</translation>
+    </message>
+    <message>
+        <source>Review</source>
+        <translation>Beoordeling</translation>
+    </message>
+    <message>
+        <source>Form</source>
+        <translation>Vragenlijst</translation>
+    </message>
+    <message>
+        <source>Interviews</source>
+        <translation>Interviews</translation>
+    </message>
+    <message>
+        <source>Length (min)</source>
+        <translation>Duur (min)</translation>
+    </message>
+    <message>
+        <source>With a flag</source>
+        <translation>Met een signaal</translation>
+    </message>
+    <message>
+        <source>Don't know</source>
+        <translation>Weet niet</translation>
+    </message>
+    <message>
+        <source>Mean grade</source>
+        <translation>Gem. rapportcijfer</translation>
+    </message>
+    <message>
+        <source>Contact per attempt</source>
+        <translation>Contact per poging</translation>
+    </message>
+    <message>
+        <source>Refusals per contact</source>
+        <translation>Weigeringen per contact</translation>
+    </message>
+    <message>
+        <source>Far from the colleagues</source>
+        <translation>Ver van de collega's</translation>
+    </message>
+    <message>
+        <source>Interview length (minutes)</source>
+        <translation>Interviewduur (minuten)</translation>
+    </message>
+    <message>
+        <source>this interviewer</source>
+        <translation>deze interviewer</translation>
+    </message>
+    <message>
+        <source>colleagues (lowest to highest)</source>
+        <translation>collega's (laagste tot hoogste)</translation>
+    </message>
+    <message>
+        <source>Seconds per question</source>
+        <translation>Seconden per vraag</translation>
+    </message>
+    <message>
+        <source>Choose an interviewer in the table.</source>
+        <translation>Kies een interviewer in de tabel.</translation>
+    </message>
+    <message>
+        <source>Interviews with a flag</source>
+        <translation>Interviews met een signaal</translation>
+    </message>
+    <message>
+        <source>Interviewers</source>
+        <translation>Interviewers</translation>
+    </message>
+    <message>
+        <source>(flag: %s)</source>
+        <translation>(signaal: %s)</translation>
+    </message>
+    <message>
+        <source>%1 complete interviews, %2 with a flag; %3 to review here</source>
+        <translation>%1 afgeronde interviews, %2 met een signaal; %3 hier te beoordelen</translation>
+    </message>
+    <message>
+        <source>Interview %1 (%2), %3, interviewer %4, completed %5, length %6: %7</source>
+        <translation>Interview %1 (%2), %3, interviewer %4, afgerond %5, duur %6: %7</translation>
+    </message>
+    <message>
+        <source>No flags.</source>
+        <translation>Geen signalen.</translation>
+    </message>
+    <message>
+        <source>No decision yet.</source>
+        <translation>Nog geen beslissing.</translation>
+    </message>
+    <message>
+        <source>Back-check (case %1): %2</source>
+        <translation>Nacontrole (zaak %1): %2</translation>
+    </message>
+    <message>
+        <source>Void interview</source>
+        <translation>Interview ongeldig maken</translation>
+    </message>
+    <message>
+        <source>Void interview %1? It is not billed; a closed statement that held it gets a correction.</source>
+        <translation>Interview %1 ongeldig maken? Het wordt niet gefactureerd; een afgesloten nota waarop het stond krijgt een correctie.</translation>
+    </message>
+    <message>
+        <source>Decided: %s.</source>
+        <translation>Besloten: %s.</translation>
+    </message>
+    <message>
+        <source>%1 on %2: %3 interviews</source>
+        <translation>%1 op %2: %3 interviews</translation>
+    </message>
+    <message>
+        <source>Nowhere far from the colleagues.</source>
+        <translation>Nergens ver van de collega's.</translation>
+    </message>
+</context>
+<context>
     <name>QuestionScreen</name>
     <message>
         <source>← Back  (PgUp)</source>
@@ -1769,6 +2044,10 @@
     <message>
         <source>Report figures</source>
         <translation>Rapportcijfers</translation>
+    </message>
+    <message>
+        <source>Quality</source>
+        <translation>Kwaliteit</translation>
     </message>
 </context>
 </TS>

@@ -1,15 +1,17 @@
-"""Supervision area: progress, the call order, providers and imports, exports, report figures (one tab each)."""
+"""Supervision area: progress, the call order, providers and imports, exports, report figures, quality
+(one tab each)."""
 
 from __future__ import annotations
 
 from PySide6.QtWidgets import QTabWidget, QWidget
 
-from cati.accounts.rules.roles import Actor
+from cati.accounts.rules.roles import Actor, Permission
 from cati.container import Services
 from cati.gui.areas.supervision_export import ExportPage
 from cati.gui.areas.supervision_order import OrderPage
 from cati.gui.areas.supervision_progress import ProgressPage
 from cati.gui.areas.supervision_providers import ProvidersPage
+from cati.gui.areas.supervision_quality import QualityPage
 from cati.gui.areas.supervision_report import ReportPage
 from cati.gui.tasks import TaskRunner
 
@@ -28,3 +30,7 @@ class SupervisionArea(QTabWidget):
         self.addTab(self.providers, self.tr("Providers and client files"))
         self.addTab(self.export, self.tr("Export"))
         self.addTab(self.report, self.tr("Report figures"))
+        self.quality: QualityPage | None = None
+        if actor.may(Permission.REVIEW_INTERVIEWS):
+            self.quality = QualityPage(services, runner, actor)
+            self.addTab(self.quality, self.tr("Quality"))
