@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 import argparse
+from typing import TYPE_CHECKING
 
 from cati.calls.service.calls import CallError
 from cati.commands.common import CommandError, add_format, login, open_services, print_json, print_table
+
+if TYPE_CHECKING:
+    from cati.tools.simulate import CarelessCheck
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -142,4 +146,22 @@ def run_simulate(args: argparse.Namespace) -> int:
             print(f"SCHENDING: {v}")
     checks = "geen dubbele claims, geen quotum overschreden, elke poging heeft een uitkomst"
     print(f"Controles: {'in orde (' + checks + ')' if report.ok else 'MISLUKT'}")
+    if report.careless is not None:
+        _print_careless(report.careless)
+    elif args.careless is not None:
+        print("Geen kwaliteitscontrole na de simulatie: alleen een supervisor mag interviews beoordelen "
+              "(cati review).")
     return 0 if report.ok else 1
+
+
+def _print_careless(c: CarelessCheck) -> None:
+    def pct(share: float) -> str:
+        return f"{share * 100:.1f}%".replace(".", ",")
+
+    print(f"Kwaliteitscontrole (cati review), slordige werker {c.careless}: {c.flagged} van {c.interviews} "
+          f"interviews met een signaal door eigen werk ({pct(c.found_share)}); ver van de collega's: "
+          f"{'; '.join(c.careless_far) or 'nergens'}")
+    print(f"De andere werkers: {c.honest_flagged} van {c.honest_interviews} interviews met een signaal door eigen "
+          f"werk ({pct(c.honest_share)}; grens 5%), met welk signaal ook {c.honest_flagged_any} "
+          f"({pct(c.honest_share_any)}); ver van de collega's in duur of signalen: "
+          f"{'; '.join(c.honest_far) or 'niemand'}")

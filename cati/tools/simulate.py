@@ -11,7 +11,10 @@ own pace, 135-170 words a minute, varying per screen; the respondent's answer; p
 its own clock through the interview (the screen visits go with each save) and moves the shared clock
 to the interview's end before recording it. ``careless``: that interviewer (1 = sim01) reads far too
 fast (a third of the reading time) and gives one answer on every row of a grid, to test the quality
-control (``cati review``) on a field period with one planted careless interviewer.
+control (``cati review``) on a field period with one planted careless interviewer. After such a run the
+report says what the quality control found (:class:`CarelessCheck`): the share of the careless
+interviewer's interviews flagged for their own work, the same share for the honest ones (the issue's
+acceptance figure, at most 5 %), and who stands far from the colleagues.
 """
 
 from __future__ import annotations
@@ -21,7 +24,7 @@ import random
 import time
 from collections import Counter
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, timedelta
 from datetime import time as wall_time
 from decimal import Decimal
@@ -69,6 +72,26 @@ class QueueStats:
 
 
 @dataclass(frozen=True)
+class CarelessCheck:
+    """What the quality control (``QualityService.review_list``, every interview of the open periods)
+    found after a run with a planted careless interviewer. An interview counts for its main interviewer
+    (the one who worked most of its screens); *flagged* means a flag raised by that interviewer's own
+    screens, *flagged_any* any flag (also one a colleague's screens raised in an interview they resumed)."""
+
+    careless: str
+    interviews: int  # the careless interviewer's
+    flagged: int
+    honest_interviews: int  # the other simulated interviewers'
+    honest_flagged: int
+    honest_flagged_any: int
+    careless_far: tuple[str, ...]  # "client_regular: minutes, flag_rate"
+    honest_far: tuple[str, ...]  # an honest interviewer far from the colleagues on length or flag rate
+    found_share: float = 0.0  # flagged / interviews
+    honest_share: float = 0.0  # honest_flagged / honest_interviews (the acceptance figure: <= 0.05)
+    honest_share_any: float = 0.0
+
+
+@dataclass(frozen=True)
 class SimReport:
     workers: int
     seconds: float
@@ -81,6 +104,7 @@ class SimReport:
     outcomes: Mapping[str, int]
     queues: tuple[QueueStats, ...]
     violations: tuple[str, ...] = field(default=())
+    careless: CarelessCheck | None = None  # after ``careless``, when the actor may review interviews
 
     @property
     def ok(self) -> bool:
@@ -266,11 +290,44 @@ def simulate(
     if len(stats) < len(procs):
         errors.append(f"{len(procs) - len(stats)} werker(s) gaven geen resultaat")
     report = _report(services, first_attempt, stats, len(procs), seconds, errors)
+    if careless is not None and actor is not None and actor.may(Permission.REVIEW_INTERVIEWS):
+        report = replace(report, careless=careless_check(services, actor, names, names[careless - 1]))
     with db.unit_of_work() as s:
         record(s, actor, "simulate", at=services.ctx.now(), workers=workers, seed=seed, claims=report.claims,
                attempts=report.attempts, completes=report.completes, violations=len(report.violations),
                careless=names[careless - 1] if careless else None)
     return report
+
+
+def careless_check(services: Any, actor: Actor, names: list[str], careless: str) -> CarelessCheck:
+    """Ask the quality control about the simulated interviewers ``names``, ``careless`` among them."""
+    listed = services.quality.review_list(actor, decided=True)
+    ids = {st.interviewer: st.interviewer_id for st in listed.standing}
+    done: Counter[str] = Counter()  # interviews per main interviewer
+    for st in listed.standing:
+        done[st.interviewer] += st.figures.interviews
+    own: Counter[str] = Counter()
+    any_flag: Counter[str] = Counter()
+    for it in listed.items:
+        if not it.flags or it.interviewer not in names:
+            continue
+        any_flag[it.interviewer] += 1
+        if ids.get(it.interviewer) in {u for f in it.flags for u in f.by}:
+            own[it.interviewer] += 1
+    honest = [n for n in names if n != careless]
+    watched = {"minutes", "flag_rate"}
+    careless_far = tuple(f"{st.form_id}: {', '.join(s.measure for s in st.far)}" for st in listed.standing
+                         if st.interviewer == careless and st.far)
+    honest_far = tuple(f"{st.interviewer} {st.form_id}: {', '.join(s.measure for s in st.far)}"
+                       for st in listed.standing
+                       if st.interviewer in honest and watched & {s.measure for s in st.far})
+    n_honest = sum(done[n] for n in honest)
+    flagged_honest, any_honest = sum(own[n] for n in honest), sum(any_flag[n] for n in honest)
+    return CarelessCheck(
+        careless, done[careless], own[careless], n_honest, flagged_honest, any_honest, careless_far, honest_far,
+        own[careless] / done[careless] if done[careless] else 0.0,
+        flagged_honest / n_honest if n_honest else 0.0, any_honest / n_honest if n_honest else 0.0,
+    )
 
 
 def _sim_users(services: Any, actor: Actor | None, n: int) -> list[str]:

@@ -19,12 +19,12 @@ def run(argv: list[str], monkeypatch: pytest.MonkeyPatch, stdin: str = "") -> in
 
 @pytest.mark.slow
 def test_the_flags_find_the_planted_careless_interviewer(sqlite_url, monkeypatch, capsys) -> None:  # type: ignore[no-untyped-def]
-    assert run(["--db", sqlite_url, "demo", "--clients", "60"], monkeypatch) == 0
+    assert run(["--db", sqlite_url, "demo", "--clients", "80"], monkeypatch) == 0
     capsys.readouterr()
     sanne = ["--db", sqlite_url, "--user", "sanne", "--password-stdin"]
     assert run([*sanne, "simulate", "--workers", "5", "--careless", "2", "--completes", "110", "--duration", "150",
-                "--seed", "11", "--respond-rate", "0.5"], monkeypatch, "welkom-sanne\n") == 0
-    capsys.readouterr()
+                "--seed", "11", "--respond-rate", "0.5", "--format", "json"], monkeypatch, "welkom-sanne\n") == 0
+    check = json.loads(capsys.readouterr().out)["careless"]  # what cati simulate --careless reports
     assert run([*sanne, "review", "--all", "--format", "json"], monkeypatch, "welkom-sanne\n") == 0
     review = json.loads(capsys.readouterr().out)
     assert review["selection"]["interviews"] >= 100
@@ -44,6 +44,11 @@ def test_the_flags_find_the_planted_careless_interviewer(sqlite_url, monkeypatch
     own = [it for it in flagged if it["interviewer"] != "sim02"
            and ids[it["interviewer"]] in {u for f in it["flags"] for u in f["by"]}]
     assert honest > 60 and len(own) <= 0.05 * honest, [(it["interviewer"], it["flags"]) for it in own]
+    # the simulate report says the same (the figure docs/design.md states comes from it)
+    assert (check["careless"], check["interviews"], check["honest_interviews"]) == ("sim02", done_by["sim02"], honest)
+    assert check["honest_flagged"] == len(own) and check["honest_share"] == pytest.approx(len(own) / honest)
+    assert check["flagged"] == len([it for it in theirs if it["interviewer"] == "sim02"])
+    assert check["honest_flagged_any"] >= check["honest_flagged"] and not check["honest_far"]
     # the standing marks the careless interviewer, far from the colleagues, and nobody else on those measures
     far = {(st["interviewer"], st["form"]): set(st["far"]) for st in review["interviewers"]}
     assert {"minutes", "flag_rate"} <= far[("sim02", "client_regular")]
