@@ -1,5 +1,10 @@
 """The interviewer's desk on real widgets (offscreen): Enter to the next question drawn, over whole
-interviews driven by the keyboard, with the answers saved in the background on a demo SQLite db."""
+interviews driven by the keyboard, with the answers saved in the background on a demo SQLite db.
+
+Paradata (issue 17) is on, as the desk ships: every screen a visit, saved with the next answer. For
+comparison on the same machine at the same moment, every other interview runs with the desk's visit
+keeping switched off (``_begin_visit``/``_end_visit`` made no-ops on that desk: no visits, no grid row
+timing, nothing written), so both figures see the same load."""
 
 from __future__ import annotations
 
@@ -42,8 +47,9 @@ def desk_next_question(args: argparse.Namespace) -> list[Figure]:
     from cati.tools.demo import seed_demo
     from tests.gui import desk_keys as dk
 
-    interviews = 2 if args.quick else 6
-    times: list[float] = []
+    interviews = 2 if args.quick else 6  # with paradata; as many again without
+    times: list[float] = []  # paradata on
+    without: list[float] = []  # paradata off
     with tempfile.TemporaryDirectory() as tmp:
         services = build_services(f"sqlite:///{Path(tmp) / 'desk.sqlite'}", clock=lambda: NOW)
         seed_demo(services, seed=1, clients_per_provider=20)
@@ -68,7 +74,15 @@ def desk_next_question(args: argparse.Namespace) -> list[Figure]:
         wait(lambda: window.actor is not None)
         desk = window.tabs.currentWidget().desk  # type: ignore[attr-defined]
         wait(lambda: runner.pending == 0 and desk.current_screen == "queueScreen")
-        for _ in range(interviews):
+        for n in range(2 * interviews):
+            paradata = n % 2 == 0
+            if paradata:
+                desk.__dict__.pop("_begin_visit", None)
+                desk.__dict__.pop("_end_visit", None)
+            else:
+                desk._begin_visit = lambda arrived: None
+                desk._end_visit = lambda left: None
+            measured = times if paradata else without
             dk.key(desk, Qt.Key.Key_F5)
             wait(lambda: runner.pending == 0 and desk.current_screen == "caseScreen")
             dk.key(desk, Qt.Key.Key_F4)
@@ -91,18 +105,25 @@ def desk_next_question(args: argparse.Namespace) -> list[Figure]:
                 t0 = time.perf_counter()
                 dk.QTest.keyClick(target, Qt.Key.Key_Return)
                 desk.question.repaint()  # painted, not just laid out
-                times.append(time.perf_counter() - t0)
+                measured.append(time.perf_counter() - t0)
                 assert desk.engine.position != q.var, f"{q.var} was not accepted"
             dk.enter(desk)  # the closing screen: COMPLETE
             wait(lambda: runner.pending == 0 and desk.current_screen == "queueScreen")
         runner.shutdown()
         window.close()
+        with services.db.engine.connect() as conn:
+            visits = conn.exec_driver_sql("SELECT count(*) FROM screen_visit").scalar_one()
         services.db.dispose()
         QApplication.processEvents()
     ms = [t * 1000 for t in times]
+    off = [t * 1000 for t in without]
+    assert visits >= len(ms), f"paradata on, but only {visits} screen visits saved for {len(ms)} questions"
     return [
-        Figure("desk_enter_to_next_question_p95", _p95(ms), "ms", "<=30"),
-        Figure("desk_enter_to_next_question_median", statistics.median(ms), "ms", "info"),
-        Figure("desk_enter_to_next_question_max", max(ms), "ms", "info"),
+        Figure("desk_enter_to_next_question_paradata_p95", _p95(ms), "ms", "<=30"),
+        Figure("desk_enter_to_next_question_paradata_median", statistics.median(ms), "ms", "info"),
+        Figure("desk_enter_to_next_question_paradata_max", max(ms), "ms", "info"),
         Figure("desk_questions_measured", float(len(ms)), "n", "info"),
+        Figure("desk_screen_visits_saved", float(visits), "n", "info"),
+        Figure("desk_enter_to_next_question_no_paradata_p95", _p95(off), "ms", "info"),
+        Figure("desk_enter_to_next_question_no_paradata_median", statistics.median(off), "ms", "info"),
     ]
