@@ -463,7 +463,7 @@
         <translation>De softphone is klaar: druk op F2 om te bellen.</translation>
     </message>
     <message>
-        <source>This desk&apos;s settings file cannot be used: %s</source>
+        <source>This desk's settings file cannot be used: %s</source>
         <translation>Het instellingenbestand van deze werkplek is niet te gebruiken: %s</translation>
     </message>
     <message>
@@ -588,6 +588,10 @@
     <message>
         <source>With name, phone number and e-mail (logged)</source>
         <translation>Met naam, telefoonnummer en e-mail (wordt vastgelegd)</translation>
+    </message>
+    <message>
+        <source>Open answers unmasked (phone numbers, e-mail and names as said; logged)</source>
+        <translation>Open antwoorden onbewerkt (telefoonnummers, e-mail en namen zoals gezegd; komt in het auditlog)</translation>
     </message>
     <message>
         <source>Choose…</source>

@@ -28,8 +28,11 @@ CODEBOOK_HEADER = ("variable", "label", "type", "codes", "missing")
 
 def codebook_rows(table: ExportTable) -> list[tuple[str, str, str, str, str]]:
     rows = []
+    answers = {c.name for c in table.tail} if table.lines is not None else set()
     for col in table.columns:
         codes = "; ".join(f"{code}={label}" for code, label in col.value_labels)
+        if col.kind == "text" and col.name in answers and table.text_note:
+            codes = f"{codes}; {table.text_note}" if codes else table.text_note  # how the answer went out
         missing = "; ".join(str(m) for m in col.missing)
         rows.append((col.name, col.label, col.kind, codes, missing))
     return rows
