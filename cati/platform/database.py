@@ -87,7 +87,7 @@ def _ping_when_idle(engine: Engine) -> Any:
             return
         try:
             engine.dialect.do_ping(dbapi_connection)
-        except Exception as exc:  # the pool replaces the connection and tries again
+        except engine.dialect.loaded_dbapi.Error as exc:  # the pool replaces the connection and tries again
             raise DisconnectionError(str(exc)) from exc
 
     return checkout
