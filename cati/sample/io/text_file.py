@@ -102,6 +102,7 @@ class DecodedText:
 
 
 _LINE_END = re.compile(rb"(\r\n|\r|\n)")
+_UTF8_SEQUENCE = re.compile(rb"[\xc2-\xf4][\x80-\xbf]+")
 _PLAIN = re.compile(r"[\t\n\r\x20-\x7e]")
 _BINARY_SHARE = 0.05  # more control bytes than this (in the first 64 KB) is no text file with a stray NUL
 _CONTROL_BYTES = bytes([*range(0x09), 0x0B, *range(0x0E, 0x20), 0x7F])
@@ -137,6 +138,11 @@ def decode_text(data: bytes, name: str, advice: str = SAVE_AS, refuse_binary: bo
         return DecodedText(body.decode("utf-8"), "utf-8-sig" if bom else "utf-8", binary=binary)
     except UnicodeDecodeError:
         pass
+    if not bom and not _UTF8_SEQUENCE.search(body):  # not one UTF-8 character: a Windows-1252 file
+        try:
+            return DecodedText(body.decode("cp1252"), "cp1252", binary=binary)
+        except UnicodeDecodeError:
+            pass  # a byte Windows-1252 leaves undefined: line by line below
     # Line by line: UTF-8 where a line is valid UTF-8, else Windows-1252 (bytes Windows-1252 leaves
     # undefined read as Latin-1 control characters, which the row checks remove with a warning).
     parts = _LINE_END.split(body)

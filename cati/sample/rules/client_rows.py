@@ -41,6 +41,7 @@ REQUIRED_COLUMNS: tuple[str, ...] = ("klantnummer", "naam", "dienst", "einddatum
 LOW_PROFILES: frozenset[int] = frozenset({1, 2})
 #: the longest value cati stores per column (the client table's columns; a test checks they agree)
 MAX_LENGTHS: dict[str, int] = {"klantnummer": 100, "naam": 300, "email": 300}
+_MAX_ID, _MAX_NAME, _MAX_EMAIL = MAX_LENGTHS["klantnummer"], MAX_LENGTHS["naam"], MAX_LENGTHS["email"]
 _MULTI_LINE = frozenset({"telefoon", "telefoon2"})  # a line break separates numbers there
 
 # Characters no delivered value should hold: C0 and C1 controls (a tab and line breaks aside, see
@@ -274,8 +275,10 @@ def validate_row(
     """Check one row (canonical column -> raw cell) for the given period and provider contract."""
     reasons: list[str] = []
     warnings: list[str] = []
-    if _SUSPECT.search("".join([v for v in values.values() if type(v) is str])):
-        values = _cleaned(values, warnings)
+    for value in values.values():  # (every character _SUSPECT finds is one str.isprintable() refuses)
+        if type(value) is str and not value.isprintable() and _SUSPECT.search(value):
+            values = _cleaned(values, warnings)
+            break
 
     client_number = _text(values.get("klantnummer"))
     if client_number is None:
@@ -288,9 +291,11 @@ def validate_row(
     if name is None:
         reasons.append("naam ontbreekt")
     email = _text(values.get("email"))
-    for column, value in (("klantnummer", client_number), ("naam", name), ("email", email)):
-        if value is not None and len(value) > MAX_LENGTHS[column]:
-            reasons.append(f"{column} is {len(value)} tekens lang; cati bewaart er hoogstens {MAX_LENGTHS[column]}")
+    if (client_number is not None and len(client_number) > _MAX_ID or name is not None and len(name) > _MAX_NAME
+            or email is not None and len(email) > _MAX_EMAIL):
+        for column, value in (("klantnummer", client_number), ("naam", name), ("email", email)):
+            if value is not None and len(value) > MAX_LENGTHS[column]:
+                reasons.append(f"{column} is {len(value)} tekens lang; cati bewaart er hoogstens {MAX_LENGTHS[column]}")
 
     service: Dienst | None = None
     try:
