@@ -302,12 +302,12 @@ def _open_xlsx(p: Path) -> ClientFile:
 
     from python_calamine import CalamineError
 
-    from cati.sample.io.xlsx_errors import UnplacedErrorCells, workbook_notes
+    from cati.sample.io.xlsx_errors import ZIP_ERRORS, UnplacedErrorCells, workbook_notes
 
     try:
         with zipfile.ZipFile(p) as zf:
             unpacked = sum(info.file_size for info in zf.infolist())
-    except (zipfile.BadZipFile, OSError, ValueError):
+    except ZIP_ERRORS:
         raise ClientFileError(damaged_message(p.name)) from None
     if unpacked > MAX_XLSX_UNPACKED:
         raise ClientFileError(f"'{p.name}' pakt uit tot {unpacked // (1024 * 1024)} MB; dat is geen gewoon "
@@ -319,7 +319,7 @@ def _open_xlsx(p: Path) -> ClientFile:
             return sheet_client_file(p, sheets, notes)
         finally:
             sheets.close()  # the workbook's file; the chosen sheet's rows are in memory
-    except (CalamineError, OSError, ValueError, EOFError) as exc:
+    except (CalamineError, OSError) as exc:
         raise ClientFileError(damaged_message(p.name)) from exc
     except UnplacedErrorCells as exc:
         raise ClientFileError(f"'{p.name}' bevat Excel-foutwaarden (zoals #N/B), formules of samengevoegde cellen "

@@ -72,7 +72,8 @@ def file_kind(data: bytes, name: str, suffix: str) -> FileKind:
         try:
             with zipfile.ZipFile(io.BytesIO(data)) as zf:
                 names = set(zf.namelist())
-        except (zipfile.BadZipFile, ValueError, OSError):
+        except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, OSError, EOFError, NotImplementedError,
+                RuntimeError):
             raise ClientFileError(f"'{name}' is geen CSV-tekstbestand maar een gecomprimeerd bestand (zip of "
                                   f"xlsx) dat bovendien beschadigd is. {SAVE_AS}") from None
         if "xl/workbook.xml" in names:

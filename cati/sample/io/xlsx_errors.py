@@ -31,6 +31,11 @@ from xml.etree.ElementTree import Element, ParseError, fromstring, iterparse
 _ERROR_MARKS = (b't="e"', b"t='e'")
 _REF = re.compile(r"([A-Z]{1,3})(\d+)$")
 
+#: what reading a damaged zip package can raise (zipfile's own errors, a cut-off stream, a compression
+#: method or zip version it does not know, an encrypted member): the file is damaged, not cati
+ZIP_ERRORS: tuple[type[BaseException], ...] = (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, EOFError,
+                                                zlib.error, NotImplementedError, RuntimeError)
+
 ErrorCells = dict[int, dict[int, str]]  # row -> column -> error text, both 0-based
 Range = tuple[int, int, int, int]  # first row, first column, last row, last column; 0-based
 
@@ -64,7 +69,7 @@ def workbook_notes(path: Path) -> dict[str, SheetNotes]:
     a damaged one, gives {}: the cell reader refuses it."""
     try:
         zf = zipfile.ZipFile(path)
-    except (zipfile.BadZipFile, OSError):
+    except ZIP_ERRORS:
         return {}
     with zf:
         found: dict[str, SheetNotes] = {}
@@ -77,7 +82,7 @@ def workbook_notes(path: Path) -> dict[str, SheetNotes]:
                     notes.errors = _errors_in(zf, part)
                 if notes is not None:
                     found[part] = notes
-        except (zipfile.BadZipFile, OSError, EOFError, zlib.error, ParseError):
+        except (*ZIP_ERRORS, ParseError):
             return {}  # a damaged part: the cell reader says the file is damaged
         if not found:
             return {}

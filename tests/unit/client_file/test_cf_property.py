@@ -107,6 +107,40 @@ def test_random_cells_in_a_workbook(sheet: tuple[list[str], list[list[object]]])
     assert result.rows_read == filled  # type: ignore[attr-defined]
 
 
+_WORKBOOK: list[bytes] = []
+
+
+def _workbook() -> bytes:
+    """A small valid workbook with clients (made once)."""
+    if not _WORKBOOK:
+        from openpyxl import Workbook
+
+        wb = Workbook()
+        ws = wb.active
+        assert ws is not None
+        ws.append(["klantnummer", "naam", "telefoon", "dienst", "einddatum", "telefonisch"])
+        for n in range(1, 6):
+            ws.append([1000 + n, f"Klant {n}", f"06123400{n:02d}", 5, "1-6-2021", "ja"])
+        buf = io.BytesIO()
+        wb.save(buf)
+        _WORKBOOK.append(buf.getvalue())
+    return _WORKBOOK[0]
+
+
+@given(st.lists(st.tuples(st.integers(0, 10**6), st.integers(0, 255)), max_size=8), st.integers(0, 10**6))
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+def test_a_damaged_workbook(flips: list[tuple[int, int]], cut: int) -> None:
+    """A valid workbook with bytes changed and perhaps cut off: refused as damaged, or read in full."""
+    data = bytearray(_workbook())
+    for at, value in flips:
+        data[at % len(data)] = value
+    if cut % 3 == 0:
+        data = data[: cut % len(data)]
+    result = _import(bytes(data), ".xlsx")
+    if not isinstance(result, ClientFileError):
+        _accounted(result)
+
+
 @given(st.binary(max_size=2048))
 @SETTINGS
 def test_random_do_not_call_lists(data: bytes) -> None:
