@@ -152,15 +152,18 @@ def test_simulate_when_postgresql_goes_away(pg_url) -> None:  # type: ignore[no-
     proc.stdin.write("welkom-sanne\n")
     proc.stdin.close()
     proc.stdin = None  # written and closed: communicate() only reads
-    time.sleep(5)  # the workers are working
+    time.sleep(3)
     killed = 0
-    for _ in range(20):
+    deadline = time.monotonic() + 120
+    while proc.poll() is None and time.monotonic() < deadline:  # the server keeps ending its connections
         killed += _terminate(pg_url, application)
-        time.sleep(0.1)
+        time.sleep(0.05)
     out, err = proc.communicate(timeout=300)
     assert killed > 0
     assert "Traceback" not in out + err, out + err
-    assert proc.returncode in (1, EXIT_DATABASE), out + err
+    # a pooled connection found dead is replaced (0); a worker that lost its work says so (1); the command
+    # itself losing the database ends in 5: each a documented code, none a traceback
+    assert proc.returncode in (0, 1, EXIT_DATABASE), out + err
     errors = [ln for ln in out.splitlines() if ln.startswith("FOUT:")]
     assert all("PostgreSQL-server" in ln or "werker(s) gaven geen resultaat" in ln for ln in errors), errors
     if proc.returncode == EXIT_DATABASE:
