@@ -36,6 +36,8 @@ _REF = re.compile(r"([A-Z]{1,3})(\d+)$")
 ZIP_ERRORS: tuple[type[BaseException], ...] = (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, EOFError,
                                                 zlib.error, NotImplementedError, RuntimeError)
 
+_DAMAGED_PART: tuple[type[BaseException], ...] = (*ZIP_ERRORS, ParseError)
+
 ErrorCells = dict[int, dict[int, str]]  # row -> column -> error text, both 0-based
 Range = tuple[int, int, int, int]  # first row, first column, last row, last column; 0-based
 
@@ -82,7 +84,7 @@ def workbook_notes(path: Path) -> dict[str, SheetNotes]:
                     notes.errors = _errors_in(zf, part)
                 if notes is not None:
                     found[part] = notes
-        except (*ZIP_ERRORS, ParseError):
+        except _DAMAGED_PART:
             return {}  # a damaged part: the cell reader says the file is damaged
         if not found:
             return {}
