@@ -1436,6 +1436,10 @@
         <translation>Geaccepteerd %1 (wachtrij ingekocht %2, wachtrij inburgering %3, niet gebeld: mail/post %4, niet-bellen %5); afgewezen %6; dubbel %7; waarschuwingen %8.</translation>
     </message>
     <message>
+        <source>Every line accounted for: %1 lines with data = %2 to phone + %3 not phoned (mail/post) + %4 rejected + %5 duplicates; %6 empty lines skipped.</source>
+        <translation>Elke regel verantwoord: %1 regels met gegevens = %2 te bellen + %3 niet gebeld (mail/post) + %4 afgewezen + %5 dubbel; %6 lege regels overgeslagen.</translation>
+    </message>
+    <message>
         <source>This file was imported before; no client was added twice.</source>
         <translation>Dit bestand is al eerder ingelezen; geen cliënt is dubbel toegevoegd.</translation>
     </message>
