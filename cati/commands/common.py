@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import re
 import sys
 from collections.abc import Sequence
 from dataclasses import asdict, is_dataclass
@@ -24,7 +25,12 @@ ENV_USER = "CATI_USER"
 
 
 class CommandError(Exception):
-    """A problem the user can fix; printed without a traceback, exit code 2."""
+    """A problem the user can fix; printed without a traceback, exit code 2 (or the code given: 4 when
+    the database stayed busy, 70 for a fault cati found in itself, see ``cati.platform.failures``)."""
+
+    def __init__(self, message: str, code: int = 2) -> None:
+        super().__init__(message)
+        self.code = code
 
 
 def read_password(args: argparse.Namespace, prompt: str) -> str:
@@ -83,8 +89,17 @@ def print_json(value: Any) -> None:
     sys.stdout.write("\n")
 
 
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+
+
+def printable(text: str) -> str:
+    """Text for the terminal: a control character (an escape sequence in a name from a client file, a
+    line break in a cell) is shown as its code (``\\x1b``), never sent to the terminal."""
+    return _CONTROL.sub(lambda m: repr(m.group())[1:-1], text)
+
+
 def print_table(headers: Sequence[str], rows: Sequence[Sequence[Any]]) -> None:
-    cells = [[str(h) for h in headers]] + [["" if c is None else str(c) for c in r] for r in rows]
+    cells = [[str(h) for h in headers]] + [["" if c is None else printable(str(c)) for c in r] for r in rows]
     widths = [max(len(row[i]) for row in cells) for i in range(len(headers))]
     for n, row in enumerate(cells):
         print("  ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)).rstrip())

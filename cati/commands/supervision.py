@@ -42,6 +42,9 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
                    "komt in het auditlog en in de bestandsnaam)")
     p.add_argument("--paradata", action="store_true", help="met belpogingen, uitkomsten, interviewer en duur, en "
                    "de schermbezoeken als lang bestand ernaast (NAAM.paradata.EXT, één rij per scherm, met codeboek)")
+    p.add_argument("--open-answers", choices=["masked", "raw"], default="masked",
+                   help="open antwoorden: masked (standaard: telefoonnummers, e-mailadressen en de naam van de "
+                   "cliënt vervangen) of raw (onbewerkt; alleen supervisor, komt in het auditlog)")
     p.add_argument("--excel", action="store_true", help="csv voor Nederlandse Excel: ; als scheidingsteken, BOM")
     p.add_argument("--refresh-records", action="store_true", help="eerst de exportregels schrijven van volledige "
                    "interviews die er nog geen hebben (van voor versie 0004, of na een gewijzigde vragenlijst)")
@@ -141,7 +144,7 @@ def run_export(args: argparse.Namespace) -> int:
     try:
         result = services.exports.export(
             actor, Path(args.out), providers=args.providers, period=args.period, form=args.form, fmt=args.format,
-            with_contact=args.with_contact, paradata=args.paradata, excel=args.excel,
+            with_contact=args.with_contact, paradata=args.paradata, open_answers=args.open_answers, excel=args.excel,
         )
     except (ExportError, ReportError) as e:
         raise CommandError(str(e)) from None

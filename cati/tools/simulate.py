@@ -20,6 +20,7 @@ acceptance figure, at most 5 %), and who stands far from the colleagues.
 from __future__ import annotations
 
 import multiprocessing as mp
+import queue
 import random
 import time
 from collections import Counter
@@ -281,7 +282,7 @@ def simulate(
     while len(stats) < len(procs):
         try:
             stats.append(results.get(timeout=duration + 120))
-        except Exception:  # a worker died without reporting
+        except queue.Empty:  # a worker died without reporting
             break
     for p in procs:
         p.join(timeout=30)
@@ -351,8 +352,12 @@ def _worker(url: str, actor: Actor, provider_id: int | None, seed: int, respond_
     stats: dict[str, Any] = {"claims": [], "quota_waits": 0, "lost": 0, "errors": []}
     try:
         _work(url, actor, provider_id, seed, respond_rate, start, target, until_empty, clock_value, done, stats, pace)
-    except Exception as e:  # reported, never silent
-        stats["errors"].append(f"{actor.username}: {type(e).__name__}: {e}")
+    except Exception as e:  # reported, never silent: the database gone in one line, anything else in full
+        from cati.platform.failures import classify
+
+        failure = classify(e)
+        shown = failure.message if failure is not None else f"{type(e).__name__}: {e}"
+        stats["errors"].append(f"{actor.username}: {shown}")
     results.put(stats)
 
 

@@ -590,6 +590,10 @@
         <translation>Met naam, telefoonnummer en e-mail (wordt vastgelegd)</translation>
     </message>
     <message>
+        <source>Open answers unmasked (phone numbers, e-mail and names as said; logged)</source>
+        <translation>Open antwoorden onbewerkt (telefoonnummers, e-mail en namen zoals gezegd; komt in het auditlog)</translation>
+    </message>
+    <message>
         <source>Choose…</source>
         <translation>Kiezen…</translation>
     </message>
@@ -1438,6 +1442,10 @@
     <message>
         <source>Accepted %1 (purchased queue %2, inburgering queue %3, not phoned: mail/post %4, do-not-call %5); rejected %6; duplicates %7; warnings %8.</source>
         <translation>Geaccepteerd %1 (wachtrij ingekocht %2, wachtrij inburgering %3, niet gebeld: mail/post %4, niet-bellen %5); afgewezen %6; dubbel %7; waarschuwingen %8.</translation>
+    </message>
+    <message>
+        <source>Every line accounted for: %1 lines with data = %2 to phone + %3 not phoned (mail/post) + %4 rejected + %5 duplicates; %6 empty lines skipped.</source>
+        <translation>Elke regel verantwoord: %1 regels met gegevens = %2 te bellen + %3 niet gebeld (mail/post) + %4 afgewezen + %5 dubbel; %6 lege regels overgeslagen.</translation>
     </message>
     <message>
         <source>This file was imported before; no client was added twice.</source>

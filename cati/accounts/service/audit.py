@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 
 from cati.accounts.rules.audit_chain import GENESIS, Break, ChainRow, row_hash, verify
 from cati.accounts.rules.roles import Actor, Permission, require
+from cati.core.cells import csv_row
 from cati.platform.context import ServiceContext
 from cati.platform.models import AuditEvent, DatabaseInfo
 
@@ -104,9 +105,9 @@ class AuditService:
             w = csv.writer(fh)
             w.writerow(["id", "at_utc", "user", "action", "object_type", "object_id", "detail"])
             for r in reversed(rows):
-                w.writerow(
+                w.writerow(csv_row(
                     [r.id, r.at.isoformat(), r.username, r.action, r.object_type, r.object_id, json.dumps(r.detail)]
-                )
+                ))
         with self.ctx.db.unit_of_work() as s:
             record(s, actor, "audit_export", at=self.ctx.now(), rows=len(rows), file=path.name)
         return len(rows)

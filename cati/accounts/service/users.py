@@ -25,6 +25,11 @@ from cati.core.languages import SOURCE, parse_languages
 from cati.platform.context import ServiceContext
 from cati.platform.models import ApiToken, User, UserLanguage, UserRole
 
+#: How long a login waits for another process's write (SQLite: a long import holds the database's write
+#: lock while it saves): the login's audit row is written in a transaction that waits, so a read-only
+#: command is never refused because logging in writes. Longer than this ends in "database bezet".
+LOGIN_WAIT_SECONDS = 120
+
 
 class LoginFailed(Exception):
     """Wrong name or password, a disabled account, or too many tries: one message for all."""
@@ -177,7 +182,7 @@ class UserService:
         now = self.ctx.now()
         generic = "Onbekende gebruikersnaam of onjuist wachtwoord."
         # immediate: read-then-write; on SQLite another desk's write in between would fail the upgrade
-        with self.ctx.db.unit_of_work(immediate=True) as s:
+        with self.ctx.db.unit_of_work(immediate=True, wait_seconds=LOGIN_WAIT_SECONDS) as s:
             user = s.scalar(select(User).where(User.username == username.strip()))
             if user is None:
                 verify_password(password, _dummy_hash())  # same cost as a real check
@@ -215,7 +220,7 @@ class UserService:
 
     def login_token(self, token: str) -> Actor:
         now = self.ctx.now()
-        with self.ctx.db.unit_of_work() as s:
+        with self.ctx.db.unit_of_work(immediate=True, wait_seconds=LOGIN_WAIT_SECONDS) as s:
             row = s.scalar(select(ApiToken).where(ApiToken.token_hash == _token_hash(token.strip())))
             user = s.get(User, row.user_id) if row and row.revoked_at is None else None
             if user is None or user.disabled:

@@ -1,6 +1,10 @@
 """Answer exports as files: CSV, XLSX (data + codebook sheet), SPSS .sav and .zsav (written by
 :mod:`cati.exports.io.spss`), and the codebook beside them (``FILE.codebook.csv``). The table they are
 made from is :class:`cati.exports.io.table.ExportTable`.
+
+Names, open answers and labels come from outside: in CSV a text column's cell that a spreadsheet would
+take for a formula gets a leading apostrophe, in XLSX every such text is a string cell and characters
+XML cannot hold are escaped (:mod:`cati.core.cells`). Codes, numbers and dates are not touched.
 """
 
 from __future__ import annotations
@@ -8,11 +12,13 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import re
 from collections.abc import Sequence
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+from cati.core.cells import csv_cell, needs_csv_guard, xlsx_formula_like, xlsx_text
 from cati.exports.io.spss import write_sav
 from cati.exports.io.table import Cancel, ColumnSpec, ExportTable, Progress, check_cancel
 from cati.interviews.rules.record import csv_field
@@ -27,9 +33,13 @@ CODEBOOK_HEADER = ("variable", "label", "type", "codes", "missing")
 
 
 def codebook_rows(table: ExportTable) -> list[tuple[str, str, str, str, str]]:
+    """One row per column: name, label, kind, codes (``1=Ja; 2=Nee``), missing codes; as text."""
     rows = []
+    answers = {c.name for c in table.tail} if table.lines is not None else set()
     for col in table.columns:
         codes = "; ".join(f"{code}={label}" for code, label in col.value_labels)
+        if col.kind == "text" and col.name in answers and table.text_note:
+            codes = f"{codes}; {table.text_note}" if codes else table.text_note  # how the answer went out
         missing = "; ".join(str(m) for m in col.missing)
         rows.append((col.name, col.label, col.kind, codes, missing))
     return rows
@@ -44,7 +54,7 @@ def write_codebook_csv(path: Path, table: ExportTable, *, excel: bool = False) -
     with path.open("w", newline="", encoding="utf-8-sig" if excel else "utf-8") as fh:
         w = csv.writer(fh, delimiter=";" if excel else ",")
         w.writerow(CODEBOOK_HEADER)
-        w.writerows(codebook_rows(table))
+        w.writerows([csv_cell(v) for v in row] for row in codebook_rows(table))
 
 
 # ------------------------------------------------------------------------ writers
@@ -67,7 +77,10 @@ def write_csv(
     Excel form re-reads them to change separators and decimal marks."""
     sep, end = (";", "\r\n") if excel else (",", "\n")
     head = [_csv_ready(c, table.data[c.name], excel) for c in table.head]
+    texts = [i for i, c in enumerate(table.tail) if c.kind == "text"]
     lines = table.lines if table.tail else None
+    if lines is not None and texts and not excel:
+        lines = _guarded_lines(lines, texts)
     decimals = [i for i, c in enumerate(table.tail) if c.kind == "number"]
     total = table.rows
     with path.open("w", newline="", encoding="utf-8-sig" if excel else "utf-8") as fh:
@@ -76,7 +89,7 @@ def write_csv(
             check_cancel(cancel)
             stop = min(start + CHUNK * 4, total)
             if lines is not None and excel:
-                fh.write(_excel_rows(head, lines, start, stop, decimals))
+                fh.write(_excel_rows(head, lines, start, stop, decimals, texts))
             else:
                 fh.write(_joined(head, lines, start, stop, sep))
             if progress:
@@ -103,8 +116,10 @@ def _joined(head: list[list[Any]], lines: Sequence[str] | None, start: int, stop
     return "".join(f"{meta}{t}\n" for meta, t in zip(metas, tails, strict=False))
 
 
-def _excel_rows(head: list[list[Any]], lines: Sequence[str], start: int, stop: int, decimals: list[int]) -> str:
-    """Rows ``start:stop`` for Excel: the records re-read, decimal commas, ``;`` between fields."""
+def _excel_rows(head: list[list[Any]], lines: Sequence[str], start: int, stop: int, decimals: list[int],
+                texts: Sequence[int] = ()) -> str:
+    """Rows ``start:stop`` for Excel: the records re-read, decimal commas, ``;`` between fields, text
+    fields guarded (:func:`cati.core.cells.csv_cell`)."""
     buf = io.StringIO()
     w = csv.writer(buf, delimiter=";", lineterminator="\r\n")
     fields = csv.reader(io.StringIO("\n".join(lines[start:stop])))
@@ -112,8 +127,40 @@ def _excel_rows(head: list[list[Any]], lines: Sequence[str], start: int, stop: i
     for meta, rest in zip(metas, fields, strict=True):
         for i in decimals:
             rest[i] = rest[i].replace(".", ",")
+        for i in texts:
+            if needs_csv_guard(rest[i]):
+                rest[i] = "'" + rest[i]
         w.writerow((*meta, *rest))
     return buf.getvalue()
+
+
+_MAY_NEED_GUARD = re.compile(r'(?:^|,)"?[=+\-@\t\r]')  # a field of a record line that starts like a formula
+
+
+def _guarded_lines(lines: Sequence[str], texts: Sequence[int]) -> Sequence[str]:
+    """The record lines with their text fields guarded (:func:`cati.core.cells.csv_cell`); the same
+    sequence when no line has a field that starts like a formula (the usual case: one search a line)."""
+    out: list[str] | None = None
+    for n, line in enumerate(lines):
+        if not _MAY_NEED_GUARD.search(line):
+            continue
+        fields = next(csv.reader(io.StringIO(line, newline="")), [])
+        if not any(i < len(fields) and needs_csv_guard(fields[i]) for i in texts):
+            continue  # a negative number, not a text
+        for i in texts:
+            if i < len(fields) and needs_csv_guard(fields[i]):
+                fields[i] = "'" + fields[i]
+        if out is None:
+            out = list(lines)
+        out[n] = ",".join(_record_field(f) for f in fields)
+    return lines if out is None else out
+
+
+def _record_field(text: str) -> str:
+    """A field as the export records write it: quoted only when it holds a comma, a quote or a line break."""
+    if any(ch in text for ch in (",", '"', "\n", "\r")):
+        return '"' + text.replace('"', '""') + '"'
+    return text
 
 
 def _rows(columns: list[list[Any]], start: int, stop: int) -> Any:
@@ -133,10 +180,36 @@ def _csv_ready(col: ColumnSpec, values: list[Any], excel: bool) -> list[Any]:
                 text = memo[v] = csv_field(v)
             out.append(text)
         return out
+    if col.kind == "text":
+        return _guarded_texts(values)
     if col.kind != "number" or all(v is None or type(v) is int for v in values):
         return values
     texts = [csv_field(v) for v in values]
     return [v.replace(".", ",") for v in texts] if excel else texts
+
+
+def _guarded_texts(values: list[Any]) -> list[Any]:
+    """A text column with :func:`cati.core.cells.csv_cell` applied; each distinct value checked once."""
+    changed = {v: "'" + v for v in set(values) if isinstance(v, str) and needs_csv_guard(v)}
+    return [changed.get(v, v) for v in values] if changed else values
+
+
+def _xlsx_texts(ws: Any, values: list[Any]) -> list[Any]:
+    """A text column for an XLSX sheet: a text openpyxl would take for a formula, or that holds
+    characters XML cannot, as an explicit string cell (escaped: :func:`cati.core.cells.xlsx_text`)."""
+    from openpyxl.cell import WriteOnlyCell
+
+    odd = {v for v in set(values) if isinstance(v, str) and xlsx_formula_like(v)}
+    if not odd:
+        return values
+    out = []
+    for v in values:
+        if v in odd:
+            cell = WriteOnlyCell(ws, value=xlsx_text(v))
+            cell.data_type = "s"
+            v = cell
+        out.append(v)
+    return out
 
 
 def _cell(value: Any) -> Any:
@@ -166,7 +239,8 @@ def write_xlsx(
         cell.font = bold
         header.append(cell)
     ws.append(header)
-    columns = [table.values(c.name) for c in table.columns]
+    columns = [_xlsx_texts(ws, table.values(c.name)) if c.kind == "text" else table.values(c.name)
+               for c in table.columns]
     dates = [i for i, c in enumerate(table.columns) if c.kind == "date"]
     decimals = [i for i, c in enumerate(table.columns) if c.kind == "number"]
     total = table.rows
@@ -191,7 +265,7 @@ def write_xlsx(
     cb = wb.create_sheet("codebook")
     cb.append([WriteOnlyCell(cb, value=h) for h in CODEBOOK_HEADER])
     for r in codebook_rows(table):
-        cb.append(list(r))
+        cb.append(_xlsx_texts(cb, list(r)))
     check_cancel(cancel)
     wb.save(path)
     if progress:

@@ -45,6 +45,7 @@ class ExportTable:
     columns: tuple[ColumnSpec, ...]
     data: dict[str, list[Any]]
     lines: Sequence[str] | None = None
+    text_note: str = ""  # the codebook says it of every open answer (text) of the form, e.g. that it was masked
 
     @property
     def rows(self) -> int:

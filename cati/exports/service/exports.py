@@ -22,6 +22,9 @@
   row per screen visit, with its own codebook): when each question screen was shown and left, how it
   was reached and left, its language, corrections, whether it changed an earlier answer, a grid's
   seconds per row. No answer values, names or numbers; respondents by their respondent key.
+* Open answers (text) have phone numbers, e-mail addresses and the client's own name masked
+  (:mod:`cati.exports.rules.masking`; the codebook says so) unless ``open_answers="raw"``: a
+  choice only a supervisor may make, recorded with the export in the audit trail.
 """
 
 from __future__ import annotations
@@ -45,6 +48,8 @@ from cati.core.languages import value_labels as language_labels
 from cati.core.paths import forms_dir
 from cati.exports.io.files import FORMATS, contact_file_name, write_table
 from cati.exports.io.table import ColumnSpec, ExportCancelled, ExportTable
+from cati.exports.rules.masking import NOTE as MASK_NOTE
+from cati.exports.rules.masking import LineMasker, name_parts
 from cati.exports.service.export_meta import columns_of, gc_paused, meta_data
 from cati.exports.service.export_reader import Cancel, Progress, answer_lines, raw_cursor
 from cati.exports.store.records import write_records
@@ -73,6 +78,7 @@ from cati.sample.rules.dienst import DIENSTEN
 from cati.supervision.service.reports import ReportError, find_periods, find_provider
 
 ANSWER_BATCH = 5_000  # interviews per answer query
+OPEN_ANSWERS = ("masked", "raw")  # how open answers go out
 FETCH_INTERVIEWS = 1_000  # rows per fetchmany; cancel is checked between them
 
 FAMILIES: dict[str, tuple[str, ...]] = {
@@ -262,17 +268,24 @@ class ExportService:
         form: str | None = None,
         with_contact: bool = False,
         paradata: bool = False,
+        open_answers: str = "masked",
         progress: Progress | None = None,
         cancel: Cancel | None = None,
     ) -> tuple[str, ExportTable]:
-        """(form family, table) of the selection, without writing a file."""
+        """(form family, table) of the selection, without writing a file. ``open_answers``: ``masked``
+        (the default) or ``raw`` (supervisors: EXPORT_CONTACT)."""
         require(actor, Permission.EXPORT_ANSWERS)
         if with_contact:
+            require(actor, Permission.EXPORT_CONTACT)
+        if open_answers not in OPEN_ANSWERS:
+            raise ExportError(f"Onbekende keuze '{open_answers}' voor open antwoorden: kies masked of raw.")
+        if open_answers == "raw":
             require(actor, Permission.EXPORT_CONTACT)
         with self.ctx.db.unit_of_work() as s, gc_paused():
             ids = self._period_ids(s, providers, period, period_ids)
             family = self._family(s, ids, form)
-            return family, self._build(s, ids, family, with_contact, paradata, progress, cancel)
+            return family, self._build(s, ids, family, with_contact, paradata, progress, cancel,
+                                       mask=open_answers == "masked")
 
     def _family(self, s: Session, period_ids: list[int], form: str | None) -> str:
         if form is not None:
@@ -299,6 +312,8 @@ class ExportService:
         paradata: bool,
         progress: Progress | None,
         cancel: Cancel | None,
+        *,
+        mask: bool = True,
     ) -> ExportTable:
         all_forms = forms()
         form_ids = FAMILIES[family]
@@ -325,6 +340,9 @@ class ExportService:
                        ("last_outcome", CallCase.last_outcome), ("final_outcome", CallCase.final_outcome)]
         if with_contact:
             fields += [("client_name", Client.name), ("email", Client.email)]
+        text_fields = tuple(i for i, c in enumerate(form_cols) if c.kind == "text")
+        if mask and text_fields:
+            fields += [("name_to_mask", Client.name)]  # read to mask it in open answers, never exported
         periods = {pid: (name, start, end) for pid, name, start, end in s.execute(
             select(MeasurementPeriod.id, Provider.name, MeasurementPeriod.start_date, MeasurementPeriod.end_date)
             .join(Provider, Provider.id == MeasurementPeriod.provider_id)
@@ -369,7 +387,13 @@ class ExportService:
         if stale:
             self._from_answers(s, [(rows[i][0], rows[i][1]) for i in stale], stale, lines, form_cols, form_ids,
                                progress, cancel)
-        return ExportTable(tuple(specs), data, lines)
+        note = ""
+        if mask and text_fields:
+            masker = LineMasker(text_fields)
+            lines = [masker.mask(line, name_parts(name)) for line, name in zip(lines, by_column["name_to_mask"],
+                                                                                 strict=True)]
+            note = MASK_NOTE
+        return ExportTable(tuple(specs), data, lines, note)
 
     def _phones(self, s: Session, period_ids: list[int], client_ids: list[int], out: list[Any]) -> None:
         numbers: dict[int, list[str]] = {}
@@ -493,11 +517,13 @@ class ExportService:
         fmt: str | None = None,
         with_contact: bool = False,
         paradata: bool = False,
+        open_answers: str = "masked",
         excel: bool = False,
         progress: Progress | None = None,
         cancel: Cancel | None = None,
     ) -> ExportResult:
-        """Write the export (and its codebook) and log it in the audit trail."""
+        """Write the export (and its codebook) and log it in the audit trail (with how the open answers
+        went out: masked, or raw by a supervisor's choice)."""
         require(actor, Permission.EXPORT_ANSWERS)
         if with_contact:
             require(actor, Permission.EXPORT_CONTACT)
@@ -514,7 +540,7 @@ class ExportService:
             raise ExportError(f"Map {path.parent} bestaat niet.")
         family, table = self.table(
             actor, providers=providers, period=period, period_ids=period_ids, form=form, with_contact=with_contact,
-            paradata=paradata, progress=progress, cancel=cancel,
+            paradata=paradata, open_answers=open_answers, progress=progress, cancel=cancel,
         )
         n = table.rows
 
@@ -536,7 +562,7 @@ class ExportService:
             record(
                 s, actor, "export_contact" if with_contact else "export", at=self.ctx.now(),
                 object_type="export", object_id=family, format=fmt, rows=n, with_contact=with_contact,
-                paradata=paradata, periods=ids, file=path.name, visits=visits,
+                paradata=paradata, open_answers=open_answers, periods=ids, file=path.name, visits=visits,
             )
         if progress:
             progress(2 * n, 2 * n)

@@ -68,6 +68,9 @@ class ExportPage(QWidget):
                               "exportParadata")
         self.with_contact = named(QCheckBox(self.tr("With name, phone number and e-mail (logged)")), "exportContact")
         self.with_contact.setVisible(actor.may(Permission.EXPORT_CONTACT))
+        self.raw_answers = named(QCheckBox(self.tr(
+            "Open answers unmasked (phone numbers, e-mail and names as said; logged)")), "exportRawAnswers")
+        self.raw_answers.setVisible(actor.may(Permission.EXPORT_CONTACT))
         self.path = named(QLineEdit(str(Path.home() / "cati-export.csv")), "exportPath")
         self.browse = named(QPushButton(self.tr("Choose…")), "exportBrowse")
         self.preview_label = named(QLabel(""), "exportPreview")
@@ -91,6 +94,7 @@ class ExportPage(QWidget):
         form.addRow("", self.excel)
         form.addRow("", self.paradata)
         form.addRow("", self.with_contact)
+        form.addRow("", self.raw_answers)
         path_row = QHBoxLayout()
         path_row.addWidget(self.path, 1)
         path_row.addWidget(self.browse)
@@ -167,6 +171,7 @@ class ExportPage(QWidget):
         fmt, form = self.fmt.currentData(), self.form.currentData()
         excel, paradata = self.excel.isChecked() and fmt == "csv", self.paradata.isChecked()
         with_contact = self.with_contact.isChecked() and self.with_contact.isVisible()
+        open_answers = "raw" if self.raw_answers.isChecked() and self.raw_answers.isVisible() else "masked"
         exports, actor = self.services.exports, self.actor
         self._cancel.clear()
         emit = self._signals.changed.emit
@@ -174,6 +179,7 @@ class ExportPage(QWidget):
 
         def work() -> ExportResult:
             return exports.export(actor, path, period_ids=ids, form=form, fmt=fmt, with_contact=with_contact,
+                                  open_answers=open_answers,
                                   paradata=paradata, excel=excel, progress=lambda d, t: emit(d, t),
                                   cancel=self._cancel.is_set)
 

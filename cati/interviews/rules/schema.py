@@ -86,12 +86,16 @@ class SchemaChecker:
         if value is None:
             return None
         try:
-            if isinstance(value, bool):
+            if isinstance(value, bool) or not isinstance(value, int | float | str):
                 raise InvalidOperation
-            return Decimal(str(value))
-        except InvalidOperation:
-            self.error(mapping, key, f"'{key}' moet een getal zijn, niet '{value}'")
+            number = Decimal(str(value))
+        except (InvalidOperation, ValueError):
+            self.error(mapping, key, f"'{key}' moet een getal zijn, niet '{str(value)[:40]}'")
             return None
+        if not number.is_finite():  # .nan, .inf
+            self.error(mapping, key, f"'{key}' moet een eindig getal zijn, niet '{value}'")
+            return None
+        return number
 
     def unknown_keys(self, mapping: dict[str, Any], allowed: set[str], where: str) -> None:
         for key in mapping:

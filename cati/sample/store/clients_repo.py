@@ -85,6 +85,31 @@ def previous_import(s: Session, period_id: int, sha256: str) -> ImportBatch | No
                     .order_by(ImportBatch.id).limit(1))
 
 
+# -- one import per period at a time -------------------------------------------------------------
+IMPORT_LOCK = 0x63617469  # "cati": the first key of the import's advisory lock, the period id the second
+
+
+def lock_period_for_import(s: Session, period_id: int, wait_seconds: int) -> None:
+    """Make a second import into the same period wait for the first (PostgreSQL: a transaction-scoped
+    advisory lock, released at commit or rollback; it waits at most ``wait_seconds``, then the database
+    raises a lock timeout). SQLite needs nothing: the import's unit of work holds the database's write
+    lock from BEGIN."""
+    if s.get_bind().dialect.name != "postgresql":
+        return
+    s.execute(text(f"SET LOCAL lock_timeout = '{int(wait_seconds)}s'"))
+    s.execute(text("SELECT pg_advisory_xact_lock(CAST(:k AS integer), CAST(:p AS integer))"),
+              {"k": IMPORT_LOCK, "p": period_id})
+    s.execute(text("SET LOCAL lock_timeout = 0"))
+
+
+def batch_counts(s: Session, batch_id: int) -> tuple[int, int]:
+    """(clients, call cases) the database holds for one import batch."""
+    clients = s.scalar(select(func.count()).select_from(Client).where(Client.import_id == batch_id)) or 0
+    cases = s.scalar(select(func.count()).select_from(CallCase).join(Client, CallCase.client_id == Client.id)
+                     .where(Client.import_id == batch_id)) or 0
+    return int(clients), int(cases)
+
+
 # -- the do-not-call list -------------------------------------------------------------------------
 def on_do_not_call(s: Session, numbers: Iterable[str]) -> set[str]:
     """The numbers among ``numbers`` on the do-not-call list (plain or hashed entries)."""

@@ -297,7 +297,7 @@ def test_the_1904_file_imports_as_its_cells_say(period: MeasurementPeriod) -> No
 def test_an_unreadable_workbook_is_refused_in_dutch(tmp_path: Path) -> None:
     broken = tmp_path / "kapot.xlsx"
     broken.write_bytes(b"dit is geen excel")
-    with pytest.raises(ClientFileError, match="'kapot.xlsx' is geen leesbaar Excel-bestand"):
+    with pytest.raises(ClientFileError, match="'kapot.xlsx' is beschadigd"):
         open_client_file(broken)
     empty = tmp_path / "leeg.xlsx"
     empty.write_bytes(xlsx_package({"Blad": "<sheetData/>"}))
