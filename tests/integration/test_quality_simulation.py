@@ -1,6 +1,10 @@
 """The issue's acceptance run (17): a simulated field period with one planted careless interviewer
 (``cati simulate --careless N``); the flags find that interviewer and that interviewer's interviews, and
-hardly any of the honest interviewers' interviews."""
+hardly any of the honest interviewers' interviews.
+
+On PostgreSQL, as a call center with many desks runs: there the five workers each get about a fifth of
+the cases. SQLite's single writer lock is not fair (a waiting process may lose it again and again), so
+there one worker may end with a handful of interviews, too few to judge that worker or the others."""
 
 from __future__ import annotations
 
@@ -18,16 +22,16 @@ def run(argv: list[str], monkeypatch: pytest.MonkeyPatch, stdin: str = "") -> in
 
 
 @pytest.mark.slow
-def test_the_flags_find_the_planted_careless_interviewer(sqlite_url, monkeypatch, capsys) -> None:  # type: ignore[no-untyped-def]
-    assert run(["--db", sqlite_url, "demo", "--clients", "80"], monkeypatch) == 0
+def test_the_flags_find_the_planted_careless_interviewer(pg_url, monkeypatch, capsys) -> None:  # type: ignore[no-untyped-def]
+    assert run(["--db", pg_url, "demo", "--clients", "90"], monkeypatch) == 0
     capsys.readouterr()
-    sanne = ["--db", sqlite_url, "--user", "sanne", "--password-stdin"]
-    assert run([*sanne, "simulate", "--workers", "5", "--careless", "2", "--completes", "110", "--duration", "150",
+    sanne = ["--db", pg_url, "--user", "sanne", "--password-stdin"]
+    assert run([*sanne, "simulate", "--workers", "5", "--careless", "2", "--completes", "130", "--duration", "150",
                 "--seed", "11", "--respond-rate", "0.5", "--format", "json"], monkeypatch, "welkom-sanne\n") == 0
     check = json.loads(capsys.readouterr().out)["careless"]  # what cati simulate --careless reports
     assert run([*sanne, "review", "--all", "--format", "json"], monkeypatch, "welkom-sanne\n") == 0
     review = json.loads(capsys.readouterr().out)
-    assert review["selection"]["interviews"] >= 100
+    assert review["selection"]["interviews"] >= 120
     ids = {st["interviewer"]: st["interviewer_id"] for st in review["interviewers"]}
     careless = ids["sim02"]
     flagged = review["interviews"]  # every flagged interview (--all: decided ones too)
@@ -43,7 +47,7 @@ def test_the_flags_find_the_planted_careless_interviewer(sqlite_url, monkeypatch
     honest = sum(n for name, n in done_by.items() if name != "sim02")
     own = [it for it in flagged if it["interviewer"] != "sim02"
            and ids[it["interviewer"]] in {u for f in it["flags"] for u in f["by"]}]
-    assert honest > 60 and len(own) <= 0.05 * honest, [(it["interviewer"], it["flags"]) for it in own]
+    assert honest >= 80 and len(own) <= 0.05 * honest, [(it["interviewer"], it["flags"]) for it in own]
     # the simulate report says the same (the figure docs/design.md states comes from it)
     assert (check["careless"], check["interviews"], check["honest_interviews"]) == ("sim02", done_by["sim02"], honest)
     assert check["honest_flagged"] == len(own) and check["honest_share"] == pytest.approx(len(own) / honest)
