@@ -11,6 +11,15 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+if not os.environ.get("CATI_KEY_DIR") and not os.environ.get("CATI_KEY_FILE"):
+    # the databases' key files (cati.platform.keys): never in the user's own data directory
+    import atexit
+    import shutil
+    import tempfile
+
+    _KEYS = tempfile.mkdtemp(prefix="cati-keys-")
+    os.environ["CATI_KEY_DIR"] = _KEYS
+    atexit.register(shutil.rmtree, _KEYS, True)
 
 BACKENDS = ("sqlite", "postgresql")
 PG_ENV = "CATI_TEST_PG_URL"

@@ -54,5 +54,7 @@ def run_purge(args: argparse.Namespace) -> int:
     else:
         print(f"Gewist voor {result.provider} {args.period}: {result.clients} cliënten (naam, e-mail), "
               f"{result.phone_numbers} telefoonnummers, {result.notes_cleared} notities; "
-              f"{result.do_not_call_hashed} niet-bellen-nummers onleesbaar gemaakt. Antwoorden blijven.")
+              + ("de sleutel van de periode is vernietigd: ook oude kopieën zijn onleesbaar. "
+                 if result.key_destroyed else "")
+              + "Antwoorden blijven.")
     return 0

@@ -48,14 +48,46 @@ def test_init_on_existing_database_keeps_rows(db_url: str, capsys: pytest.Captur
     with db.unit_of_work() as s:
         p = Provider(name="Werkpad", phone_option=True, tariff_cents=4250)
         s.add_all([p, MeasurementPeriod(provider=p, start_date=date(2021, 1, 1), end_date=date(2021, 12, 31))])
-    assert main(["--db", db_url, "init", "--test"]) == 0
-    assert "testdatabase klaar" in capsys.readouterr().out
     assert main(["--db", db_url, "init"]) == 0
     with db.unit_of_work() as s:
         assert s.scalars(sa.select(Provider.name)).all() == ["Werkpad"]
         assert s.scalar(sa.select(sa.func.count()).select_from(MeasurementPeriod)) == 1
-    assert db.is_test_database()
+    assert not db.is_test_database()
     db.dispose()
+
+
+def test_init_test_marks_only_a_new_empty_database_without_a_login(
+        db_url: str, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    """Issue 15: `cati init --test` without a login only on a new, empty database; a database in use
+    needs an admin, and the marking is audited either way."""
+    import io
+
+    from cati.accounts.rules.roles import Role
+    from cati.container import build_services
+
+    fresh = Database(db_url)
+    assert main(["--db", db_url, "init", "--test"]) == 0
+    assert "testdatabase klaar" in capsys.readouterr().out and fresh.is_test_database()
+    with fresh.unit_of_work() as s:  # the same database, now in use
+        s.execute(sa.delete(sa.table("database_info", sa.column("key"))).where(sa.column("key") == "test_database"))
+        p = Provider(name="Werkpad", phone_option=True, tariff_cents=4250)
+        s.add_all([p, MeasurementPeriod(provider=p, start_date=date(2021, 1, 1), end_date=date(2021, 12, 31))])
+    assert main(["--db", db_url, "init", "--test"]) == 2
+    assert "niet leeg (er zijn al aanbieders)" in capsys.readouterr().err and not fresh.is_test_database()
+    services = build_services(db_url)
+    services.users.add_user(None, "beheer", "beheer-wachtwoord", {Role.ADMIN})
+    admin = services.users.login("beheer", "beheer-wachtwoord")
+    services.users.add_user(admin, "sanne", "sanne-wachtwoord", {Role.SUPERVISOR})
+    monkeypatch.setattr("sys.stdin", io.StringIO("sanne-wachtwoord\n"))
+    assert main(["--db", db_url, "--user", "sanne", "init", "--test"]) == 3  # a supervisor may not
+    assert not fresh.is_test_database()
+    monkeypatch.setattr("sys.stdin", io.StringIO("beheer-wachtwoord\n"))
+    assert main(["--db", db_url, "--user", "beheer", "init", "--test"]) == 0
+    assert fresh.is_test_database()
+    events = services.audit.events(admin, action="test_database")
+    assert sorted(e.username for e in events) == ["", "beheer"]  # the first without a login
+    services.db.dispose()
+    fresh.dispose()
 
 
 def test_audit_trail_is_append_only_in_the_database(db_url: str) -> None:
@@ -97,4 +129,68 @@ def test_init_upgrades_an_old_schema_keeping_its_rows(db_url: str, capsys: pytes
     with db.unit_of_work() as s:
         assert s.scalars(sa.select(Provider.name)).all() == ["Oud BV"]
         assert s.scalar(sa.select(MeasurementPeriod.start_date)) == date(2020, 4, 1)
+    db.dispose()
+
+
+def test_revision_0011_seals_the_contact_data_already_there_and_downgrade_gives_it_back(db_url: str) -> None:
+    """Names, e-mail addresses, numbers and call notes written before revision 0011 are sealed by it
+    (a key per period, in the key file); the do-not-call list becomes keyed hashes that still match.
+    Downgrade gives every value back in plain text."""
+    from cati.platform import do_not_call, keys
+    from cati.platform.models import CallAttempt, Client, PhoneNumber
+
+    db = Database(db_url)
+    migrate.upgrade(db, "0009")
+    with db.engine.begin() as conn:
+        x = conn.execute
+        x(sa.text("INSERT INTO provider (name, phone_option, tariff_cents, created_at) "
+                  "VALUES ('Oud BV', true, 4000, CURRENT_TIMESTAMP)"))
+        x(sa.text("INSERT INTO measurement_period (provider_id, start_date, end_date) "
+                  "SELECT id, '2025-01-01', '2025-12-31' FROM provider"))
+        x(sa.text("INSERT INTO client (period_id, client_number, respondent_key, name, email, service, end_date, "
+                  "variant, phone_option, created_at) SELECT id, 'K1', 'rk1', 'Hendrika Plantinga', "
+                  "'hendrika@voorbeeld.nl', 1, '2025-03-01', 'regular', true, CURRENT_TIMESTAMP FROM measurement_period"))
+        x(sa.text("INSERT INTO phone_number (client_id, position, e164, kind, flagged, status, attempts) "
+                  "SELECT id, 0, '+31687654321', 'mobile', false, 'active', 0 FROM client"))
+        x(sa.text("INSERT INTO call_case (client_id, period_id, queue, status, attempts, contacted, "
+                  "current_phone_position, next_call_at, last_attempt_at, day_parts_tried, state, created_at, updated_at) "
+                  "SELECT id, period_id, 'purchased', 'active', 1, false, 0, CURRENT_TIMESTAMP, CURRENT_TIMESTAMP, '', "
+                  "'{}', CURRENT_TIMESTAMP, CURRENT_TIMESTAMP FROM client"))
+        x(sa.text("INSERT INTO app_user (username, display_name, password_hash, disabled, failed_logins, created_at) "
+                  "VALUES ('anna', '', 'x', false, 0, CURRENT_TIMESTAMP)"))
+        x(sa.text("INSERT INTO call_attempt (case_id, user_id, started_at, ended_at, outcome, note) "
+                  "SELECT c.id, u.id, CURRENT_TIMESTAMP, CURRENT_TIMESTAMP, 'CALLBACK', 'Hendrika: na vijven' "
+                  "FROM call_case c, app_user u"))
+        x(sa.text("INSERT INTO do_not_call (e164, source, added_at) VALUES ('+31687654322', 'outcome', "
+                  "CURRENT_TIMESTAMP)"))
+    migrate.upgrade(db, "0011")
+
+    def raw() -> tuple[str, str, str, str, str | None, list[str]]:
+        with db.engine.connect() as conn:
+            name, email = conn.execute(sa.text("SELECT name, email FROM client")).one()
+            number, number_hash = conn.execute(sa.text("SELECT e164, e164_hash FROM phone_number")).one()
+            note = conn.execute(sa.text("SELECT note FROM call_attempt")).scalar()
+            dnc = list(conn.execute(sa.text("SELECT e164 FROM do_not_call")).scalars())
+        return name, email, number, note, number_hash, dnc
+
+    name, email, number, note, number_hash, dnc = raw()
+    assert all(keys.is_sealed(v) for v in (name, email, number, note))
+    assert "Hendrika" not in name + email + note and "687654321" not in number
+    assert number_hash == db.keys.number_hash("+31687654321") and dnc == [db.keys.number_hash("+31687654322")]
+    with db.unit_of_work() as s:  # read back through the models: the text
+        assert s.execute(sa.select(Client.name, Client.email)).one() == ("Hendrika Plantinga", "hendrika@voorbeeld.nl")
+        assert s.scalar(sa.select(PhoneNumber.e164)) == "+31687654321"
+        assert s.scalar(sa.select(CallAttempt.note)) == "Hendrika: na vijven"
+        assert do_not_call.listed(s, ["+31687654321", "+31687654322"]) == {"+31687654322"}
+
+    migrate.downgrade(db, "0009")
+    with db.engine.connect() as conn:
+        assert conn.execute(sa.text("SELECT name, email FROM client")).one() == (
+            "Hendrika Plantinga", "hendrika@voorbeeld.nl")
+        assert conn.execute(sa.text("SELECT e164 FROM phone_number")).scalar() == "+31687654321"
+        assert conn.execute(sa.text("SELECT note FROM call_attempt")).scalar() == "Hendrika: na vijven"
+    migrate.upgrade(db, "0011")  # and up again: sealed again, the list still matches
+    assert all(keys.is_sealed(v) for v in raw()[:4])
+    with db.unit_of_work() as s:
+        assert do_not_call.listed(s, ["+31687654322"]) == {"+31687654322"}
     db.dispose()

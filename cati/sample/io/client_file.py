@@ -46,6 +46,7 @@ from cati.sample.rules.client_rows import (
     ClientRecord,
     Duplicate,
     MeasurementPeriod,
+    PhoneOwners,
     RawValue,
     Rejection,
     RowWarning,
@@ -597,7 +598,7 @@ def import_client_file(
     progress: Progress | None = None,
     cancel: CancelFlag | None = None,
     known_client_numbers: Collection[str] = (),
-    known_phones: Mapping[str, str] | None = None,
+    known_phones: PhoneOwners | None = None,
     progress_every: int = 1000,
 ) -> ImportResult:
     """Read and validate a whole file. ``progress(rows_done, rows_total)`` is called every

@@ -24,7 +24,7 @@ import re
 from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
-from typing import Literal
+from typing import Literal, Protocol
 
 from cati.core.languages import parse_language
 from cati.sample.rules.dienst import INBURGERING, Dienst, DienstError, parse_dienst
@@ -430,20 +430,27 @@ class Duplicate:
         return self.message
 
 
+class PhoneOwners(Protocol):
+    """Who had a number in earlier imports (a dict will do; the import asks the database by hash)."""
+
+    def get(self, e164: str, /) -> str | None: ...
+
+
 def find_duplicates(
     records: Iterable[ClientRecord],
     *,
     known_client_numbers: Collection[str] = (),
-    known_phones: Mapping[str, str] | None = None,
+    known_phones: PhoneOwners | None = None,
 ) -> list[Duplicate]:
     """Later rows that repeat a klantnummer or another client's phone number; the first one stays.
 
-    ``known_client_numbers`` and ``known_phones`` (E.164 -> klantnummer) hold what earlier imports of the
-    same provider and period contain; a row repeating those is a duplicate too. Client numbers compare
+    ``known_client_numbers`` and ``known_phones`` (E.164 -> klantnummer, asked one number at a time)
+    hold what earlier imports of the same provider and period contain; a row repeating those is a
+    duplicate too. Client numbers compare
     case-insensitively; a client keeping its own number is no phone duplicate.
     """
     known_ids = {c.strip().casefold() for c in known_client_numbers}
-    known_tel = {tel: c.strip().casefold() for tel, c in (known_phones or {}).items()}
+    known_tel: PhoneOwners = known_phones or {}
     seen_ids: dict[str, ClientRecord] = {}
     seen_tel: dict[str, ClientRecord] = {}
     result: list[Duplicate] = []
@@ -462,7 +469,7 @@ def find_duplicates(
                 first_line = first_line or other.line
                 reasons.append(f"telefoonnummer {format_national(tel)} hoort al bij klant "
                                f"{other.client_number} (regel {other.line})")
-            elif other is None and known_tel.get(tel, key) != key:
+            elif other is None and (known_tel.get(tel) or rec.client_number).strip().casefold() != key:
                 reasons.append(f"telefoonnummer {format_national(tel)} is al eerder geïmporteerd bij een andere klant")
         if reasons:
             result.append(Duplicate(rec.line, rec.client_number, first_line, tuple(reasons)))
