@@ -228,7 +228,7 @@ def _sim_users(services: Any, actor: Actor | None, n: int) -> list[str]:
         existing = set(s.scalars(select(User.username).where(User.username.in_(names))))
         missing = [n for n in names if n not in existing]
         if missing:
-            hashed = hash_password(SIM_PASSWORD)
+            hashed = hash_password(SIM_PASSWORD, services.users.password_cost)
             for name in missing:
                 user = User(username=name, display_name=f"Simulatie {name[3:]}", password_hash=hashed)
                 user.roles = [UserRole(role=Role.INTERVIEWER.value)]

@@ -52,3 +52,20 @@ def test_opening_the_app_does_not_import_the_services_first() -> None:
             f"print(sorted(m for m in sys.modules if m.startswith({('sqlalchemy', 'pandas', *services)!r})))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "[]"
+
+
+def test_no_code_in_the_package_picks_a_password_cost() -> None:
+    """Cheap scrypt is a test-fixture choice only (docs/design.md, "Accounts and privacy"): in the package,
+    a cost is made only in the passwords module (the production constant, or read back from a stored
+    hash), and no caller of the composition root or the user service passes one."""
+    made: set[str] = set()
+    for p in PACKAGE.rglob("*.py"):
+        rel = p.relative_to(PACKAGE).as_posix()
+        for node in ast.walk(ast.parse(p.read_text(encoding="utf-8"))):
+            if not isinstance(node, ast.Call):
+                continue
+            f = node.func
+            if (f.id if isinstance(f, ast.Name) else f.attr if isinstance(f, ast.Attribute) else "") == "ScryptCost":
+                made.add(rel)
+            assert "password_cost" not in {k.arg for k in node.keywords}, f"{rel}:{node.lineno} passes a password_cost"
+    assert made == {"accounts/rules/passwords.py"}
