@@ -5,10 +5,16 @@ from __future__ import annotations
 import os
 import uuid
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, timedelta
+from typing import TYPE_CHECKING, Any
 
 import pytest
+
+from cati.accounts.rules.passwords import ScryptCost
+
+if TYPE_CHECKING:
+    from cati.platform.container import Services
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
@@ -75,13 +81,34 @@ def db_url(request) -> str:  # type: ignore[no-untyped-def]
     return str(request.getfixturevalue("pg_url"))
 
 
+#: The scrypt cost of the users the fixtures make: about a thousandth of production's, so that making
+#: and logging in users costs next to nothing. A test-only choice, passed explicitly: ``UserService``
+#: refuses it outside pytest, and the password tests check the production cost (docs/design.md).
+FIXTURE_PASSWORD_COST = ScryptCost(n=2**4, r=8, p=1)
+
+
 @pytest.fixture
-def services(db_url, clock):  # type: ignore[no-untyped-def]
+def make_services() -> Iterator[Callable[..., Services]]:
+    """``build_services`` for tests: the same services, with cheap scrypt for the users they add.
+    ``make_services(url, clock=..., upgrade=...)``; disposed at the end of the test."""
     from cati.platform.container import build_services
 
-    s = build_services(db_url, clock=clock)
-    yield s
-    s.db.dispose()
+    made: list[Services] = []
+
+    def make(url: str, **kwargs: Any) -> Services:
+        kwargs.setdefault("password_cost", FIXTURE_PASSWORD_COST)
+        made.append(build_services(url, **kwargs))
+        return made[-1]
+
+    yield make
+    for services in made:
+        services.db.dispose()
+
+
+@pytest.fixture
+def services(db_url: str, clock: FakeClock, make_services: Callable[..., Services]) -> Services:
+    """Every service on ``db_url``, with the fixture ``clock`` and cheap scrypt."""
+    return make_services(db_url, clock=clock)
 
 
 # -- a per-backend tally at the end, so the output shows both databases ran ----------------

@@ -10,15 +10,14 @@ from PySide6.QtCore import Qt
 from cati.gui.app import make_application
 from cati.gui.areas.finance import FinanceArea, format_money
 from cati.gui.tasks import TaskRunner
-from cati.platform.container import build_services
 from tests.gui.shots import save_screenshot
 from tests.integration.billing_data import add_completes, add_provider, add_users
 
 
 @pytest.fixture
-def finance(qtbot, sqlite_url, clock):  # type: ignore[no-untyped-def]
+def finance(qtbot, sqlite_url, clock, make_services):  # type: ignore[no-untyped-def]
     make_application("nl")
-    services = build_services(sqlite_url, clock=clock)
+    services = make_services(sqlite_url, clock=clock)
     actors = add_users(services)
     _pid, per = add_provider(services.db, "Loopbaan & Co", 4225)
     ids = add_completes(services.db, per, 27)
@@ -31,7 +30,6 @@ def finance(qtbot, sqlite_url, clock):  # type: ignore[no-untyped-def]
     qtbot.waitUntil(lambda: area.lines_model.rowCount() == 27, timeout=10_000)
     yield area, services, actors, ids
     runner.shutdown()
-    services.db.dispose()
 
 
 def test_money_is_dutch() -> None:

@@ -15,18 +15,16 @@ from cati.gui.areas.supervision_export import ExportPage
 from cati.gui.areas.supervision_progress import REFRESH_MS, ProgressPage
 from cati.gui.areas.supervision_report import ReportPage
 from cati.gui.tasks import TaskRunner
-from cati.platform.container import build_services
 from tests.gui.shots import save_screenshot
 from tests.integration.report_data import TODAY, add_attempt, build_scenario, utc
 
 
 @pytest.fixture
-def world(sqlite_url, clock):  # type: ignore[no-untyped-def]
+def world(sqlite_url, clock, make_services):  # type: ignore[no-untyped-def]
     clock.now = datetime(2026, 3, 2, 16, 0, tzinfo=UTC)
-    services = build_services(sqlite_url, clock=clock)
+    services = make_services(sqlite_url, clock=clock)
     scenario = build_scenario(services)
-    yield services, scenario
-    services.db.dispose()
+    return services, scenario
 
 
 @pytest.fixture
