@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import os
+import shutil
 import uuid
 from collections import Counter
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import pytest
@@ -50,35 +52,130 @@ def _pg_base_url() -> str | None:
     return url
 
 
-@pytest.fixture
-def pg_url() -> Iterator[str]:
-    """A fresh, empty schema on the test PostgreSQL server, dropped afterwards."""
-    import sqlalchemy as sa
+def _schema_url(base: str, schema: str) -> str:
+    sep = "&" if "?" in base else "?"
+    return f"{base}{sep}options=-csearch_path%3D{schema}"
 
+
+class _PgSchemas:
+    """Schemas on the test server, one per test, dropped afterwards."""
+
+    def __init__(self, base: str) -> None:
+        import sqlalchemy as sa
+
+        self.base = base
+        self.admin = sa.create_engine(base, isolation_level="AUTOCOMMIT")
+
+    def create(self, prefix: str = "t", ddl: str = "") -> tuple[str, str]:
+        schema = f"{prefix}_{uuid.uuid4().hex[:12]}"
+        with self.admin.connect() as conn:
+            conn.exec_driver_sql(f'CREATE SCHEMA "{schema}"')
+            if ddl:  # in the new schema, in one transaction and one round trip
+                script = f'SET search_path TO "{schema}"; BEGIN; {ddl}; COMMIT; RESET search_path'
+                conn.exec_driver_sql(script)
+        return schema, _schema_url(self.base, schema)
+
+    def drop(self, schema: str) -> None:
+        with self.admin.connect() as conn:
+            conn.exec_driver_sql(f'DROP SCHEMA "{schema}" CASCADE')
+
+
+@pytest.fixture(scope="session")
+def _pg_schemas() -> Iterator[_PgSchemas]:
     base = _pg_base_url()
     assert base
-    schema = f"t_{uuid.uuid4().hex[:12]}"
-    admin = sa.create_engine(base)
-    with admin.begin() as conn:
-        conn.exec_driver_sql(f'CREATE SCHEMA "{schema}"')
-    sep = "&" if "?" in base else "?"
-    yield f"{base}{sep}options=-csearch_path%3D{schema}"
-    with admin.begin() as conn:
-        conn.exec_driver_sql(f'DROP SCHEMA "{schema}" CASCADE')
-    admin.dispose()
+    schemas = _PgSchemas(base)
+    yield schemas
+    schemas.admin.dispose()
+
+
+@pytest.fixture(scope="session")
+def _pg_migration(_pg_schemas: _PgSchemas) -> str:
+    """The SQL the Alembic migrations ran to bring an empty schema to the newest revision (once per
+    worker): replaying it gives each test a migrated schema at the price of the DDL alone."""
+    from sqlalchemy import event
+
+    from cati.platform.database import Database
+
+    schema, url = _pg_schemas.create("template")
+    db = Database(url)
+    statements: list[str] = []
+
+    def capture(conn, cursor, statement, parameters, context, executemany):  # type: ignore[no-untyped-def]
+        if statement.lstrip().upper().startswith("SELECT"):
+            return  # Alembic looking around: reads change nothing
+        if parameters:
+            raise AssertionError(f"a migration statement with parameters cannot be replayed: {statement}")
+        statements.append(statement.strip())
+
+    event.listen(db.engine, "before_cursor_execute", capture)
+    db.upgrade()
+    db.dispose()
+    _pg_schemas.drop(schema)
+    return ";\n".join(statements)
+
+
+@pytest.fixture(scope="session")
+def _sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A SQLite file the Alembic migrations brought to the newest revision, once per worker."""
+    from cati.platform.database import Database
+
+    path = tmp_path_factory.mktemp("template") / "cati.sqlite"
+    db = Database(f"sqlite:///{path}")
+    db.upgrade()
+    with db.engine.connect() as conn:
+        conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+    db.dispose()
+    wal = path.with_name(path.name + "-wal")
+    assert not wal.exists() or wal.stat().st_size == 0, "checkpoint the template's WAL before copying it"
+    return path
 
 
 @pytest.fixture
-def sqlite_url(tmp_path) -> str:  # type: ignore[no-untyped-def]
-    return f"sqlite:///{tmp_path / 'cati.sqlite'}"
+def empty_pg_url(_pg_schemas: _PgSchemas) -> Iterator[str]:
+    """A fresh, empty schema on the test PostgreSQL server, dropped afterwards."""
+    schema, url = _pg_schemas.create()
+    yield url
+    _pg_schemas.drop(schema)
+
+
+@pytest.fixture
+def empty_sqlite_url(tmp_path: Path) -> str:
+    """A SQLite file name that does not exist yet."""
+    return f"sqlite:///{tmp_path / 'empty.sqlite'}"
 
 
 @pytest.fixture(params=BACKENDS)
-def db_url(request) -> str:  # type: ignore[no-untyped-def]
-    """An empty database on each backend: the test runs once on SQLite and once on PostgreSQL."""
-    if request.param == "sqlite":
-        return str(request.getfixturevalue("sqlite_url"))
-    return str(request.getfixturevalue("pg_url"))
+def empty_db_url(request: pytest.FixtureRequest) -> str:
+    """An empty database on each backend, for the migrations themselves."""
+    return str(request.getfixturevalue(f"empty_{_fixture_backend(request.param)}_url"))
+
+
+@pytest.fixture
+def pg_url(_pg_schemas: _PgSchemas, _pg_migration: str) -> Iterator[str]:
+    """A schema of its own on the test PostgreSQL server, at the newest revision; dropped afterwards."""
+    schema, url = _pg_schemas.create(ddl=_pg_migration)
+    yield url
+    _pg_schemas.drop(schema)
+
+
+@pytest.fixture
+def sqlite_url(tmp_path: Path, _sqlite_template: Path) -> str:
+    """A SQLite file of its own at the newest revision (a copy of the worker's migrated file)."""
+    path = tmp_path / "cati.sqlite"
+    shutil.copyfile(_sqlite_template, path)
+    return f"sqlite:///{path}"
+
+
+def _fixture_backend(backend: str) -> str:
+    return "pg" if backend == "postgresql" else backend
+
+
+@pytest.fixture(params=BACKENDS)
+def db_url(request: pytest.FixtureRequest) -> str:
+    """A database at the newest schema revision on each backend: the test runs once on SQLite and once
+    on PostgreSQL. (``empty_db_url`` for an empty one.)"""
+    return str(request.getfixturevalue(f"{_fixture_backend(request.param)}_url"))
 
 
 #: The scrypt cost of the users the fixtures make: about a thousandth of production's, so that making
