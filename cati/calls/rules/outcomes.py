@@ -12,9 +12,8 @@ from enum import Enum
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from cati.core.paths import resources_dir
+from cati.core.yaml_files import safe_load
 
 DEFAULT_OUTCOMES_PATH = resources_dir() / "outcomes.yaml"
 
@@ -143,7 +142,7 @@ def load_outcome_table(source: Path | str | Mapping[str, Any] | None = None) -> 
     if source is None or isinstance(source, (str, Path)):
         path = Path(source) if source is not None else DEFAULT_OUTCOMES_PATH
         with path.open(encoding="utf-8") as handle:
-            data = yaml.safe_load(handle)
+            data = safe_load(handle)
     else:
         data = source
     if not isinstance(data, Mapping):

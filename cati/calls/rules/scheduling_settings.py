@@ -7,10 +7,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from cati.calls.rules.calendar import CalendarError, CallingCalendar
 from cati.core.paths import resources_dir
+from cati.core.yaml_files import safe_load
 
 DEFAULT_SCHEDULING_PATH = resources_dir() / "scheduling.yaml"
 
@@ -65,5 +64,5 @@ class SchedulerSettings:
     def load(cls, path: Path | str | None = None) -> SchedulerSettings:
         """Load a YAML file (default: the shipped resources/scheduling.yaml)."""
         with Path(path or DEFAULT_SCHEDULING_PATH).open(encoding="utf-8") as handle:
-            data = yaml.safe_load(handle)
+            data = safe_load(handle)
         return cls.from_mapping(data or {})
