@@ -208,6 +208,14 @@ def services(db_url: str, clock: FakeClock, make_services: Callable[..., Service
     return make_services(db_url, clock=clock)
 
 
+# -- the slow tests first ------------------------------------------------------------------
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """The ``slow`` tests (worker processes that run for a set time) first, in collection order: xdist
+    deals the first tests out in turn, so the two backends' runs of each start together on the two
+    workers, and the many quick tests fill in behind them instead of a long one ending the run."""
+    items.sort(key=lambda item: item.get_closest_marker("slow") is None)
+
+
 # -- a per-backend tally at the end, so the output shows both databases ran ----------------
 _tally: Counter[tuple[str, str]] = Counter()
 
