@@ -153,7 +153,8 @@ def test_report_page_shows_table_verdict_grades_and_saves(qtbot, qtmodeltester, 
     assert page.grades.data()[5] == ("6", 1.0) and sum(v for _, v in page.grades.data()) == 4
     save_screenshot(page, "supervision_report")
     page.save_to(tmp_path / "r.json", "json")
-    qtbot.waitUntil(lambda: (tmp_path / "r.json").exists(), timeout=10_000)
+    # the page says so once the file is written (the file exists a moment earlier, still being written)
+    qtbot.waitUntil(lambda: "r.json" in page.message.text(), timeout=10_000)
     assert '"promoter_score": 20.0' in (tmp_path / "r.json").read_text(encoding="utf-8")
 
 
