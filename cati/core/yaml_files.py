@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
-from typing import IO, Any
+from typing import IO, TYPE_CHECKING, Any
 
 import yaml
 
-#: libyaml's parser with PyYAML's safe constructor (several times faster than the pure-Python
-#: parser on our data files), else the pure-Python ``yaml.SafeLoader``: the same safe subset either way
-SafeLoader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+if TYPE_CHECKING:
+    SafeLoader = yaml.SafeLoader
+else:
+    #: libyaml's parser with PyYAML's safe constructor (several times faster than the pure-Python
+    #: parser on our data files), else the pure-Python ``yaml.SafeLoader``: the same safe subset
+    SafeLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 def safe_load(stream: str | bytes | IO[str] | IO[bytes]) -> Any:

@@ -1,4 +1,4 @@
-"""Load a form from YAML (``yaml.SafeLoader`` only), collecting every error with file and line."""
+"""Load a form from YAML (the safe loader only), collecting every error with file and line."""
 
 from __future__ import annotations
 
@@ -10,6 +10,8 @@ from typing import Any
 
 import yaml
 from yaml.nodes import MappingNode, ScalarNode
+
+from cati.core.yaml_files import SafeLoader
 
 from .export import export_columns
 from .model import STANDARD_CASE_FIELDS, Form, Section
@@ -40,8 +42,8 @@ LINE = "__line__"
 KEY_LINES = "__keylines__"
 
 
-class _LineLoader(yaml.SafeLoader):
-    """A SafeLoader that records, in every mapping, its line and the line of each key."""
+class _LineLoader(SafeLoader):  # libyaml's parser when PyYAML has it
+    """A safe loader that records, in every mapping, its line and the line of each key."""
 
     duplicate_keys: list[tuple[int, str]]
 
