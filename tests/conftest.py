@@ -204,8 +204,9 @@ def make_services() -> Iterator[Callable[..., Services]]:
 
 @pytest.fixture
 def services(db_url: str, clock: FakeClock, make_services: Callable[..., Services]) -> Services:
-    """Every service on ``db_url``, with the fixture ``clock`` and cheap scrypt."""
-    return make_services(db_url, clock=clock)
+    """Every service on ``db_url``, with the fixture ``clock`` and cheap scrypt. ``db_url`` is at the newest
+    revision already (test_migrations.py checks that), so the app's upgrade on start is skipped."""
+    return make_services(db_url, clock=clock, upgrade=False)
 
 
 # -- the slow tests first ------------------------------------------------------------------
