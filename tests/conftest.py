@@ -209,12 +209,42 @@ def services(db_url: str, clock: FakeClock, make_services: Callable[..., Service
     return make_services(db_url, clock=clock, upgrade=False)
 
 
-# -- the slow tests first ------------------------------------------------------------------
+# -- the slow tests first, side by side -------------------------------------------------------
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """The ``slow`` tests (worker processes that run for a set time) first, in collection order: xdist
-    deals the first tests out in turn, so the two backends' runs of each start together on the two
-    workers, and the many quick tests fill in behind them instead of a long one ending the run."""
+    """The ``slow`` tests (worker processes that run for a set time, mostly waiting) first, in collection
+    order; with xdist they are dealt out one per worker (below), so they run side by side and the many
+    quick tests fill in around them instead of queueing behind them on one worker."""
     items.sort(key=lambda item: item.get_closest_marker("slow") is None)
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_xdist_make_scheduler(config: pytest.Config, log: Any) -> Any:
+    """xdist's ``load`` scheduling, except that the first batch is dealt out one test per worker in turn
+    rather than in consecutive chunks (which gave all the slow tests to the first worker, one after
+    the other). Later batches go as xdist sends them. No fixture here is module-scoped, so consecutive
+    tests gain nothing from sharing a worker."""
+    from itertools import cycle
+
+    from xdist.scheduler import LoadScheduling
+
+    class DealtLoadScheduling(LoadScheduling):
+        def schedule(self) -> None:
+            if self.collection is not None or not self.collection_is_completed \
+                    or not self._check_nodes_have_same_collection():
+                return super().schedule()
+            self.collection = next(iter(self.node2collection.values()))
+            self.pending[:] = range(len(self.collection))
+            if self.maxschedchunk is None:
+                self.maxschedchunk = len(self.collection)
+            per_node = max(2, len(self.collection) // len(self.nodes) // 4)  # xdist's first batch
+            workers = cycle(self.nodes)
+            for _ in range(min(len(self.pending), per_node * len(self.nodes))):
+                self._send_tests(next(workers), 1)
+            if not self.pending:
+                for node in self.nodes:
+                    node.shutdown()
+
+    return DealtLoadScheduling(config, log)
 
 
 # -- a per-backend tally at the end, so the output shows both databases ran ----------------
