@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
-from typing import IO, TYPE_CHECKING, Any
+import functools
+from collections.abc import Callable
+from pathlib import Path
+from typing import IO, TYPE_CHECKING, Any, TypeVar, cast
 
 import yaml
+
+T = TypeVar("T")
 
 if TYPE_CHECKING:
     SafeLoader = yaml.SafeLoader
@@ -21,3 +26,18 @@ def safe_load(stream: str | bytes | IO[str] | IO[bytes]) -> Any:
         return loader.get_single_data()
     finally:
         loader.dispose()
+
+
+def load_data_file(path: Path | str, build: Callable[[Any], T]) -> T:
+    """``build(safe_load(file))``, made once per version of the file (its path, size and modification
+    time) and shared: ``build`` must return an immutable value. The composition root builds several
+    services that each read the same data files; a changed file is read and checked again."""
+    path = Path(path).resolve()
+    stat = path.stat()
+    return cast(T, _load_version(path, stat.st_mtime_ns, stat.st_size, build))
+
+
+@functools.lru_cache(maxsize=32)
+def _load_version(path: Path, _mtime_ns: int, _size: int, build: Callable[[Any], Any]) -> Any:
+    with path.open(encoding="utf-8") as handle:
+        return build(safe_load(handle))

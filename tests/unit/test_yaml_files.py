@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os
+from pathlib import Path
+
 import pytest
 import yaml
 
@@ -21,3 +24,30 @@ def test_refuses_python_objects_and_reports_where() -> None:
     with pytest.raises(yaml.MarkedYAMLError) as e:
         safe_load("a: 1\nb: [2\n")
     assert e.value.problem_mark is not None and e.value.problem_mark.line >= 1
+
+
+def test_a_data_file_is_built_once_per_version(tmp_path: Path) -> None:
+
+    from cati.calls.rules.outcomes import OutcomeTableError, load_outcome_table
+    from cati.core.yaml_files import load_data_file
+
+    built: list[object] = []
+
+    def build(data: object) -> tuple[object, ...]:
+        built.append(data)
+        return tuple(data) if isinstance(data, list) else (data,)
+
+    path = tmp_path / "data.yaml"
+    path.write_text("[1, 2]\n", encoding="utf-8")
+    first = load_data_file(path, build)
+    assert load_data_file(str(path), build) is first and built == [[1, 2]]
+    path.write_text("[1, 2, 3]\n", encoding="utf-8")  # a new version: read again
+    assert load_data_file(path, build) == (1, 2, 3) and len(built) == 2
+    # a broken new version of a real data file still fails loudly
+    table = tmp_path / "outcomes.yaml"
+    table.write_text((resources_dir() / "outcomes.yaml").read_text(encoding="utf-8"), encoding="utf-8")
+    assert load_outcome_table(table) is load_outcome_table(table)
+    table.write_text("outcomes: []\n", encoding="utf-8")
+    os.utime(table, ns=(1, 1))
+    with pytest.raises(OutcomeTableError, match="non-empty"):
+        load_outcome_table(table)
