@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import uuid
 from collections import Counter
@@ -209,20 +210,24 @@ def services(db_url: str, clock: FakeClock, make_services: Callable[..., Service
     return make_services(db_url, clock=clock, upgrade=False)
 
 
-# -- the slow tests first, side by side -------------------------------------------------------
+# -- the slow tests first, spread over the workers ------------------------------------------
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """The ``slow`` tests (worker processes that run for a set time, mostly waiting) first, in collection
-    order; with xdist they are dealt out one per worker (below), so they run side by side and the many
-    quick tests fill in around them instead of queueing behind them on one worker."""
+    """The ``slow`` tests (worker processes that run for a set time) first, in collection order; with
+    xdist they are dealt out over the workers (below), and the many quick tests fill in around them
+    instead of queueing behind them on one worker."""
     items.sort(key=lambda item: item.get_closest_marker("slow") is None)
+
+
+_BACKEND_PARAM = re.compile(r"\b(?:" + "|".join(BACKENDS) + r")\b")
 
 
 @pytest.hookimpl(optionalhook=True)
 def pytest_xdist_make_scheduler(config: pytest.Config, log: Any) -> Any:
-    """xdist's ``load`` scheduling, except that the first batch is dealt out one test per worker in turn
-    rather than in consecutive chunks (which gave all the slow tests to the first worker, one after
-    the other). Later batches go as xdist sends them. No fixture here is module-scoped, so consecutive
-    tests gain nothing from sharing a worker."""
+    """xdist's ``load`` scheduling, except for the first batch: instead of consecutive chunks (which gave
+    every slow test to the first worker, one after another), it is dealt out a test at a time to the
+    workers in turn, the runs of one test on the two backends together. So the slow tests start side
+    by side, yet the two 8-process claim runs never overlap (on 2 cores they starve each other's SQLite
+    writers). No fixture here is module-scoped: neighbours gain nothing from sharing a worker."""
     from itertools import cycle
 
     from xdist.scheduler import LoadScheduling
@@ -236,10 +241,16 @@ def pytest_xdist_make_scheduler(config: pytest.Config, log: Any) -> Any:
             self.pending[:] = range(len(self.collection))
             if self.maxschedchunk is None:
                 self.maxschedchunk = len(self.collection)
-            per_node = max(2, len(self.collection) // len(self.nodes) // 4)  # xdist's first batch
+            first_batch = max(2, len(self.collection) // len(self.nodes) // 4) * len(self.nodes)  # as xdist's
             workers = cycle(self.nodes)
-            for _ in range(min(len(self.pending), per_node * len(self.nodes))):
-                self._send_tests(next(workers), 1)
+            dealt = 0
+            while self.pending and dealt < first_batch:
+                test = [_BACKEND_PARAM.sub("", self.collection[i]) for i in self.pending[:len(BACKENDS)]]
+                runs = 1  # this test's consecutive runs on the other backends go along
+                while runs < len(test) and test[runs] == test[0]:
+                    runs += 1
+                self._send_tests(next(workers), runs)
+                dealt += runs
             if not self.pending:
                 for node in self.nodes:
                     node.shutdown()
