@@ -211,14 +211,53 @@ def services(db_url: str, clock: FakeClock, make_services: Callable[..., Service
 
 
 # -- the slow tests first, spread over the workers ------------------------------------------
-def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """The ``slow`` tests (worker processes that run for a set time) first, in collection order; with
-    xdist they are dealt out over the workers (below), and the many quick tests fill in around them
-    instead of queueing behind them on one worker."""
-    items.sort(key=lambda item: item.get_closest_marker("slow") is None)
-
-
 _BACKEND_PARAM = re.compile(r"\b(?:" + "|".join(BACKENDS) + r")\b")
+
+
+def _same_test(nodeid: str) -> str:
+    return _BACKEND_PARAM.sub("", nodeid)
+
+
+def _units(items: list[pytest.Item]) -> list[list[pytest.Item]]:
+    """Consecutive runs of one test on the backends, together (the scheduler below deals them so)."""
+    units: list[list[pytest.Item]] = []
+    for item in items:
+        last = units[-1] if units else []
+        if last and len(last) < len(BACKENDS) and _same_test(last[0].nodeid) == _same_test(item.nodeid):
+            last.append(item)
+        else:
+            units.append([item])
+    return units
+
+
+def _seconds(unit: list[pytest.Item]) -> float:
+    return sum(float(m.kwargs.get("seconds", 10)) for item in unit for m in item.iter_markers("slow"))
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """The ``slow`` tests (``@pytest.mark.slow(seconds=N)``: processes that run for a set time) first.
+    Under xdist they are laid out so that the scheduler below, which deals the first tests out to the
+    workers in turn, gives each worker a fair share of them (longest first to the least loaded), and
+    the quick tests fill in beside them. A slow test runs on PostgreSQL first: SQLite's 8-process claim
+    run, whose writers queue for one lock, suffers most from company and comes when the others are done.
+    """
+    slow = _units([item for item in items if item.get_closest_marker("slow")])
+    rest = _units([item for item in items if not item.get_closest_marker("slow")])
+    for unit in slow:
+        unit.sort(key=lambda item: "postgresql" not in item.nodeid)
+    workers = int(os.environ.get("PYTEST_XDIST_WORKER_COUNT", "1"))
+    lanes: list[list[list[pytest.Item]]] = [[] for _ in range(max(1, workers))]
+    load = [0.0] * len(lanes)
+    for unit in sorted(slow, key=_seconds, reverse=True):
+        lane = load.index(min(load))
+        lanes[lane].append(unit)
+        load[lane] += _seconds(unit)
+    fill = iter(rest)
+    ordered: list[pytest.Item] = []
+    for turn in range(max(len(lane) for lane in lanes)):  # worker w gets the w-th unit of each turn
+        for lane in lanes:
+            ordered.extend(lane[turn] if turn < len(lane) else next(fill, []))
+    items[:] = ordered + [item for unit in fill for item in unit]
 
 
 @pytest.hookimpl(optionalhook=True)
@@ -245,7 +284,7 @@ def pytest_xdist_make_scheduler(config: pytest.Config, log: Any) -> Any:
             workers = cycle(self.nodes)
             dealt = 0
             while self.pending and dealt < first_batch:
-                test = [_BACKEND_PARAM.sub("", self.collection[i]) for i in self.pending[:len(BACKENDS)]]
+                test = [_same_test(self.collection[i]) for i in self.pending[:len(BACKENDS)]]
                 runs = 1  # this test's consecutive runs on the other backends go along
                 while runs < len(test) and test[runs] == test[0]:
                     runs += 1
