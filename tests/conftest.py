@@ -59,13 +59,15 @@ def _schema_url(base: str, schema: str) -> str:
 
 
 class _PgSchemas:
-    """Schemas on the test server, one per test, dropped afterwards."""
+    """Schemas on the test server, one per test, dropped afterwards unless the server is thrown away
+    after the run anyway (``CATI_TEST_PG_THROWAWAY``, set by scripts/test)."""
 
     def __init__(self, base: str) -> None:
         import sqlalchemy as sa
 
         self.base = base
         self.admin = sa.create_engine(base, isolation_level="AUTOCOMMIT")
+        self.keep = bool(os.environ.get("CATI_TEST_PG_THROWAWAY"))
 
     def create(self, prefix: str = "t", ddl: str = "") -> tuple[str, str]:
         schema = f"{prefix}_{uuid.uuid4().hex[:12]}"
@@ -77,6 +79,8 @@ class _PgSchemas:
         return schema, _schema_url(self.base, schema)
 
     def drop(self, schema: str) -> None:
+        if self.keep:
+            return
         with self.admin.connect() as conn:
             conn.exec_driver_sql(f'DROP SCHEMA "{schema}" CASCADE')
 
