@@ -241,8 +241,8 @@ def _seconds(unit: list[pytest.Item]) -> float:
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     """The ``slow`` tests (``@pytest.mark.slow(seconds=N)``: processes that run for a set time) first.
     Under xdist they are laid out so that the scheduler below, which deals the first tests out to the
-    workers in turn, gives each worker a fair share of them (longest first to the least loaded), and
-    the quick tests fill in beside them. A slow test runs on PostgreSQL first: SQLite's 8-process claim
+    workers in turn, packs them onto as few workers as the longest one allows (longest first), and the
+    quick tests fill in beside them. A slow test runs on PostgreSQL first: SQLite's 8-process claim
     run, whose writers queue for one lock, suffers most from company and comes when the others are done.
     """
     slow = _units([item for item in items if item.get_closest_marker("slow")])
@@ -252,8 +252,10 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     workers = int(os.environ.get("PYTEST_XDIST_WORKER_COUNT", "1"))
     lanes: list[list[list[pytest.Item]]] = [[] for _ in range(max(1, workers))]
     load = [0.0] * len(lanes)
-    for unit in sorted(slow, key=_seconds, reverse=True):
-        lane = load.index(min(load))
+    longest = max((_seconds(unit) for unit in slow), default=0.0)
+    for unit in sorted(slow, key=_seconds, reverse=True):  # into as few workers as the longest allows
+        fits = [w for w in range(len(lanes)) if load[w] + _seconds(unit) <= longest]
+        lane = fits[0] if fits else load.index(min(load))
         lanes[lane].append(unit)
         load[lane] += _seconds(unit)
     fill = iter(rest)
