@@ -1,6 +1,8 @@
 """The headless face of cati: the same services the GUI uses, for supervisors, finance and admins.
 
 ``cati [--db URL] [gui]`` opens the app; every other command is a sub-command (``cati --help``).
+Every error a user can meet ends in one line on standard error and an exit code
+(:mod:`cati.platform.failures`, README "Exit codes"); only a fault in cati itself shows a traceback.
 """
 
 from __future__ import annotations
@@ -78,7 +80,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return int(args.func(args) or 0)
     except CommandError as e:
         print(f"cati: {e}", file=sys.stderr)
-        return 2
+        return e.code
     except PermissionDenied as e:
         print(f"cati: geweigerd: {e}", file=sys.stderr)
         return 3
@@ -89,6 +91,25 @@ def main(argv: Sequence[str] | None = None) -> int:
 
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 0
+    except Exception as e:  # named in one line when a user can meet it; a fault shows its traceback
+        return failure_exit(e)
+
+
+def failure_exit(exc: Exception) -> int:
+    """Print a failure a user can meet (the database busy or gone, a full disk) as one line and return
+    its exit code; anything else is a fault in cati: say so, print the traceback, exit code 70."""
+    import traceback
+
+    from cati.platform.failures import EXIT_INTERNAL, classify
+
+    failure = classify(exc)
+    if failure is not None:
+        print(f"cati: {failure.message}", file=sys.stderr)
+        return failure.code
+    print("cati: interne fout (een fout in cati zelf, niet in uw invoer). Meld dit aan de beheerder, met de tekst "
+          "hieronder.", file=sys.stderr)
+    traceback.print_exception(exc, file=sys.stderr)
+    return EXIT_INTERNAL
 
 
 if __name__ == "__main__":

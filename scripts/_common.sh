@@ -7,8 +7,9 @@ PY="$VENV/bin/python"
 QT_LIBS_OFFSCREEN="libglib2.0-0 libgl1 libegl1 libx11-6 libxkbcommon0 libfontconfig1 libfreetype6 libdbus-1-3"
 QT_LIBS_XVFB="xvfb xauth libxkbcommon-x11-0 libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1 libxcb-image0 libxcb-render-util0 libxcb-render0 libxcb-shape0 libxcb-util1 libxcb-xkb1"
 PG_PACKAGES="postgresql"
-FONT_PACKAGES="fonts-dejavu-core"
+FONT_PACKAGES="fonts-dejavu-core fonts-noto-ui-core"  # Noto Sans Arabic UI: the Arabic question screens
 PSPP_PACKAGES="pspp"  # GNU PSPP: the tests read cati's .sav files with a second, independent reader
+BARESIP_PACKAGES="baresip-core"  # the softphone: the tests call a second baresip on 127.0.0.1
 
 missing_debs() {  # prints the packages of "$@" that dpkg does not have installed
   local p missing=()

@@ -17,7 +17,7 @@ import pytest
 from cati.accounts.rules.passwords import ScryptCost
 
 if TYPE_CHECKING:
-    from cati.platform.container import Services
+    from cati.container import Services
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
@@ -193,7 +193,7 @@ FIXTURE_PASSWORD_COST = ScryptCost(n=2**4, r=8, p=1)
 def make_services() -> Iterator[Callable[..., Services]]:
     """``build_services`` for tests: the same services, with cheap scrypt for the users they add.
     ``make_services(url, clock=..., upgrade=...)``; disposed at the end of the test."""
-    from cati.platform.container import build_services
+    from cati.container import build_services
 
     made: list[Services] = []
 

@@ -32,7 +32,7 @@ from cati.billing.service.billing import (
     write_csv,
 )
 from cati.commands.common import CommandError, login, open_services, print_json, print_table
-from cati.platform.container import Services
+from cati.container import Services
 
 FORMATS = ("table", "csv", "xlsx", "json")
 
@@ -287,8 +287,10 @@ def _print_check(findings: list[CheckFinding], fmt: str, out: Path | None) -> in
 def _csv(rows: list[list[str]]) -> str:
     import csv
 
+    from cati.core.cells import csv_row
+
     buf = io.StringIO()
-    csv.writer(buf).writerows(rows)
+    csv.writer(buf).writerows(csv_row(r) for r in rows)
     return buf.getvalue()
 
 

@@ -13,6 +13,12 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p.add_argument("provider", nargs="?", help="aanbieder (naam of nummer); standaard alle")
     p.add_argument("--explain", metavar="CLIENTID", help="leg uit waarom deze cliënt (nummer of zaak-id) nu wel/niet gebeld wordt")
     p.add_argument("--provider", dest="provider_opt", metavar="P", help="aanbieder bij --explain")
+    p.add_argument("--order", action="store_true",
+                   help="de zaken die nu aan de beurt zijn, in de volgorde waarin ze worden aangeboden")
+    p.add_argument("--queue", choices=["purchased", "inburgering"], help="alleen deze wachtrij (bij --order)")
+    p.add_argument("--for", dest="for_user", metavar="GEBRUIKER",
+                   help="de volgorde voor deze interviewer (eigen afspraken eerst); standaard voor iedereen")
+    p.add_argument("--limit", type=int, default=50, metavar="N", help="hoogstens N zaken (standaard 50)")
     add_format(p)
     p.set_defaults(func=run_queue)
 
@@ -61,14 +67,40 @@ def run_queue(args: argparse.Namespace) -> int:
             print(f"  status {e.status}, {e.attempts} poging(en), laatste uitkomst {e.last_outcome or '-'}"
                   + (f", afgesloten met {e.final_outcome}" if e.final_outcome else ""))
         return 0
+    if args.order:
+        return _order(services, actor, args)
     rows = services.calls.queue_summary(actor, _provider(services, actor, args.provider))
     if args.format == "json":
         print_json([{**r.__dict__, "cap_text": r.cap_text} for r in rows])
         return 0
     print_table(
-        ["aanbieder", "periode", "wachtrij", "zaken", "niet gebeld", "bezig", "afgesloten", "volledig"],
+        ["aanbieder", "periode", "wachtrij", "zaken", "niet gebeld", "in behandeling of te hervatten", "afgesloten", "volledig"],
         [[r.provider_name, f"{r.period_start:%d-%m-%Y}..{r.period_end:%d-%m-%Y}", r.queue, r.cases, r.never_called,
-          r.in_progress, r.final, r.cap_text] for r in rows],
+          r.held_or_partial, r.final, r.cap_text] for r in rows],
+    )
+    return 0
+
+
+def _order(services, actor, args: argparse.Namespace) -> int:  # type: ignore[no-untyped-def]
+    """``cati queue [P] --order``: what the next claims take, first line first."""
+    from cati.core.localtime import format_local
+
+    try:
+        rows = services.calls.queue_order(actor, _provider(services, actor, args.provider), args.queue,
+                                          for_user=args.for_user, limit=args.limit)
+    except CallError as e:
+        raise CommandError(str(e)) from None
+    if args.format == "json":
+        print_json(rows)
+        return 0
+    if not rows:
+        print("Nu is er geen zaak aan de beurt (buiten de beltijden, of niets te bellen).")
+        return 0
+    print_table(
+        ["#", "zaak", "aanbieder", "wachtrij", "soort", "pogingen", "aan de beurt sinds", "laatste poging",
+         "voorbehouden aan", "taal"],
+        [[r.position, r.case_id, r.provider_name, r.queue, r.tier, r.attempts, format_local(r.due_since),
+          format_local(r.last_attempt_at), r.reserved_for or "", r.language or ""] for r in rows],
     )
     return 0
 

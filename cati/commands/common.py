@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import argparse
-import getpass
 import json
 import os
+import re
 import sys
 from collections.abc import Sequence
 from dataclasses import asdict, is_dataclass
@@ -14,20 +14,36 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from cati.accounts.rules.roles import Actor
+from cati.core.terminal import TerminalError
+from cati.core.terminal import read_password as _read_password
 
 if TYPE_CHECKING:  # imported where used: `cati gui` must not load the services before the window
-    from cati.platform.container import Services
+    from cati.container import Services
 
 ENV_TOKEN = "CATI_TOKEN"
 ENV_USER = "CATI_USER"
 
 
 class CommandError(Exception):
-    """A problem the user can fix; printed without a traceback, exit code 2."""
+    """A problem the user can fix; printed without a traceback, exit code 2 (or the code given: 4 when
+    the database stayed busy, 70 for a fault cati found in itself, see ``cati.platform.failures``)."""
+
+    def __init__(self, message: str, code: int = 2) -> None:
+        super().__init__(message)
+        self.code = code
+
+
+def read_password(args: argparse.Namespace, prompt: str) -> str:
+    """The password: the first line of standard input (``--password-stdin`` or not a terminal), else
+    asked for without echo."""
+    try:
+        return _read_password(bool(getattr(args, "password_stdin", False)), prompt)
+    except TerminalError as e:
+        raise CommandError(str(e)) from None
 
 
 def open_services(args: argparse.Namespace) -> Services:
-    from cati.platform.container import build_services
+    from cati.container import build_services
 
     return build_services(getattr(args, "db", None))
 
@@ -54,15 +70,6 @@ def login(args: argparse.Namespace, services: Services) -> Actor:
         raise CommandError(str(e)) from None
 
 
-def read_password(args: argparse.Namespace, prompt: str) -> str:
-    if getattr(args, "password_stdin", False) or not sys.stdin.isatty():
-        line = sys.stdin.readline()
-        if not line:
-            raise CommandError("Geen wachtwoord ontvangen op standaardinvoer.")
-        return line.rstrip("\r\n")
-    return getpass.getpass(prompt)
-
-
 def _plain(value: Any) -> Any:
     if is_dataclass(value) and not isinstance(value, type):
         return {k: _plain(v) for k, v in asdict(value).items()}
@@ -82,8 +89,17 @@ def print_json(value: Any) -> None:
     sys.stdout.write("\n")
 
 
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+
+
+def printable(text: str) -> str:
+    """Text for the terminal: a control character (an escape sequence in a name from a client file, a
+    line break in a cell) is shown as its code (``\\x1b``), never sent to the terminal."""
+    return _CONTROL.sub(lambda m: repr(m.group())[1:-1], text)
+
+
 def print_table(headers: Sequence[str], rows: Sequence[Sequence[Any]]) -> None:
-    cells = [[str(h) for h in headers]] + [["" if c is None else str(c) for c in r] for r in rows]
+    cells = [[str(h) for h in headers]] + [["" if c is None else printable(str(c)) for c in r] for r in rows]
     widths = [max(len(row[i]) for row in cells) for i in range(len(headers))]
     for n, row in enumerate(cells):
         print("  ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)).rstrip())

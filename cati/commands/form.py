@@ -1,9 +1,11 @@
-"""``cati form check FILE`` and ``cati form walk FILE``: validate a questionnaire, or try it in a terminal."""
+"""``cati form check FILE``, ``cati form walk FILE`` and ``cati form translations FORM``: validate a
+questionnaire and its translations, try it in a terminal, or hand a translator a spreadsheet."""
 
 from __future__ import annotations
 
 import argparse
 import sys
+from pathlib import Path
 from typing import Any, TextIO
 
 from cati.interviews.rules import (
@@ -19,6 +21,7 @@ from cati.interviews.rules import (
     load_form,
     parse_answer,
 )
+from cati.interviews.rules import translations as tr
 
 HELP = """Invoer:
   nummer(s)  antwoordcode; bij meerkeuze meer codes met komma's (1,3)
@@ -35,10 +38,20 @@ def register(subparsers: Any) -> None:
     check = sub.add_parser("check", help="een vragenlijst (YAML) controleren")
     check.add_argument("file")
     check.set_defaults(func=run_check)
+    sheet = sub.add_parser("translations", help="vertaalblad (xlsx) voor een vertaler maken of inlezen")
+    sheet.add_argument("form", help="de vragenlijst: een id (inburgering) of een bestand")
+    sheet.add_argument("--lang", help="de taal van de vertaling (ISO 639-1, bijvoorbeeld ar)")
+    what = sheet.add_mutually_exclusive_group(required=True)
+    what.add_argument("--out", metavar="BLAD.xlsx", help="schrijf het vertaalblad")
+    what.add_argument("--import", dest="import_file", metavar="BLAD.xlsx", help="lees een ingevuld vertaalblad in")
+    sheet.add_argument("--checked", action="store_true",
+                       help="bij --import: de vertaling is door een vertaler nagekeken")
+    sheet.set_defaults(func=run_translations)
     walk = sub.add_parser("walk", help="een vragenlijst in de terminal doorlopen")
     walk.add_argument("file")
     walk.add_argument("--case", action="append", default=[], metavar="VELD=WAARDE",
                       help="zaakveld, bijvoorbeeld --case service=3 --case provider=Acme")  # fmt: skip
+    walk.add_argument("--lang", help="de vragenlijst in deze taal (een vertaling naast het formulier)")
     walk.set_defaults(func=run_walk)
 
 
@@ -52,7 +65,14 @@ def _load(path: str, err: TextIO) -> Form | None:
         return None
 
 
+def translations_dir(form_file: str | Path) -> Path:
+    """Where a form's translations are: ``translations/`` beside the form file."""
+    return Path(form_file).parent / tr.DIRECTORY
+
+
 def run_check(args: argparse.Namespace) -> int:
+    """The form, then per language what its translation lacks; 1 when the form or a translation does
+    not load (a missing or outdated text is reported, not an error: the Dutch shows)."""
     form = _load(args.file, sys.stderr)
     if form is None:
         return 1
@@ -64,7 +84,92 @@ def run_check(args: argparse.Namespace) -> int:
         print(f"  {q.var:<24} {q.type.value:<7}{flags}{cond}")
         for item in q.items:
             print(f"    {item.var:<22} (onderdeel)")
+    try:
+        found = tr.load_translations(translations_dir(args.file), form)
+    except FormLoadError as exc:
+        for error in exc.errors:
+            print(str(error), file=sys.stderr)
+        print(f"{len(exc.errors)} fout(en) in de vertalingen.", file=sys.stderr)
+        return 1
+    print("Vertalingen:" if found else "Vertalingen: geen (alleen Nederlands)")
+    for language in sorted(found):
+        for line in tr.check_translation(form, found[language]).lines():
+            print(f"  {line}")
     return 0
+
+
+def _find_form(ref: str) -> tuple[Form, Path]:
+    """A form by file or by id (in the forms folder)."""
+    from cati.commands.common import CommandError
+    from cati.core.paths import forms_dir
+
+    path = Path(ref)
+    if not path.is_file():
+        candidates = sorted([*forms_dir().glob("*.yaml"), *forms_dir().glob("*.yml")])
+        path = next((p for p in candidates if p.stem == ref), Path(ref))
+        if not path.is_file():
+            for p in candidates:
+                try:
+                    if load_form(p).id == ref:
+                        path = p
+                        break
+                except FormLoadError:
+                    continue
+    if not path.is_file():
+        raise CommandError(f"Vragenlijst {ref!r} niet gevonden (geef een id of een bestand)")
+    try:
+        return load_form(path), path
+    except FormLoadError as exc:
+        raise CommandError("\n".join(str(e) for e in exc.errors)) from None
+
+
+def run_translations(args: argparse.Namespace) -> int:
+    """Write the translator's sheet (``--out``), or take a filled-in sheet back (``--import``): rows
+    whose Dutch changed since the sheet was made are refused (exit 1), the rest is written."""
+    from cati.commands.common import CommandError
+    from cati.core.languages import SOURCE, is_known, name_nl, parse_language
+    from cati.interviews.io.translation_sheet import SheetError, read_sheet, write_sheet
+
+    form, path = _find_form(args.form)
+    folder = translations_dir(path)
+    language = parse_language(args.lang) if args.lang else None
+    if args.lang and (language is None or language == SOURCE):
+        raise CommandError(f"{args.lang!r} is geen taal om naar te vertalen (bijvoorbeeld ar, en, tr)")
+    try:
+        existing = tr.load_translations(folder, form)
+    except FormLoadError as exc:
+        raise CommandError("\n".join(str(e) for e in exc.errors)) from None
+    if args.out:
+        if language is None:
+            raise CommandError("Geef de taal met --lang (bijvoorbeeld --lang ar)")
+        rows = tr.sheet_rows(form, existing.get(language))
+        write_sheet(args.out, form.id, language, rows)
+        todo = sum(r.state != "vertaald" for r in rows)
+        print(f"{len(rows)} teksten van {form.id} naar {args.out} ({name_nl(language)}); {todo} te vertalen")
+        return 0
+    try:
+        sheet = read_sheet(args.import_file)
+    except SheetError as e:
+        raise CommandError(str(e)) from None
+    if language is not None and language != sheet.language:
+        raise CommandError(f"Het blad is een vertaling naar {sheet.language}, niet naar {language}")
+    if sheet.form_id and sheet.form_id != form.id:
+        raise CommandError(f"Het blad hoort bij vragenlijst {sheet.form_id}, niet bij {form.id}")
+    assert is_known(sheet.language)
+    result = tr.merge_rows(form, sheet.language, existing.get(sheet.language), sheet.rows,
+                           status=tr.CHECKED if args.checked else None)
+    target = folder / f"{form.id}.{sheet.language}.yaml"
+    if result.changed or not target.exists() or args.checked:
+        folder.mkdir(parents=True, exist_ok=True)
+        target.write_text(tr.dump_translation(form, result.translation), encoding="utf-8")
+    print(f"{target}: {result.changed} teksten nieuw of gewijzigd, {result.unchanged} ongewijzigd, "
+          f"{result.empty} leeg, {len(result.refused)} geweigerd")
+    for refused in result.refused:
+        print(f"  geweigerd: {refused}", file=sys.stderr)
+    report = tr.check_translation(form, result.translation)
+    for line in report.lines():
+        print(line)
+    return 1 if result.refused else 0
 
 
 def _parse_case(pairs: list[str]) -> dict[str, str]:
@@ -203,5 +308,20 @@ def run_walk(args: argparse.Namespace) -> int:
     except ValueError as exc:
         print(str(exc), file=sys.stderr)
         return 1
+    if getattr(args, "lang", None):
+        from cati.core.languages import parse_language
+
+        language = parse_language(args.lang)
+        try:
+            found = tr.load_translations(translations_dir(args.file), form)
+        except FormLoadError as exc:
+            for error in exc.errors:
+                print(str(error), file=sys.stderr)
+            return 1
+        if language not in found:
+            print(f"{form.id} is niet vertaald in '{args.lang}' (wel in: {', '.join(sorted(found)) or 'geen taal'})",
+                  file=sys.stderr)
+            return 1
+        form = tr.localize(form, found[language])
     print(f"{form.title} (typ ? voor hulp)")
     return _Walk(Interview.start(form, case), sys.stdin, sys.stdout).run()

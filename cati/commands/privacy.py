@@ -5,9 +5,9 @@ from __future__ import annotations
 import argparse
 from datetime import date
 
-from cati.accounts.service.privacy import PrivacyError
 from cati.commands.common import CommandError, login, open_services, print_json
 from cati.sample.rules.periods import PeriodError, parse_period
+from cati.sample.service.privacy import PrivacyError
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:

@@ -6,10 +6,27 @@ import argparse
 import sys
 from pathlib import Path
 
-from cati.commands.common import CommandError, add_format, login, open_services, print_json, print_table
+from cati.commands.common import (
+    CommandError,
+    add_format,
+    login,
+    open_services,
+    print_json,
+    print_table,
+    printable,
+)
+from cati.core.money import format_euro
+from cati.platform.failures import EXIT_BUSY, EXIT_INTERNAL
 from cati.sample.io.client_file import ClientFileError
-from cati.sample.service.imports import DncSummary, ImportCancelled, ImportFailed, ImportSummary
-from cati.sample.service.providers import ProviderError, ProviderRow, format_euro, parse_period
+from cati.sample.service.imports import (
+    AccountingError,
+    DncSummary,
+    ImportBusy,
+    ImportCancelled,
+    ImportFailed,
+    ImportSummary,
+)
+from cati.sample.service.providers import ProviderError, ProviderRow, parse_period
 
 QUEUE_LABELS = {"purchased": "ingekocht", "inburgering": "inburgering", "mail_post": "mail/post"}
 
@@ -80,8 +97,8 @@ def run_provider_list(args: argparse.Namespace) -> int:
 
 
 def print_summary(r: ImportSummary, show: int = 20) -> None:
-    print(f"Import {r.filename} voor {r.provider}, meetperiode {r.period_start}..{r.period_end}: "
-          f"{r.rows_read} regels gelezen")
+    print(printable(f"Import {r.filename} voor {r.provider}, meetperiode {r.period_start}..{r.period_end}: "
+                    f"{r.rows_read} regels gelezen"))
     if r.imported_before is not None:
         print(f"Let op: dit bestand is al eerder ingelezen ({r.imported_before:%Y-%m-%d %H:%M} UTC); "
               "dubbele cliënten zijn niet opnieuw toegevoegd.")
@@ -94,6 +111,9 @@ def print_summary(r: ImportSummary, show: int = 20) -> None:
     print_table(["wachtrij", "geaccepteerd", "gebeld", "niet-bellen", "dubbel", "waarschuwingen"], rows)
     print(f"geaccepteerd {r.accepted}, afgewezen {r.rejected}, dubbel {r.duplicates}, niet-bellen {r.do_not_call}, "
           f"niet gebeld (mail/post) {r.mail_post}, waarschuwingen {r.warnings}")
+    print(f"Telling: {r.accounting.text()}" + (f"; {r.empty_lines} lege regel(s) overgeslagen" if r.empty_lines else ""))
+    for note in r.file_notes:
+        print(f"Let op: {note}")
     _print_some("Afgewezen en dubbele regels",
                 [f"regel {x.line} [{x.client_number or '-'}]: {x.text}" for x in r.rejected_rows], show)
     _print_some("Waarschuwingen", [f"regel {w.line}: {w.message}" for w in r.warning_rows], show)
@@ -113,6 +133,10 @@ def run_import(args: argparse.Namespace) -> int:
         raise CommandError(str(e)) from None
     except ClientFileError as e:
         raise CommandError(f"Bestand niet ingelezen, er is niets veranderd: {e}") from None
+    except ImportBusy as e:
+        raise CommandError(str(e), EXIT_BUSY) from None
+    except AccountingError as e:
+        raise CommandError(str(e), EXIT_INTERNAL) from None
     except ImportCancelled as e:  # pragma: no cover - only the GUI cancels
         raise CommandError(str(e)) from None
     if args.format == "json":
@@ -120,7 +144,8 @@ def run_import(args: argparse.Namespace) -> int:
                     "period": [summary.period_start, summary.period_end],
                     "imported_before": summary.imported_before, **summary.counts(),
                     "rejected_rows": summary.rejected_rows, "warning_rows": summary.warning_rows,
-                    "rejects_file": summary.rejects_file})
+                    "rejects_file": summary.rejects_file, "file_notes": summary.file_notes,
+                    "accounting": summary.accounting.text()})
     else:
         print_summary(summary, args.show)
     return 0
@@ -132,18 +157,22 @@ def run_dnc_import(args: argparse.Namespace) -> int:
     try:
         r: DncSummary = services.imports.import_do_not_call(actor, args.file, source=args.source)
     except ClientFileError as e:
-        raise CommandError(str(e)) from None
+        raise CommandError(f"Lijst niet ingelezen, er is niets veranderd: {e}") from None
+    except AccountingError as e:
+        raise CommandError(str(e), EXIT_INTERNAL) from None
     if args.format == "json":
         print_json(r)
         return 0
     print(f"Niet-bellen-lijst {args.file.name}: {r.lines} regels, {r.numbers} nummers; {r.added} nieuw, "
           f"{r.already} stonden er al op.")
+    print(f"Telling: {r.lines} regels = {r.with_number} met een nummer + {r.duplicate_lines} dubbel + "
+          f"{r.rejected_lines} zonder nummer")
     print(f"Bij ingelezen cliënten: {r.phones_marked} nummers op niet-bellen gezet, "
           f"{r.cases_closed} open zaken afgesloten (DO_NOT_CALL).")
     if r.unparseable:
         print(f"Niet begrepen ({len(r.unparseable)}):")
         for w in r.unparseable:
-            print(f"  regel {w.line}: {w.message}")
+            print(f"  regel {w.line}: {printable(w.message)}")
     return 0
 
 
@@ -153,6 +182,6 @@ def _print_some(title: str, lines: list[str], show: int) -> None:
         return
     print(f"\n{title} ({len(lines)}):")
     for line in lines[:show]:
-        print(f"  {line}")
+        print(f"  {printable(line)}")
     if len(lines) > show:
         print(f"  … en nog {len(lines) - show}")

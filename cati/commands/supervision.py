@@ -9,11 +9,13 @@ from pathlib import Path
 from typing import Any
 
 from cati.commands.common import CommandError, login, open_services, print_json, print_table
-from cati.exports.io.files import ExportCancelled
+from cati.core.localtime import format_local, local_day
+from cati.exports.io.files import FORMATS
+from cati.exports.io.table import ExportCancelled
 from cati.exports.service.exports import FAMILIES, ExportError
 from cati.supervision.io.report_files import write_report
 from cati.supervision.rules.report_figures import format_number
-from cati.supervision.service.progress import LOCAL, RATE_NAMES, local_day, snapshot_json
+from cati.supervision.service.progress import RATE_NAMES, snapshot_json
 from cati.supervision.service.reports import ReportError
 
 
@@ -27,17 +29,21 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p.add_argument("--format", choices=["table", "json"], default="table")
     p.set_defaults(func=run_progress)
 
-    p = sub.add_parser("export", help="afgeronde interviews exporteren (csv, xlsx of SPSS sav) met codeboek")
+    p = sub.add_parser("export", help="afgeronde interviews exporteren (csv, xlsx of SPSS sav/zsav) met codeboek")
     p.add_argument("providers", nargs="*", metavar="AANBIEDER", help="naam of id; of --all")
     p.add_argument("--all", action="store_true", help="alle aanbieders")
     p.add_argument("--period", help="latest (standaard), all, een jaar, #id of JJJJ-MM-DD..JJJJ-MM-DD")
     p.add_argument("--form", choices=list(FAMILIES), help="vragenlijst: client (regulier + laagdrempelig samen), "
                    "client_regular, client_low_threshold of inburgering; nodig als de selectie beide soorten heeft")
-    p.add_argument("--format", choices=["csv", "xlsx", "sav"], help="standaard: de extensie van --out")
+    p.add_argument("--format", choices=list(FORMATS), help="standaard: de extensie van --out; zsav is SPSS "
+                   "gecomprimeerd (kleiner, leest in SPSS 21 en later)")
     p.add_argument("--out", metavar="BESTAND", help="het exportbestand (nodig, behalve met alleen --refresh-records)")
     p.add_argument("--with-contact", action="store_true", help="met naam, telefoon en e-mail (alleen supervisor; "
                    "komt in het auditlog en in de bestandsnaam)")
     p.add_argument("--paradata", action="store_true", help="met belpogingen, uitkomsten, interviewer en duur")
+    p.add_argument("--open-answers", choices=["masked", "raw"], default="masked",
+                   help="open antwoorden: masked (standaard: telefoonnummers, e-mailadressen en de naam van de "
+                   "cliënt vervangen) of raw (onbewerkt; alleen supervisor, komt in het auditlog)")
     p.add_argument("--excel", action="store_true", help="csv voor Nederlandse Excel: ; als scheidingsteken, BOM")
     p.add_argument("--refresh-records", action="store_true", help="eerst de exportregels schrijven van volledige "
                    "interviews die er nog geen hebben (van voor versie 0004, of na een gewijzigde vragenlijst)")
@@ -78,13 +84,15 @@ def run_progress(args: argparse.Namespace) -> int:
     if args.format == "json":
         print_json(snapshot_json(snap))
         return 0
-    print(f"Voortgang op {snap.at.astimezone(LOCAL):%d-%m-%Y %H:%M}")
+    print(f"Voortgang op {format_local(snap.at)}")
     print_table(
         ["Aanbieder", "Wachtrij", "Steekproef", "Netto", "Nooit gebeld", "Bezig", "Nu in behandeling",
-         "Afspraken vandaag", "Afgerond", "Compleet", "I/P/R/NC/O/UH/UO/NE"],
-        [[q.provider, q.queue, q.sample, q.net_sample, q.never_called, q.in_progress, q.held_now,
+         "Afspraken vandaag", "Afgerond", "Compleet", "I/P/R/NC/O/UH/UO/NE", "Gekozen", "Opgenomen %",
+         "Gesprekstijd"],
+        [[q.provider, q.queue, q.sample, q.net_sample, q.never_called, q.called_open, q.held_now,
           q.appointments_today, q.final, f"{q.queue} {q.cap_text}" if q.cap is not None else q.cap_text,
-          "/".join(str(q.groups[g]) for g in ("I", "P", "R", "NC", "O", "UH", "UO", "NE"))]
+          "/".join(str(q.groups[g]) for g in ("I", "P", "R", "NC", "O", "UH", "UO", "NE")),
+          q.line.dials, format_number(q.line.answered_pct, "nl"), q.line.talk_text]
          for q in snap.queues],
     )
     print()
@@ -95,12 +103,18 @@ def run_progress(args: argparse.Namespace) -> int:
           *(_pct(v) for v in q.percentages().values())] for q in snap.queues],
     )
     print()
+    print("Per taal")
+    print_table(["Taal", "Open zaken", "Wacht op een interviewer die de taal spreekt", "Compleet"],
+                [[f"{x.name} ({x.language})", x.open, x.waiting, x.completes] for x in snap.languages])
+    print()
     span = f"{first:%d-%m-%Y}" if first == last else f"{first:%d-%m-%Y} t/m {last:%d-%m-%Y}"
     print(f"Interviewers {span}")
     print_table(
-        ["Interviewer", "Uren ingelogd", "Gesprekken", "Contacten", "Compleet", "Compleet/uur", "Gem. duur (min)"],
+        ["Interviewer", "Uren ingelogd", "Gesprekken", "Contacten", "Compleet", "Compleet/uur", "Gem. duur (min)",
+         "Gekozen", "Opgenomen %", "Gesprekstijd"],
         [[i.username, format_number(i.hours, "nl", 2), i.calls, i.contacts, i.completes,
-          format_number(i.completes_per_hour, "nl", 2), format_number(i.mean_interview_minutes, "nl")]
+          format_number(i.completes_per_hour, "nl", 2), format_number(i.mean_interview_minutes, "nl"),
+          i.line.dials, format_number(i.line.answered_pct, "nl"), i.line.talk_text]
          for i in snap.interviewers],
     )
     return 0
@@ -129,7 +143,7 @@ def run_export(args: argparse.Namespace) -> int:
     try:
         result = services.exports.export(
             actor, Path(args.out), providers=args.providers, period=args.period, form=args.form, fmt=args.format,
-            with_contact=args.with_contact, paradata=args.paradata, excel=args.excel,
+            with_contact=args.with_contact, paradata=args.paradata, open_answers=args.open_answers, excel=args.excel,
         )
     except (ExportError, ReportError) as e:
         raise CommandError(str(e)) from None

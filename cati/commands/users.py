@@ -32,6 +32,11 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         p = user.add_parser(verb, help="account uitschakelen" if verb == "disable" else "account weer inschakelen")
         p.add_argument("username")
         p.set_defaults(func=run_disable, disabled=verb == "disable")
+    p = user.add_parser("languages", help="de talen die een interviewer spreekt naast Nederlands (bijv. ar,en)")
+    p.add_argument("username")
+    p.add_argument("languages", help="taalcodes of -namen met komma's ertussen (ar,en of Arabisch,Engels); "
+                                     "'' = alleen Nederlands")
+    p.set_defaults(func=run_languages)
     p = user.add_parser("token", help="token voor geplande taken (CATI_TOKEN)")
     p.add_argument("username")
     p.add_argument("--label", default="")
@@ -44,6 +49,10 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p.add_argument("--limit", type=int, default=50)
     add_format(p)
     p.set_defaults(func=run_audit_list)
+    p = audit.add_parser("verify", help="controleer de hele audittrail: is er een regel gewijzigd, "
+                                         "verwijderd of vervangen? (exitcode 1 als dat zo is)")
+    add_format(p)
+    p.set_defaults(func=run_audit_verify)
     p = audit.add_parser("export")
     p.add_argument("--out", type=Path, required=True)
     p.set_defaults(func=run_audit_export)
@@ -71,9 +80,22 @@ def run_list(args: argparse.Namespace) -> int:
     if args.format == "json":
         print_json(rows)
     else:
-        print_table(["gebruiker", "naam", "rollen", "uitgeschakeld", "mislukte pogingen"],
-                    [(r.username, r.display_name, ",".join(r.roles), "ja" if r.disabled else "nee",
-                      r.failed_logins) for r in rows])
+        print_table(["gebruiker", "naam", "rollen", "talen", "uitgeschakeld", "mislukte pogingen"],
+                    [(r.username, r.display_name, ",".join(r.roles), ",".join(("nl", *r.languages)),
+                      "ja" if r.disabled else "nee", r.failed_logins) for r in rows])
+    return 0
+
+
+def run_languages(args: argparse.Namespace) -> int:
+    services = open_services(args)
+    try:
+        codes = services.users.set_languages(login(args, services), args.username, args.languages)
+    except UserError as e:
+        raise CommandError(str(e)) from None
+    from cati.core.languages import name_nl
+
+    spoken = ", ".join(name_nl(c) for c in ("nl", *codes))
+    print(f"{args.username} spreekt: {spoken} ({','.join(('nl', *codes))}); geldt vanaf de volgende keer inloggen")
     return 0
 
 
@@ -114,3 +136,18 @@ def run_audit_export(args: argparse.Namespace) -> int:
     n = services.audit.export_csv(login(args, services), args.out)
     print(f"{n} auditregels geschreven naar {args.out}")
     return 0
+
+
+def run_audit_verify(args: argparse.Namespace) -> int:
+    services = open_services(args)
+    actor = login(args, services)
+    result = services.audit.verify(actor)
+    if args.format == "json":
+        print_json({"rows": result.rows, "intact": result.ok,
+                    "broken_at": result.broken.row_id if result.broken else None,
+                    "reason": result.broken.reason if result.broken else None})
+    elif result.ok:
+        print(f"Audittrail in orde: {result.rows} regels, elke schakel klopt.")
+    else:
+        print(f"Audittrail beschadigd: {result.broken}. Gecontroleerd tot en met regel {result.rows}.")
+    return 0 if result.ok else 1

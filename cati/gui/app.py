@@ -36,9 +36,9 @@ def run_app(args: argparse.Namespace) -> int:
     screenshot: Path | None = args.screenshot
     password: str | None = None
     if args.user:
-        from cati.commands.common import read_password
+        from cati.core.terminal import read_password
 
-        password = read_password(args, "Wachtwoord: ")
+        password = read_password(bool(getattr(args, "password_stdin", False)), "Wachtwoord: ")
 
     def grab_and_quit() -> None:
         assert screenshot is not None
@@ -78,7 +78,7 @@ def run_app(args: argparse.Namespace) -> int:
     def start_services() -> object:
         # On the worker thread: importing SQLAlchemy and the services, and upgrading the schema,
         # happen while the login screen is already on screen.
-        from cati.platform.container import build_services
+        from cati.container import build_services
 
         return build_services(db_url)
 

@@ -20,7 +20,7 @@ from cati.gui.tasks import TaskRunner
 from cati.gui.widgets import named
 
 if TYPE_CHECKING:
-    from cati.platform.container import Services
+    from cati.container import Services
 
 
 class LoginPage(QWidget):

@@ -14,7 +14,7 @@ from cati.gui.tasks import TaskRunner
 from cati.gui.widgets import named
 
 if TYPE_CHECKING:  # the services (and SQLAlchemy) load on the worker thread, after the window shows
-    from cati.platform.container import Services
+    from cati.container import Services
 
 
 class MainWindow(QMainWindow):
@@ -148,5 +148,7 @@ class MainWindow(QMainWindow):
         QMessageBox.information(self, title, text)
 
     def closeEvent(self, event):  # type: ignore[no-untyped-def]
+        for i in range(self.tabs.count()):  # the desk hangs up and stops its softphone
+            getattr(self.tabs.widget(i), "close_area", lambda: None)()
         self.runner.shutdown()
         super().closeEvent(event)

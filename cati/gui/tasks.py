@@ -1,8 +1,10 @@
-"""The background database runner: one serial worker thread; results come back as Qt signals.
+"""The background database runner: two serial lanes; results come back as Qt signals.
 
 Screens never touch the database on the GUI thread. They call ``runner.submit(fn, on_done,
 on_error)``; ``fn`` runs on the worker, and ``on_done(result)`` / ``on_error(exc)`` run on the GUI
 thread. Serial on purpose: actions of one desk happen in the order the interviewer did them.
+Long jobs (imports, exports, report files, statements to a file) go to a lane of their own
+(``submit_long``), so the desk's lease renewal and next case never wait behind a long export.
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ class TaskRunner(QObject):
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="cati-db")
+        self._long = ThreadPoolExecutor(max_workers=1, thread_name_prefix="cati-jobs")
         self._pending = 0
         self._finished.connect(self._deliver)
 
@@ -33,6 +36,25 @@ class TaskRunner(QObject):
         fn: Callable[[], Any],
         on_done: Callable[[Any], None] | None = None,
         on_error: Callable[[BaseException], None] | None = None,
+    ) -> Future[Any]:
+        """Run ``fn`` on the database lane (quick work, in order)."""
+        return self._submit(self._pool, fn, on_done, on_error)
+
+    def submit_long(
+        self,
+        fn: Callable[[], Any],
+        on_done: Callable[[Any], None] | None = None,
+        on_error: Callable[[BaseException], None] | None = None,
+    ) -> Future[Any]:
+        """Run a long job (an import, an export, a file) on its own lane, in order with other long jobs."""
+        return self._submit(self._long, fn, on_done, on_error)
+
+    def _submit(
+        self,
+        pool: ThreadPoolExecutor,
+        fn: Callable[[], Any],
+        on_done: Callable[[Any], None] | None,
+        on_error: Callable[[BaseException], None] | None,
     ) -> Future[Any]:
         self._pending += 1
         if self._pending == 1:
@@ -48,7 +70,7 @@ class TaskRunner(QObject):
             self._finished.emit(on_done, result, False)
             return result
 
-        return self._pool.submit(job)
+        return pool.submit(job)
 
     @Slot(object, object, object)
     def _deliver(self, callback: Callable[[Any], None] | None, payload: Any, _is_error: bool) -> None:
@@ -63,6 +85,7 @@ class TaskRunner(QObject):
         return self._pending
 
     def shutdown(self) -> None:
+        self._long.shutdown(wait=True)
         self._pool.shutdown(wait=True)
 
 

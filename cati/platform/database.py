@@ -7,24 +7,33 @@ One :class:`Database` per process, made by the composition root. Every user acti
 from __future__ import annotations
 
 import os
+import random
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import URL, make_url
-from sqlalchemy.exc import DisconnectionError
+from sqlalchemy.exc import DBAPIError, DisconnectionError
 from sqlalchemy.orm import Session, sessionmaker
 
 from cati.platform import models_billing as _billing_tables  # noqa: F401  (registers the billing tables)
+from cati.platform.failures import transient
 from cati.platform.models import DatabaseInfo
 
 ENV_URL = "CATI_DATABASE_URL"
+#: how often :meth:`Database.retrying` runs a transaction the database ended for a deadlock or a
+#: serialization failure
+TRIES = 5
+T = TypeVar("T")
 #: a pooled server connection that sat unused this long is pinged before it is used again (a
 #: restarted server or a dropped network connection is then found and replaced); a busy one is not
 PING_AFTER_IDLE_SECONDS = 5.0
+#: SQLite: how long a transaction waits for another process's write lock before "database is locked"
+#: (a unit of work may ask for longer: ``unit_of_work(wait_seconds=…)``, logins and imports do)
+WRITE_WAIT_SECONDS = 30
 
 
 def default_sqlite_path() -> Path:
@@ -61,15 +70,16 @@ def describe_url(url: str) -> str:
     return str(parsed.set(password="***" if parsed.password else None).render_as_string(hide_password=True))
 
 
-def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
+def _sqlite_pragmas(dbapi_connection: Any, record: Any) -> None:
     # Let SQLAlchemy's "begin" event below emit BEGIN, so we can ask for BEGIN IMMEDIATE.
     dbapi_connection.isolation_level = None
     cur = dbapi_connection.cursor()
     cur.execute("PRAGMA journal_mode=WAL")
     cur.execute("PRAGMA foreign_keys=ON")
-    cur.execute("PRAGMA busy_timeout=30000")
+    cur.execute(f"PRAGMA busy_timeout={WRITE_WAIT_SECONDS * 1000}")
     cur.execute("PRAGMA synchronous=NORMAL")
     cur.close()
+    record.info["busy_ms"] = WRITE_WAIT_SECONDS * 1000
 
 
 def _idle_since(_dbapi_connection: Any, record: Any) -> None:
@@ -83,14 +93,19 @@ def _ping_when_idle(engine: Engine) -> Any:
             return
         try:
             engine.dialect.do_ping(dbapi_connection)
-        except Exception as exc:  # the pool replaces the connection and tries again
+        except engine.dialect.loaded_dbapi.Error as exc:  # the pool replaces the connection and tries again
             raise DisconnectionError(str(exc)) from exc
 
     return checkout
 
 
 def _sqlite_begin(conn: Any) -> None:
-    if conn.get_execution_options().get("sqlite_immediate"):
+    options = conn.get_execution_options()
+    wait_ms = int(options.get("sqlite_wait_ms", WRITE_WAIT_SECONDS * 1000))
+    if conn.info.get("busy_ms") != wait_ms:  # this transaction waits longer (or again the default)
+        conn.exec_driver_sql(f"PRAGMA busy_timeout={wait_ms}")
+        conn.info["busy_ms"] = wait_ms
+    if options.get("sqlite_immediate"):
         conn.exec_driver_sql("BEGIN IMMEDIATE")
     else:
         conn.exec_driver_sql("BEGIN")
@@ -125,12 +140,18 @@ class Database:
         return describe_url(self.url)
 
     @contextmanager
-    def unit_of_work(self, *, immediate: bool = False) -> Iterator[Session]:
-        """One transaction. ``immediate`` takes SQLite's write lock at BEGIN (for claims)."""
+    def unit_of_work(self, *, immediate: bool = False, wait_seconds: float | None = None) -> Iterator[Session]:
+        """One transaction. ``immediate`` takes SQLite's write lock at BEGIN (for claims);
+        ``wait_seconds`` is how long SQLite waits for another process's write lock (default
+        ``WRITE_WAIT_SECONDS``). On PostgreSQL writers do not lock each other out this way: a unit of
+        work that must wait for another one takes its own lock (the import's advisory lock)."""
         session = self._sessions()
         try:
-            if immediate and self.is_sqlite:
-                session.connection(execution_options={"sqlite_immediate": True})
+            if self.is_sqlite and (immediate or wait_seconds):
+                options: dict[str, Any] = {"sqlite_immediate": immediate}
+                if wait_seconds:
+                    options["sqlite_wait_ms"] = int(wait_seconds * 1000)
+                session.connection(execution_options=options)
             yield session
             session.commit()
         except BaseException:
@@ -138,6 +159,28 @@ class Database:
             raise
         finally:
             session.close()
+
+    def retrying(self, work: Callable[[Session], T], *, immediate: bool = False, tries: int = TRIES) -> T:
+        """``work`` in one unit of work, run again (from the start, in a new transaction) when the
+        database ends it for a deadlock or a serialization failure, or SQLite stays locked: such a
+        transaction changed nothing, so running it again is safe. ``work`` must only touch the
+        database (no other side effects). Raises the last error after ``tries`` attempts."""
+        for attempt in range(1, tries + 1):
+            try:
+                with self.unit_of_work(immediate=immediate) as s:
+                    return work(s)
+            except DBAPIError as exc:
+                if attempt == tries or not transient(exc):  # cati.platform.failures
+                    raise
+                time.sleep(min(0.5, 0.01 * 2**attempt) * (0.5 + random.random()))
+        raise AssertionError("unreachable")
+
+    def is_lock_timeout(self, exc: BaseException) -> bool:
+        """Whether a database error is "waited for a lock and gave up" (SQLite: database is locked;
+        PostgreSQL: lock_not_available, from ``lock_timeout``)."""
+        from cati.platform.failures import lock_timeout
+
+        return lock_timeout(exc)
 
     def upgrade(self) -> None:
         """Create or upgrade the schema to the newest migration."""

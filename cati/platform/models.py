@@ -11,6 +11,7 @@ from datetime import date, datetime
 
 from sqlalchemy import (
     Boolean,
+    CheckConstraint,
     Date,
     ForeignKey,
     Index,
@@ -19,6 +20,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
@@ -72,6 +74,15 @@ class User(Base):
     roles: Mapped[list[UserRole]] = relationship(
         back_populates="user", cascade="all, delete-orphan", lazy="selectin"
     )
+    languages: Mapped[list[UserLanguage]] = relationship(cascade="all, delete-orphan", lazy="selectin")
+
+
+class UserLanguage(Base):
+    """A language an interviewer speaks besides Dutch (ISO 639-1), for cases that need it."""
+
+    __tablename__ = "user_language"
+    user_id: Mapped[int] = mapped_column(ForeignKey("app_user.id", ondelete="CASCADE"), primary_key=True)
+    language: Mapped[str] = mapped_column(String(8), primary_key=True)
 
 
 class ApiToken(Base):
@@ -94,7 +105,9 @@ class UserRole(Base):
 
 
 class AuditEvent(Base):
-    """Append-only: rows are inserted, never updated or deleted (triggers enforce it)."""
+    """Append-only: rows are inserted, never updated, deleted or truncated (triggers enforce it), and
+    chained (``prev_hash``, ``row_hash``: :mod:`cati.accounts.rules.audit_chain`) so that a change
+    by a database owner shows."""
 
     __tablename__ = "audit_event"
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -105,6 +118,8 @@ class AuditEvent(Base):
     object_type: Mapped[str] = mapped_column(String(50), default="")
     object_id: Mapped[str] = mapped_column(String(100), default="")
     detail: Mapped[str] = mapped_column(Text, default="{}")  # JSON, never personal data
+    prev_hash: Mapped[str | None] = mapped_column(String(64))
+    row_hash: Mapped[str | None] = mapped_column(String(64))
 
 
 class Provider(Base):
@@ -155,6 +170,7 @@ class Client(Base):
     variant: Mapped[str] = mapped_column(String(20), default="regular")
     learning_profile: Mapped[int | None] = mapped_column(Integer)
     phone_option: Mapped[bool] = mapped_column(Boolean, default=False)
+    language: Mapped[str | None] = mapped_column(String(8))  # the client file's taal (ISO 639-1)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     phones: Mapped[list[PhoneNumber]] = relationship(
         back_populates="client", order_by="PhoneNumber.position", cascade="all, delete-orphan"
@@ -184,12 +200,30 @@ class DoNotCall(Base):
 
 
 class CallCase(Base):
-    """A client in a call queue. ``held_by``/``lease_expires_at`` is the claim lease."""
+    """A client in a call queue. ``held_by``/``lease_expires_at`` is the claim lease.
+
+    The columns the call order (:mod:`cati.calls.rules.order`) filters and sorts on are real,
+    indexed columns; the constraints state what the order relies on: a new case was never called,
+    an active one was (and has its last attempt's time), an open one always has a planned call.
+    """
 
     __tablename__ = "call_case"
     __table_args__ = (
         UniqueConstraint("client_id", "queue"),
-        Index("ix_call_case_queue_status_next", "period_id", "queue", "status", "next_call_at"),
+        # never-called cases by due time (Tier.NEW), the queue summaries
+        Index("ix_call_case_queue_status_next", "period_id", "queue", "status", "next_call_at", "id"),
+        # retries: fewest attempts, longest waiting (Tier.RETRY)
+        Index("ix_call_case_queue_retry", "period_id", "queue", "status", "attempts", "last_attempt_at", "id"),
+        # held cases whose lease ran out (their desk is gone): a few rows
+        Index("ix_call_case_lease", "lease_expires_at", sqlite_where=text("held_by IS NOT NULL"),
+              postgresql_where=text("held_by IS NOT NULL")),
+        # partial interviews to resume (Tier.PARTIAL): a few rows
+        Index("ix_call_case_queue_partial", "period_id", "queue", "next_call_at", "id",
+              sqlite_where=text("last_outcome = 'PARTIAL'"), postgresql_where=text("last_outcome = 'PARTIAL'")),
+        CheckConstraint("status IN ('new', 'active', 'final')", name="status"),
+        CheckConstraint("status <> 'new' OR attempts = 0", name="new_never_called"),
+        CheckConstraint("status <> 'active' OR (attempts > 0 AND last_attempt_at IS NOT NULL)", name="active_called"),
+        CheckConstraint("status = 'final' OR next_call_at IS NOT NULL", name="open_planned"),
     )
     id: Mapped[int] = mapped_column(primary_key=True)
     client_id: Mapped[int] = mapped_column(ForeignKey("client.id"), index=True)
@@ -201,12 +235,17 @@ class CallCase(Base):
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     contacted: Mapped[bool] = mapped_column(Boolean, default=False)
     current_phone_position: Mapped[int] = mapped_column(Integer, default=0)
-    next_call_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    priority: Mapped[int] = mapped_column(Integer, default=0)
+    # the planned call (a new case: when it entered the queue); None only once final
+    next_call_at: Mapped[datetime | None] = mapped_column(UTCDateTime, default=utcnow)
+    last_attempt_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    claimed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)  # start of the current lease
+    released_at: Mapped[datetime | None] = mapped_column(UTCDateTime)  # given back without an attempt
     day_parts_tried: Mapped[str] = mapped_column(String(100), default="")
     held_by: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"))
     lease_expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     state: Mapped[str] = mapped_column(Text, default="{}")  # scheduler detail (JSON)
+    # the language the case needs an interviewer for (ISO 639-1); None: Dutch, which everyone speaks
+    language: Mapped[str | None] = mapped_column(String(8))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 
@@ -221,6 +260,13 @@ class CallAttempt(Base):
     ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     outcome: Mapped[str | None] = mapped_column(String(30))
     note: Mapped[str] = mapped_column(Text, default="")
+    # the softphone's line (revision 0006); empty when the number was dialled by hand or by URI
+    dialled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    answered_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    hung_up_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    line_end: Mapped[str | None] = mapped_column(String(12))  # remote | desk | no_answer | failed | dropped
+    sip_reason: Mapped[str | None] = mapped_column(String(120))  # as the softphone said it: "486 Busy Here"
+    talk_seconds: Mapped[int | None] = mapped_column(Integer)
 
 
 class Appointment(Base):
@@ -250,6 +296,7 @@ class Interview(Base):
     started_by: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"))
     completed_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
     current_variable: Mapped[str | None] = mapped_column(String(64))
+    language: Mapped[str | None] = mapped_column(String(8))  # its main language; None: Dutch
     voided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     voided_by: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"))
     void_reason: Mapped[str | None] = mapped_column(Text)
@@ -265,6 +312,7 @@ class Answer(Base):
     on_route: Mapped[bool] = mapped_column(Boolean, default=True)
     answered_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     user_id: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"))
+    language: Mapped[str | None] = mapped_column(String(8))  # the language it was asked in; None: Dutch
 
 
 class InterviewRecord(Base):

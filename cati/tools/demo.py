@@ -22,9 +22,10 @@ from sqlalchemy import func, select
 
 from cati.accounts.rules.roles import Role
 from cati.accounts.service.audit import record
-from cati.platform.container import Services
+from cati.container import Services
 from cati.platform.models import Provider
 from cati.sample.service.imports import ImportSummary
+from cati.tools.simulate import default_start
 
 DEMO_USERS: tuple[tuple[str, str, Role, str], ...] = (
     ("anna", "Anna de Vries", Role.INTERVIEWER, "welkom-anna"),
@@ -147,7 +148,21 @@ def _write(path: Path, rows: list[list[object]]) -> Path:
 
 
 def seed_demo(services: Services, seed: int = 1, clients_per_provider: int = 60) -> DemoResult:
-    """Fill an empty database with demo data and mark it a test database."""
+    """Fill an empty database with demo data and mark it a test database. The client files come in
+    a day before a simulated field period would start (``simulate.default_start``): their cases are
+    due from then on."""
+    real_clock = services.ctx.clock
+    year = real_clock().date().year
+    came_in = default_start(real_clock(), services.calls.scheduler.calendar) - timedelta(days=1)
+    began = real_clock()
+    services.ctx.clock = lambda: came_in + (real_clock() - began)
+    try:
+        return _seed(services, seed, clients_per_provider, year)
+    finally:
+        services.ctx.clock = real_clock
+
+
+def _seed(services: Services, seed: int, clients_per_provider: int, year: int) -> DemoResult:
     db = services.db
     with db.unit_of_work() as s:
         if s.scalar(select(func.count()).select_from(Provider)):
@@ -163,7 +178,6 @@ def seed_demo(services: Services, seed: int = 1, clients_per_provider: int = 60)
             admin = services.users.login(username, password)
     supervisor = next(services.users.login(u, p) for u, _, r, p in DEMO_USERS if r is Role.SUPERVISOR)
     rng = random.Random(seed)
-    year = services.ctx.now().date().year
     start, end = date(year, 1, 1), date(year, 12, 31)
     numbers: set[str] = set()
     summaries: list[ImportSummary] = []

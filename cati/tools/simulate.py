@@ -11,12 +11,14 @@ workers, no quota exceeded, every attempt has an outcome.
 from __future__ import annotations
 
 import multiprocessing as mp
+import queue
 import random
 import time
 from collections import Counter
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
+from datetime import time as wall_time
 from decimal import Decimal
 from typing import Any
 
@@ -25,20 +27,18 @@ from sqlalchemy import func, select
 from cati.accounts.rules.passwords import hash_password
 from cati.accounts.rules.roles import Actor, Permission, Role, require
 from cati.accounts.service.audit import record
+from cati.calls.rules.calendar import CallingCalendar
 from cati.interviews.rules import Answer, AnswerRejected, Form, QType, Question
 from cati.platform.models import CallAttempt, CallCase, Interview, MeasurementPeriod, Provider, User, UserRole
 
 SIM_PASSWORD = "simulatie-wachtwoord-1"
-# A Monday 10:00 in Amsterdam (winter time), inside the calling window.
-def default_start(now: datetime) -> datetime:
-    """Where simulated time starts: Monday 09:00 (Amsterdam) two weeks before ``now``, so the
-    simulated calls lie in the past and a statement made today includes them."""
-    from zoneinfo import ZoneInfo
 
-    local = now.astimezone(ZoneInfo("Europe/Amsterdam"))
-    monday = local.date() - timedelta(days=local.weekday() + 14)
-    start = datetime(monday.year, monday.month, monday.day, 9, 0, tzinfo=ZoneInfo("Europe/Amsterdam"))
-    return start.astimezone(UTC)
+
+def default_start(now: datetime, calendar: CallingCalendar) -> datetime:
+    """Where simulated time starts: Monday 09:00 (local time) two weeks before ``now``, so the
+    simulated calls lie in the past and a statement made today includes them."""
+    local = calendar.local(now)
+    return calendar.at_local(local.date() - timedelta(days=local.weekday() + 14), wall_time(9, 0))
 
 NON_CONTACT: tuple[tuple[str, int], ...] = (
     ("NO_ANSWER", 30), ("BUSY", 10), ("VOICEMAIL", 12), ("NOT_PRESENT", 8), ("APPOINTMENT", 5),
@@ -183,7 +183,7 @@ def simulate(
         first_attempt = int(s.scalar(select(func.max(CallAttempt.id))) or 0)
     ctx = _process_context()
     if start is None:
-        start = default_start(services.ctx.now())
+        start = default_start(services.ctx.now(), services.calls.scheduler.calendar)
     clock = ctx.Value("d", start.timestamp())
     done = ctx.Value("i", 0)
     results = ctx.Queue()
@@ -207,7 +207,7 @@ def simulate(
     while len(stats) < len(procs):
         try:
             stats.append(results.get(timeout=duration + 120))
-        except Exception:  # a worker died without reporting
+        except queue.Empty:  # a worker died without reporting
             break
     for p in procs:
         p.join(timeout=30)
@@ -223,7 +223,7 @@ def simulate(
 
 
 #: what every worker imports; a fork server imports it once, and each worker starts in milliseconds
-_WORKER_MODULES = ["cati.tools.simulate", "cati.platform.container", "cati.calls.service.calls",
+_WORKER_MODULES = ["cati.tools.simulate", "cati.container", "cati.calls.service.calls",
                    "cati.interviews.service.interviews"]
 
 
@@ -258,21 +258,24 @@ def _worker(url: str, actor: Actor, provider_id: int | None, seed: int, respond_
     stats: dict[str, Any] = {"claims": [], "quota_waits": 0, "lost": 0, "errors": []}
     try:
         _work(url, actor, provider_id, seed, respond_rate, start, target, until_empty, clock_value, done, stats)
-    except Exception as e:  # reported, never silent
-        stats["errors"].append(f"{actor.username}: {type(e).__name__}: {e}")
+    except Exception as e:  # reported, never silent: the database gone in one line, anything else in full
+        from cati.platform.failures import classify
+
+        failure = classify(e)
+        shown = failure.message if failure is not None else f"{type(e).__name__}: {e}"
+        stats["errors"].append(f"{actor.username}: {shown}")
     results.put(stats)
 
 
 def _work(url: str, actor: Actor, provider_id: int | None, seed: int, respond_rate: float, start: Any,
           target: int | None, until_empty: bool, clock_value: Any, done: Any, stats: dict[str, Any]) -> None:
     from cati.calls.service.calls import AppointmentRequest, CallError, CaseNotHeld, QuotaFull
-    from cati.interviews.service.interviews import InterviewService
-    from cati.platform.container import build_services
+    from cati.container import build_services
 
     clock = SharedClock(clock_value)
     services = build_services(url, clock=clock, upgrade=False)
     calls = services.calls
-    interviews = InterviewService(services.ctx)
+    interviews = services.interviews
     cal = calls.scheduler.calendar
     rng = random.Random(seed)
     idle = 0

@@ -15,6 +15,10 @@
         <translation>Rollen</translation>
     </message>
     <message>
+        <source>Languages besides Dutch</source>
+        <translation>Talen naast Nederlands</translation>
+    </message>
+    <message>
         <source>Disabled</source>
         <translation>Uitgeschakeld</translation>
     </message>
@@ -53,6 +57,22 @@
     <message>
         <source>Disable / enable selected</source>
         <translation>Selectie uit- / inschakelen</translation>
+    </message>
+    <message>
+        <source>Languages of the selected user besides Dutch:</source>
+        <translation>Talen van de gekozen gebruiker naast Nederlands:</translation>
+    </message>
+    <message>
+        <source>codes or names, e.g. ar, en, tr</source>
+        <translation>codes of namen, bijvoorbeeld ar, en, tr</translation>
+    </message>
+    <message>
+        <source>Set languages</source>
+        <translation>Talen opslaan</translation>
+    </message>
+    <message>
+        <source>Cases in a language go only to interviewers who speak it; a change counts from their next login.</source>
+        <translation>Zaken in een taal gaan alleen naar interviewers die die taal spreken; een wijziging geldt vanaf de volgende keer inloggen.</translation>
     </message>
     <message>
         <source>Add user</source>
@@ -117,6 +137,14 @@
     <message>
         <source>Select a user first.</source>
         <translation>Kies eerst een gebruiker.</translation>
+    </message>
+    <message>
+        <source>Dutch only</source>
+        <translation>alleen Nederlands</translation>
+    </message>
+    <message>
+        <source>%1 speaks: %2. This counts from their next login.</source>
+        <translation>%1 spreekt: %2. Dit geldt vanaf de volgende keer inloggen.</translation>
     </message>
 </context>
 <context>
@@ -268,6 +296,10 @@
         <translation>Bellen  (F2)</translation>
     </message>
     <message>
+        <source>Hang up  (F3)</source>
+        <translation>Ophangen  (F3)</translation>
+    </message>
+    <message>
         <source>Contact: start interview  (F4)</source>
         <translation>Contact: interview starten  (F4)</translation>
     </message>
@@ -290,6 +322,10 @@
     <message>
         <source>Why now: %s</source>
         <translation>Waarom nu: %s</translation>
+    </message>
+    <message>
+        <source>Language: %s</source>
+        <translation>Taal: %s</translation>
     </message>
     <message>
         <source> (check this number before dialling)</source>
@@ -326,6 +362,10 @@
     <message>
         <source>The softphone did not take the number (%s); dial it by hand.</source>
         <translation>De softphone nam het nummer niet aan (%s); bel het met de hand.</translation>
+    </message>
+    <message>
+        <source>Press F2: the softphone dials this number.</source>
+        <translation>Druk op F2: de softphone belt dit nummer.</translation>
     </message>
 </context>
 <context>
@@ -367,6 +407,10 @@
         <translation>De instelling van de dialer klopt niet (%s); bel met de hand.</translation>
     </message>
     <message>
+        <source>The line is still ringing: wait, or hang up first (F3).</source>
+        <translation>De lijn gaat nog over: wacht, of hang eerst op (F3).</translation>
+    </message>
+    <message>
         <source>%1 with %2</source>
         <translation>%1 met %2</translation>
     </message>
@@ -391,6 +435,10 @@
         <translation>Dit antwoord is niet opgeslagen: %s Geef het antwoord opnieuw.</translation>
     </message>
     <message>
+        <source>to be checked by a translator</source>
+        <translation>nog te controleren door een vertaler</translation>
+    </message>
+    <message>
         <source>Recording the complete interview…</source>
         <translation>Volledig interview vastleggen…</translation>
     </message>
@@ -405,6 +453,110 @@
     <message>
         <source>Stop the interview with %s: when shall we call back?</source>
         <translation>Interview met %s stoppen: wanneer bellen we terug?</translation>
+    </message>
+    <message>
+        <source>Not dialled: the softphone still cannot call (see above).</source>
+        <translation>Niet gebeld: de softphone kan nog steeds niet bellen (zie boven).</translation>
+    </message>
+    <message>
+        <source>The softphone is ready: press F2 to dial.</source>
+        <translation>De softphone is klaar: druk op F2 om te bellen.</translation>
+    </message>
+    <message>
+        <source>This desk's settings file cannot be used: %s</source>
+        <translation>Het instellingenbestand van deze werkplek is niet te gebruiken: %s</translation>
+    </message>
+    <message>
+        <source>Softphone: not started.</source>
+        <translation>Softphone: niet gestart.</translation>
+    </message>
+    <message>
+        <source>Softphone: starting…</source>
+        <translation>Softphone: wordt gestart…</translation>
+    </message>
+    <message>
+        <source>Softphone: registering at the exchange…</source>
+        <translation>Softphone: meldt zich aan bij de centrale…</translation>
+    </message>
+    <message>
+        <source>Softphone ready (%s).</source>
+        <translation>Softphone klaar (%s).</translation>
+    </message>
+    <message>
+        <source>The softphone is not installed on this computer (%s not found). Ask the administrator; meanwhile dial by hand.</source>
+        <translation>De softphone is niet geïnstalleerd op deze computer (%s niet gevonden). Vraag de beheerder; bel intussen met de hand.</translation>
+    </message>
+    <message>
+        <source>The softphone has no SIP account: set softphone.account in %1 (%2).</source>
+        <translation>De softphone heeft geen SIP-account: vul softphone.account in in %1 (%2).</translation>
+    </message>
+    <message>
+        <source>The softphone is not registered at the exchange (%s): it cannot call.</source>
+        <translation>De softphone is niet aangemeld bij de centrale (%s): bellen kan niet.</translation>
+    </message>
+    <message>
+        <source>The softphone stopped (%s). Press F2 to start it again.</source>
+        <translation>De softphone is gestopt (%s). Druk op F2 om hem opnieuw te starten.</translation>
+    </message>
+    <message>
+        <source>A call is still on the line: hang up first (F3).</source>
+        <translation>Er is nog een gesprek op de lijn: hang eerst op (F3).</translation>
+    </message>
+    <message>
+        <source>The softphone did not start (%s). Press F2 to try again.</source>
+        <translation>De softphone startte niet (%s). Druk op F2 om het opnieuw te proberen.</translation>
+    </message>
+    <message>
+        <source>Not dialled: the softphone cannot call (see above). Starting it again…</source>
+        <translation>Niet gebeld: de softphone kan niet bellen (zie boven). Hij wordt opnieuw gestart…</translation>
+    </message>
+    <message>
+        <source>Not dialled: the softphone cannot call (see above).</source>
+        <translation>Niet gebeld: de softphone kan niet bellen (zie boven).</translation>
+    </message>
+    <message>
+        <source>The softphone is still starting: press F2 again in a moment.</source>
+        <translation>De softphone start nog: druk zo dadelijk opnieuw op F2.</translation>
+    </message>
+    <message>
+        <source>The setting dialer.softphone_uri is wrong (%s): nothing was dialled.</source>
+        <translation>De instelling dialer.softphone_uri klopt niet (%s): er is niet gebeld.</translation>
+    </message>
+    <message>
+        <source>Not dialled: %s</source>
+        <translation>Niet gebeld: %s</translation>
+    </message>
+    <message>
+        <source>Dialling…</source>
+        <translation>Kiest…</translation>
+    </message>
+    <message>
+        <source>Ringing  %s</source>
+        <translation>Gaat over  %s</translation>
+    </message>
+    <message>
+        <source>Connected  %s</source>
+        <translation>Verbonden  %s</translation>
+    </message>
+    <message>
+        <source>Hung up: %s</source>
+        <translation>Opgehangen: %s</translation>
+    </message>
+    <message>
+        <source>Hung up by the respondent</source>
+        <translation>Opgehangen door de respondent</translation>
+    </message>
+    <message>
+        <source>Line lost: the softphone stopped</source>
+        <translation>Verbinding verbroken: de softphone is gestopt</translation>
+    </message>
+    <message>
+        <source>Hung up</source>
+        <translation>Opgehangen</translation>
+    </message>
+    <message>
+        <source>F3: hang up</source>
+        <translation>F3: ophangen</translation>
     </message>
 </context>
 <context>
@@ -436,6 +588,10 @@
     <message>
         <source>With name, phone number and e-mail (logged)</source>
         <translation>Met naam, telefoonnummer en e-mail (wordt vastgelegd)</translation>
+    </message>
+    <message>
+        <source>Open answers unmasked (phone numbers, e-mail and names as said; logged)</source>
+        <translation>Open antwoorden onbewerkt (telefoonnummers, e-mail en namen zoals gezegd; komt in het auditlog)</translation>
     </message>
     <message>
         <source>Choose…</source>
@@ -698,6 +854,13 @@
     </message>
 </context>
 <context>
+    <name>LanguageList</name>
+    <message>
+        <source>Number or ↑↓, then Enter · Esc: back</source>
+        <translation>Nummer of ↑↓, dan Enter · Esc: terug</translation>
+    </message>
+</context>
+<context>
     <name>LoginPage</name>
     <message>
         <source>Log in to cati</source>
@@ -826,6 +989,89 @@
     </message>
 </context>
 <context>
+    <name>OrderPage</name>
+    <message>
+        <source>Case</source>
+        <translation>Zaak</translation>
+    </message>
+    <message>
+        <source>Provider</source>
+        <translation>Aanbieder</translation>
+    </message>
+    <message>
+        <source>Queue</source>
+        <translation>Wachtrij</translation>
+    </message>
+    <message>
+        <source>Kind</source>
+        <translation>Soort</translation>
+    </message>
+    <message>
+        <source>Attempts</source>
+        <translation>Pogingen</translation>
+    </message>
+    <message>
+        <source>Due since</source>
+        <translation>Aan de beurt sinds</translation>
+    </message>
+    <message>
+        <source>Last attempt</source>
+        <translation>Laatste poging</translation>
+    </message>
+    <message>
+        <source>Kept for</source>
+        <translation>Voorbehouden aan</translation>
+    </message>
+    <message>
+        <source>Language</source>
+        <translation>Taal</translation>
+    </message>
+    <message>
+        <source>All providers</source>
+        <translation>Alle aanbieders</translation>
+    </message>
+    <message>
+        <source>Both queues</source>
+        <translation>Beide wachtrijen</translation>
+    </message>
+    <message>
+        <source>Purchased</source>
+        <translation>Ingekocht</translation>
+    </message>
+    <message>
+        <source>Inburgering</source>
+        <translation>Inburgering</translation>
+    </message>
+    <message>
+        <source>Any interviewer</source>
+        <translation>Elke interviewer</translation>
+    </message>
+    <message>
+        <source>Refresh</source>
+        <translation>Vernieuwen</translation>
+    </message>
+    <message>
+        <source>For</source>
+        <translation>Voor</translation>
+    </message>
+    <message>
+        <source>At most</source>
+        <translation>Hoogstens</translation>
+    </message>
+    <message>
+        <source>The cases that are due now, in the order the next claims take them: the first line is the next case offered. Appointments kept for the interviewer who made them are marked.</source>
+        <translation>De zaken die nu aan de beurt zijn, in de volgorde waarin ze worden aangeboden: de eerste regel is de volgende zaak. Afspraken die nog voor de eigen interviewer zijn voorbehouden, staan erbij met diens naam.</translation>
+    </message>
+    <message>
+        <source>Cases due now (shown): %s</source>
+        <translation>Zaken nu aan de beurt (getoond): %s</translation>
+    </message>
+    <message>
+        <source>No case is due now (outside the calling hours, or nothing to call).</source>
+        <translation>Nu is er geen zaak aan de beurt (buiten de beltijden, of niets te bellen).</translation>
+    </message>
+</context>
+<context>
     <name>OutcomePanel</name>
     <message>
         <source>Outcome of this call — type the number, then Enter</source>
@@ -840,8 +1086,20 @@
         <translation>Uitkomst vastleggen  (Enter)</translation>
     </message>
     <message>
+        <source>The line says: %s. Enter confirms, or type another number.</source>
+        <translation>De lijn zegt: %s. Enter bevestigt, of typ een ander nummer.</translation>
+    </message>
+    <message>
         <source>Choose an outcome first: type its number.</source>
         <translation>Kies eerst een uitkomst: typ het nummer.</translation>
+    </message>
+    <message>
+        <source>Not recognised / another language</source>
+        <translation>Niet herkend / een andere taal</translation>
+    </message>
+    <message>
+        <source>Which language did you hear? The case goes to an interviewer who speaks it.</source>
+        <translation>Welke taal hoorde u? De zaak gaat naar een interviewer die deze taal spreekt.</translation>
     </message>
 </context>
 <context>
@@ -867,8 +1125,8 @@
         <translation>Nooit gebeld</translation>
     </message>
     <message>
-        <source>In progress</source>
-        <translation>Bezig</translation>
+        <source>Called, still open</source>
+        <translation>Gebeld, nog open</translation>
     </message>
     <message>
         <source>Held now</source>
@@ -885,6 +1143,18 @@
     <message>
         <source>Completes</source>
         <translation>Compleet</translation>
+    </message>
+    <message>
+        <source>Dials (softphone)</source>
+        <translation>Gekozen (softphone)</translation>
+    </message>
+    <message>
+        <source>Answered %</source>
+        <translation>Opgenomen %</translation>
+    </message>
+    <message>
+        <source>Talk time (h:mm)</source>
+        <translation>Gesprekstijd (u:mm)</translation>
     </message>
     <message>
         <source>Interviewer</source>
@@ -909,6 +1179,18 @@
     <message>
         <source>Mean interview length (min)</source>
         <translation>Gem. duur interview (min)</translation>
+    </message>
+    <message>
+        <source>Language</source>
+        <translation>Taal</translation>
+    </message>
+    <message>
+        <source>Open cases</source>
+        <translation>Open zaken</translation>
+    </message>
+    <message>
+        <source>Waiting for a speaker</source>
+        <translation>Wacht op een spreker</translation>
     </message>
     <message>
         <source>All providers</source>
@@ -939,6 +1221,10 @@
         <translation>tot en met</translation>
     </message>
     <message>
+        <source>Waiting for a speaker: open cases in a language that no interviewer who logged in today speaks.</source>
+        <translation>Wacht op een spreker: open zaken in een taal die geen interviewer spreekt die vandaag is ingelogd.</translation>
+    </message>
+    <message>
         <source>Completes per day</source>
         <translation>Compleet per dag</translation>
     </message>
@@ -957,6 +1243,10 @@
     <message>
         <source>Per interviewer</source>
         <translation>Per interviewer</translation>
+    </message>
+    <message>
+        <source>Per language</source>
+        <translation>Per taal</translation>
     </message>
     <message>
         <source>purchased</source>
@@ -1146,6 +1436,10 @@
         <translation>Geaccepteerd %1 (wachtrij ingekocht %2, wachtrij inburgering %3, niet gebeld: mail/post %4, niet-bellen %5); afgewezen %6; dubbel %7; waarschuwingen %8.</translation>
     </message>
     <message>
+        <source>Every line accounted for: %1 lines with data = %2 to phone + %3 not phoned (mail/post) + %4 rejected + %5 duplicates; %6 empty lines skipped.</source>
+        <translation>Elke regel verantwoord: %1 regels met gegevens = %2 te bellen + %3 niet gebeld (mail/post) + %4 afgewezen + %5 dubbel; %6 lege regels overgeslagen.</translation>
+    </message>
+    <message>
         <source>This file was imported before; no client was added twice.</source>
         <translation>Dit bestand is al eerder ingelezen; geen cliënt is dubbel toegevoegd.</translation>
     </message>
@@ -1181,8 +1475,16 @@
         <translation>Volgende  (Enter) →</translation>
     </message>
     <message>
+        <source>Language  (F7)</source>
+        <translation>Taal  (F7)</translation>
+    </message>
+    <message>
         <source>Question %1 of %2</source>
         <translation>Vraag %1 van %2</translation>
+    </message>
+    <message>
+        <source>Language: %s</source>
+        <translation>Taal: %s</translation>
     </message>
     <message>
         <source>Read out the answers.</source>
@@ -1231,6 +1533,10 @@
     <message>
         <source>dd-mm-yyyy</source>
         <translation>dd-mm-jjjj</translation>
+    </message>
+    <message>
+        <source>Ask this question in which language?</source>
+        <translation>In welke taal deze vraag stellen?</translation>
     </message>
 </context>
 <context>
@@ -1443,6 +1749,10 @@
     <message>
         <source>Progress</source>
         <translation>Voortgang</translation>
+    </message>
+    <message>
+        <source>Call order</source>
+        <translation>Belvolgorde</translation>
     </message>
     <message>
         <source>Providers and client files</source>

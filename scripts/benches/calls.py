@@ -31,6 +31,7 @@ sys.path.insert(0, str(ROOT))
 
 N_CASES = 100_000
 NOW = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)  # Monday 10:00 in Amsterdam
+CAME_IN = NOW - timedelta(days=20)  # when the client file was imported: never-called cases are due since
 PASSWORD = "bench-wachtwoord-1"
 WARMUP = 3  # untimed claims per worker before the timed ones
 ROUNDS = 2  # alternating service/floor rounds per configuration
@@ -45,7 +46,7 @@ def _fill(url: str, n: int) -> tuple[int, list[tuple[int, str]]]:
     import sqlalchemy as sa
 
     from cati.accounts.rules.roles import Role
-    from cati.platform.container import build_services
+    from cati.container import build_services
     from cati.platform.models import CallCase, Client, MeasurementPeriod, PhoneNumber, Provider
 
     services = build_services(url, clock=_fixed_clock)
@@ -77,12 +78,15 @@ def _fill(url: str, n: int) -> tuple[int, list[tuple[int, str]]]:
             for cid in chunk:
                 r = rng.random()
                 row = {"client_id": cid, "period_id": mid, "queue": "purchased", "status": "new", "attempts": 0,
-                       "last_outcome": None, "final_outcome": None, "priority": 3, "next_call_at": None, "state": "{}"}
+                       "last_outcome": None, "final_outcome": None, "next_call_at": CAME_IN, "last_attempt_at": None,
+                       "state": "{}"}
                 if 0.7 <= r < 0.9:
-                    row.update(status="active", attempts=rng.randint(1, 5), last_outcome="NO_ANSWER", priority=4,
-                               next_call_at=NOW - timedelta(minutes=rng.randint(1, 5000)))
+                    due = NOW - timedelta(minutes=rng.randint(1, 5000))
+                    row.update(status="active", attempts=rng.randint(1, 5), last_outcome="NO_ANSWER",
+                               next_call_at=due, last_attempt_at=due - timedelta(hours=3))
                 elif r >= 0.9:
-                    row.update(status="final", attempts=3, final_outcome="REFUSAL_HARD", priority=9)
+                    row.update(status="final", attempts=3, final_outcome="REFUSAL_HARD", next_call_at=None,
+                               last_attempt_at=CAME_IN)
                 rows.append(row)
             conn.execute(sa.insert(CallCase), rows)
     if services.db.is_sqlite:
@@ -102,7 +106,7 @@ def _worker(url: str, user_id: int, username: str, provider_id: int, n: int, sta
     import sqlalchemy as sa
 
     from cati.accounts.rules.roles import Actor, Role
-    from cati.platform.container import build_services
+    from cati.container import build_services
 
     services = build_services(url, clock=_fixed_clock, upgrade=False)
     actor = Actor(user_id, username, frozenset({Role.INTERVIEWER}))
@@ -116,7 +120,7 @@ def _worker(url: str, user_id: int, username: str, provider_id: int, n: int, sta
         f"AND held_by IS NULL LIMIT 1{lock}) RETURNING id"
     )
     finish = sa.text("UPDATE call_case SET held_by = NULL, lease_expires_at = NULL, status = 'active', attempts = 1, "
-                     "next_call_at = :later WHERE id = :id")
+                     "last_attempt_at = :now, next_call_at = :later WHERE id = :id")
     times: list[float] = []
     for i in range(WARMUP + n):
         if i == WARMUP:
@@ -136,7 +140,7 @@ def _worker(url: str, user_id: int, username: str, provider_id: int, n: int, sta
             times.append(time.perf_counter() - t0)
             if cid is not None:
                 with db.unit_of_work(immediate=True) as s:
-                    s.execute(finish, {"id": cid, "later": NOW + timedelta(hours=3)})
+                    s.execute(finish, {"id": cid, "now": NOW, "later": NOW + timedelta(hours=3)})
     db.dispose()
     return times
 

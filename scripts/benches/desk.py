@@ -35,10 +35,10 @@ def desk_next_question(args: argparse.Namespace) -> list[Figure]:
     from PySide6.QtCore import Qt
     from PySide6.QtWidgets import QApplication
 
+    from cati.container import build_services
     from cati.gui.app import make_application
     from cati.gui.main_window import MainWindow
     from cati.gui.tasks import TaskRunner
-    from cati.platform.container import build_services
     from cati.tools.demo import seed_demo
     from tests.gui import desk_keys as dk
 

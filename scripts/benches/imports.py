@@ -18,7 +18,7 @@ ROWS = 100_000
 
 def _import_once(url: str, path: Path) -> float:
     from cati.accounts.rules.roles import Role
-    from cati.platform.container import build_services
+    from cati.container import build_services
 
     services = build_services(url)
     try:

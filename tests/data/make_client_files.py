@@ -14,7 +14,7 @@ import struct
 import sys
 import zipfile
 import zlib
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 
 OUT = Path(__file__).resolve().parent / "client_files"
@@ -170,6 +170,106 @@ def excel_file() -> None:
     (OUT / "klanten_excel.xlsx").write_bytes(_normalize_zip(buf.getvalue()))
 
 
+MAIN_NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+_REL_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+_CT_MAIN = "application/vnd.openxmlformats-officedocument.spreadsheetml"
+
+
+def xlsx_package(sheets: dict[str, str], shared: list[str] | None = None, styles: str | None = None,
+                 workbook_pr: str = "") -> bytes:
+    """A minimal .xlsx package written by hand, so that every construct is exactly as wanted (openpyxl
+    writes no cached formula values and no shared strings). ``sheets`` maps title -> the XML inside
+    <worksheet>; ``shared`` the bodies of the <si> items; ``styles`` the XML inside <styleSheet>."""
+    ct = ['<?xml version="1.0" encoding="UTF-8" standalone="yes"?>',
+          '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">',
+          '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>',
+          '<Default Extension="xml" ContentType="application/xml"/>',
+          f'<Override PartName="/xl/workbook.xml" ContentType="{_CT_MAIN}.sheet.main+xml"/>']
+    rels = ['<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">']
+    entries = []
+    for i, title in enumerate(sheets, start=1):
+        ct.append(f'<Override PartName="/xl/worksheets/sheet{i}.xml" ContentType="{_CT_MAIN}.worksheet+xml"/>')
+        rels.append(f'<Relationship Id="rId{i}" Type="{_REL_NS}/worksheet" Target="worksheets/sheet{i}.xml"/>')
+        entries.append(f'<sheet name="{title}" sheetId="{i}" r:id="rId{i}"/>')
+    files = {f"xl/worksheets/sheet{i}.xml": f'<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="{MAIN_NS}">'
+             f"{body}</worksheet>" for i, body in enumerate(sheets.values(), start=1)}
+    if shared is not None:
+        ct.append(f'<Override PartName="/xl/sharedStrings.xml" ContentType="{_CT_MAIN}.sharedStrings+xml"/>')
+        rels.append(f'<Relationship Id="rIdS" Type="{_REL_NS}/sharedStrings" Target="sharedStrings.xml"/>')
+        files["xl/sharedStrings.xml"] = (f'<sst xmlns="{MAIN_NS}" count="{len(shared)}">'
+                                         + "".join(f"<si>{item}</si>" for item in shared) + "</sst>")
+    if styles is not None:
+        ct.append(f'<Override PartName="/xl/styles.xml" ContentType="{_CT_MAIN}.styles+xml"/>')
+        rels.append(f'<Relationship Id="rIdY" Type="{_REL_NS}/styles" Target="styles.xml"/>')
+        files["xl/styles.xml"] = f'<styleSheet xmlns="{MAIN_NS}">{styles}</styleSheet>'
+    files["[Content_Types].xml"] = "".join(ct) + "</Types>"
+    files["_rels/.rels"] = ('<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+                            f'<Relationship Id="rId1" Type="{_REL_NS}/officeDocument" Target="xl/workbook.xml"/>'
+                            "</Relationships>")
+    files["xl/_rels/workbook.xml.rels"] = "".join(rels) + "</Relationships>"
+    files["xl/workbook.xml"] = (f'<workbook xmlns="{MAIN_NS}" xmlns:r="{_REL_NS}">{workbook_pr}'
+                                f'<sheets>{"".join(entries)}</sheets></workbook>')
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as zf:
+        for name, text in files.items():
+            zf.writestr(zipfile.ZipInfo(name, _FIXED_ZIP_TIME), text, zipfile.ZIP_DEFLATED)
+    return out.getvalue()
+
+
+def _cells(row: int, cells: list[str]) -> str:
+    """A <row> holding the given <c> elements."""
+    return f'<row r="{row}">{"".join(cells)}</row>'
+
+
+def _serial_1904(day: date, fraction: float = 0.0) -> str:
+    return repr((day - date(1904, 1, 1)).days + fraction)
+
+
+def excel_1904_file() -> None:
+    """XLSX as Excel writes it, in the 1904 date system (Excel for Mac): shared strings (one in rich
+    text runs), formulas with their cached values (text, number, date, an empty text, and #N/A from a
+    lookup that found nothing), date and date-time cells, a boolean, empty cells and an empty row."""
+    shared = ["<t>Klantnummer</t>", "<t>Naam</t>", "<t>Telefoon</t>", "<t>Dienst</t>", "<t>Einddatum</t>",
+              "<t>Vragenlijst</t>", "<t>Telefonisch</t>",
+              '<r><rPr><b/></rPr><t xml:space="preserve">René </t></r><r><t>de Vries</t></r>',  # 7
+              "<t>ja</t>", "<t>nee</t>", "<t>0612345679</t>", "<t>Piet Hein</t>", "<t>laagdrempelig</t>",  # 8-12
+              "<t>Gé Luyten</t>", "<t>Outplacement</t>", "<t>06-12345806</t>", "<t>Joke Ros</t>"]  # 13-16
+    styles = ('<numFmts count="1"><numFmt numFmtId="164" formatCode="d-m-yyyy"/></numFmts>'
+              '<fonts count="1"><font/></fonts><fills count="1"><fill><patternFill patternType="none"/></fill>'
+              '</fills><borders count="1"><border/></borders><cellStyleXfs count="1"><xf numFmtId="0"/>'
+              '</cellStyleXfs><cellXfs count="3"><xf numFmtId="0"/><xf numFmtId="164" applyNumberFormat="1"/>'
+              '<xf numFmtId="22" applyNumberFormat="1"/></cellXfs>'
+              '<cellStyles count="1"><cellStyle name="Normal" xfId="0" builtinId="0"/></cellStyles>')
+    header = [f'<c r="{col}1" t="s"><v>{i}</v></c>' for i, col in enumerate("ABCDEFG")]
+    rows = [
+        _cells(1, header),
+        _cells(2, ['<c r="A2"><v>9001</v></c>', '<c r="B2" t="s"><v>7</v></c>', '<c r="C2"><v>612345678</v></c>',
+                   '<c r="D2"><v>5</v></c>', f'<c r="E2" s="1"><v>{_serial_1904(date(2021, 3, 1))}</v></c>',
+                   '<c r="F2" t="str"><f>"regulier"</f><v>regulier</v></c>', '<c r="G2" t="s"><v>8</v></c>']),
+        _cells(3, ['<c r="A3"><v>9002</v></c>',
+                   '<c r="B3" t="str"><f>CONCATENATE("Els"," ","Vink")</f><v>Els Vink</v></c>',
+                   '<c r="C3" t="s"><v>10</v></c>', '<c r="D3"><f>1+2</f><v>3</v></c>',
+                   f'<c r="E3" s="1"><f>DATE(2021,4,1)</f><v>{_serial_1904(date(2021, 4, 1))}</v></c>',
+                   '<c r="G3" t="b"><v>1</v></c>']),
+        _cells(4, ['<c r="A4"><v>9003</v></c>', '<c r="B4" t="s"><v>11</v></c>',
+                   '<c r="C4" t="e"><f>VLOOKUP(A4,Nummers!A:B,2,FALSE)</f><v>#N/A</v></c>', '<c r="D4"><v>7</v></c>',
+                   f'<c r="E4" s="2"><v>{_serial_1904(date(2021, 6, 30), 0.75)}</v></c>',
+                   '<c r="F4" t="s"><v>12</v></c>', '<c r="G4" t="s"><v>9</v></c>']),
+        # row 5 is empty
+        _cells(6, ['<c r="A6"><v>9004</v></c>', '<c r="B6" t="s"><v>13</v></c>', '<c r="C6"><v>612345805</v></c>',
+                   '<c r="D6"><v>9</v></c>', f'<c r="E6" s="1"><v>{_serial_1904(date(2021, 12, 31))}</v></c>',
+                   '<c r="G6" t="e"><f>VLOOKUP(A6,Keuze!A:B,2,FALSE)</f><v>#N/A</v></c>']),
+        _cells(7, ['<c r="A7"><v>9005</v></c>', '<c r="B7" t="s"><v>16</v></c>', '<c r="C7" t="s"><v>15</v></c>',
+                   '<c r="D7" t="s"><v>14</v></c>', f'<c r="E7" s="1"><v>{_serial_1904(date(2021, 1, 1))}</v></c>',
+                   '<c r="F7" t="str"><f>IF(1=2,"laagdrempelig","")</f><v></v></c>', '<c r="G7" t="s"><v>8</v></c>']),
+    ]
+    sheet = '<dimension ref="A1:G7"/><sheetData>' + "".join(rows) + "</sheetData>"
+    notes = ('<dimension ref="A1"/><sheetData><row r="1"><c r="A1" t="inlineStr"><is><t>Lijst van 1 maart</t></is>'
+             "</c></row></sheetData>")
+    (OUT / "klanten_excel_1904.xlsx").write_bytes(
+        xlsx_package({"Klanten": sheet, "Toelichting": notes}, shared, styles, '<workbookPr date1904="1"/>'))
+
+
 def _normalize_zip(data: bytes) -> bytes:
     """Fixed timestamps inside the xlsx so the committed file does not change on every run."""
     out = io.BytesIO()
@@ -219,7 +319,7 @@ def make_large_client_file(path: str | Path, rows: int, seed: int = 1) -> Path:
 def main() -> None:
     OUT.mkdir(parents=True, exist_ok=True)
     for make in (cp1252_semicolon, utf8_bom_comma, tab_separated, number_kinds, duplicates, broken_files,
-                 excel_file):
+                 excel_file, excel_1904_file):
         make()
     print(f"written to {OUT}", file=sys.stderr)
 

@@ -40,10 +40,10 @@ def main() -> int:
 
     from PySide6.QtCore import Qt
 
+    from cati.container import build_services
     from cati.gui.app import make_application
     from cati.gui.main_window import MainWindow
     from cati.gui.tasks import TaskRunner
-    from cati.platform.container import build_services
     from tests.gui import desk_keys as dk
 
     start, t0 = datetime.fromisoformat(args.clock), time.monotonic()

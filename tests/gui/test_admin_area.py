@@ -30,3 +30,21 @@ def test_export_audit_and_change_a_setting(qtbot, window, demo_services, tmp_pat
     qtbot.waitUntil(lambda: any(r.key == "queue.inburgering.cap" and r.value == 20 for r in box.model.rows()),
                     timeout=10_000)
     save_screenshot(area, "admin")
+
+
+def test_an_admin_sets_an_interviewers_languages(qtbot, window, demo_services) -> None:  # type: ignore[no-untyped-def]  # noqa: F811
+    login(qtbot, window, "admin", "welkom-admin")
+    area = window.tabs.currentWidget()
+    qtbot.waitUntil(lambda: area.users_model.rowCount() > 0, timeout=10_000)
+    row = next(i for i, r in enumerate(area.users_model.rows()) if r.username == "anna")
+    area.users_view.selectRow(row)
+    assert area.languages_edit.text() == ""
+    qtbot.keyClicks(area.languages_edit, "Arabisch, en")
+    qtbot.keyClick(area.languages_edit, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: "anna spreekt: ar, en" in area.message.text(), timeout=10_000)
+    qtbot.waitUntil(lambda: next(r for r in area.users_model.rows() if r.username == "anna").languages
+                    == ("ar", "en"), timeout=10_000)
+    assert demo_services.users.login("anna", "welkom-anna").languages == frozenset({"ar", "en"})
+    area.languages_edit.setText("Klingon")
+    qtbot.mouseClick(area.languages_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: "Onbekende taal: Klingon" in area.message.text(), timeout=10_000)

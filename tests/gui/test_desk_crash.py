@@ -17,11 +17,11 @@ import pytest
 from PySide6.QtCore import Qt
 from sqlalchemy import select
 
+from cati.container import build_services
 from cati.gui.app import make_application
 from cati.gui.main_window import MainWindow
 from cati.gui.tasks import TaskRunner
 from cati.interviews.rules.codec import answer_from_json
-from cati.platform.container import build_services
 from cati.platform.models import Answer as AnswerRow
 from cati.platform.models import CallCase, Interview
 from cati.tools.demo import seed_demo

@@ -235,10 +235,10 @@ def test_a_failed_save_brings_the_interviewer_back(qtbot, window, demo_services,
     dk.answer_current(desk)  # intro
     real = demo_services.interviews.save_answer
 
-    def flaky(actor, interview_id, variable, answer):  # type: ignore[no-untyped-def]
+    def flaky(actor, interview_id, variable, answer, language=None):  # type: ignore[no-untyped-def]
         if variable == "identiteit":
             raise RuntimeError("database is locked")
-        return real(actor, interview_id, variable, answer)
+        return real(actor, interview_id, variable, answer, language)
 
     monkeypatch.setattr(demo_services.interviews, "save_answer", flaky)
     assert dk.answer_current(desk) == "identiteit"

@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-from decimal import Decimal
-
 import pytest
 from PySide6.QtCore import Qt
 
 from cati.gui.app import make_application
-from cati.gui.areas.finance import FinanceArea, format_money
+from cati.gui.areas.finance import FinanceArea
 from cati.gui.tasks import TaskRunner
 from tests.gui.shots import save_screenshot
 from tests.integration.billing_data import add_completes, add_provider, add_users
@@ -30,12 +28,6 @@ def finance(qtbot, sqlite_url, clock, make_services):  # type: ignore[no-untyped
     qtbot.waitUntil(lambda: area.lines_model.rowCount() == 27, timeout=10_000)
     yield area, services, actors, ids
     runner.shutdown()
-
-
-def test_money_is_dutch() -> None:
-    assert format_money(Decimal("1234.5")) == "€ 1.234,50"
-    assert format_money(Decimal("-42.25")) == "€ -42,25"
-    assert format_money(Decimal("1234567.89"), dutch=False) == "€ 1,234,567.89"
 
 
 def test_statement_close_claim_check_export(qtbot, qtmodeltester, finance, tmp_path) -> None:  # type: ignore[no-untyped-def]

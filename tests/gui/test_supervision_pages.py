@@ -134,6 +134,22 @@ def test_export_page_cancel(qtbot, world, runner, tmp_path) -> None:  # type: ig
     assert page.result.rows == 3 and (tmp_path / "inb.sav").exists()
 
 
+def test_export_page_offers_compressed_spss(qtbot, world, runner, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    services, sc = world
+    page = ExportPage(services, runner, sc.people.supervisor)
+    qtbot.addWidget(page)
+    qtbot.waitUntil(lambda: page.periods_model.rowCount() == 2, timeout=10_000)
+    assert [page.fmt.itemData(i) for i in range(page.fmt.count())] == ["csv", "xlsx", "sav", "zsav"]
+    page.path.setText(str(tmp_path / "alles.csv"))
+    page.form.setCurrentIndex(1)  # inburgering
+    page.fmt.setCurrentIndex(3)
+    assert page.path.text() == str(tmp_path / "alles.zsav") and not page.excel.isEnabled()
+    qtbot.mouseClick(page.start, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: page.result is not None, timeout=10_000)
+    assert page.result.fmt == "zsav" and page.result.rows == 3
+    assert (tmp_path / "alles.zsav").read_bytes()[:4] == b"$FL3" and (tmp_path / "alles.codebook.csv").exists()
+
+
 def test_report_page_shows_table_verdict_grades_and_saves(qtbot, qtmodeltester, world, runner, tmp_path) -> None:  # type: ignore[no-untyped-def]
     services, sc = world
     page = ReportPage(services, runner, sc.people.supervisor)
@@ -164,3 +180,24 @@ def test_report_page_for_a_denied_actor_shows_the_refusal(qtbot, world, runner) 
     qtbot.addWidget(page)
     qtbot.waitUntil(lambda: "view_progress" in page.message.text(), timeout=10_000)
     assert page.period.count() == 0 and page.figures is None
+
+
+def test_call_order_page_shows_what_the_next_claim_takes(qtbot, qtmodeltester, world, runner) -> None:  # type: ignore[no-untyped-def]
+    from cati.gui.areas.supervision_order import OrderPage
+
+    services, sc = world
+    page = OrderPage(services, runner, sc.people.supervisor)
+    qtbot.addWidget(page)
+    page.resize(1100, 420)
+    page.show()
+    qtbot.waitUntil(lambda: page.interviewer.count() >= 3 and page.model.rowCount() > 0, timeout=10_000)
+    qtmodeltester.check(page.model)
+    anna = page.interviewer.findData("anna")
+    assert anna > 0
+    page.interviewer.setCurrentIndex(anna)
+    qtbot.waitUntil(lambda: not page._busy, timeout=10_000)
+    first = page.model.rows()[0]
+    assert first.position == 1 and _cell(page.model, 0, 4) == first.tier
+    save_screenshot(page, "call_order")
+    card = services.calls.next_case(sc.people.anna)
+    assert card is not None and card.case_id == first.case_id  # the top line is the next case offered

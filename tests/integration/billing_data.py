@@ -10,7 +10,7 @@ import itertools
 from datetime import UTC, date, datetime, timedelta
 
 from cati.accounts.rules.roles import Actor, Role
-from cati.platform.container import Services
+from cati.container import Services
 from cati.platform.database import Database
 from cati.platform.models import CallCase, Client, Interview, MeasurementPeriod, PhoneNumber, Provider
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import random
 import secrets
 from dataclasses import dataclass
-from datetime import date
+from datetime import UTC, date, datetime, time
 
 import sqlalchemy as sa
 
@@ -78,8 +78,10 @@ def add_queue(
             {"client_id": cid, "position": k, "e164": num, "kind": "mobile"}
             for cid, nums in zip(client_ids, numbers, strict=True) for k, num in enumerate(nums)
         ])
+        came_in = datetime.combine(period[0], time(0), UTC)  # a new case is due from when it came in
         conn.execute(sa.insert(CallCase), [
-            {"client_id": cid, "period_id": mid, "queue": queue, "status": "new", "state": "{}"} for cid in client_ids
+            {"client_id": cid, "period_id": mid, "queue": queue, "status": "new", "state": "{}",
+             "next_call_at": came_in} for cid in client_ids
         ])
         case_ids = list(conn.execute(sa.select(CallCase.id).where(CallCase.period_id == mid).order_by(CallCase.id)).scalars())
     return QueueData(pid, mid, tuple(case_ids), tuple(numbers))

@@ -39,9 +39,9 @@ from datetime import UTC, date, datetime, timedelta
 from sqlalchemy.orm import Session
 
 from cati.accounts.rules.roles import Actor, Role
+from cati.container import Services
 from cati.interviews.rules import Answer as A
 from cati.interviews.rules.codec import answer_to_json
-from cati.platform.container import Services
 from cati.platform.models import (
     Answer,
     Appointment,
@@ -120,6 +120,9 @@ def add_client(
     return client.id
 
 
+LAST_ATTEMPT = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)  # the cases' last attempt, when they had one
+
+
 def add_case(
     s: Session,
     client_id: int,
@@ -137,6 +140,7 @@ def add_case(
     case = CallCase(
         client_id=client_id, period_id=period_id, queue=queue, status=status, final_outcome=final,
         last_outcome=last or final, attempts=attempts, contacted=contacted, held_by=held_by, lease_expires_at=lease,
+        last_attempt_at=LAST_ATTEMPT if attempts else None, next_call_at=None if status == "final" else LAST_ATTEMPT,
     )
     s.add(case)
     s.flush()

@@ -197,16 +197,21 @@ def test_lease_expires_and_the_case_returns_with_history(services, clock) -> Non
     assert new_until == clock.now + timedelta(minutes=30)
     clock.advance(minutes=29)
     assert services.calls.next_case(bram, q.provider_id) is None
+    renewed = clock.now - timedelta(minutes=29)
     clock.advance(minutes=2)  # anna's client crashed: the lease ran out
     c2 = services.calls.next_case(bram, q.provider_id)
     assert c2 is not None and c2.case_id == c.case_id
-    assert [a.outcome for a in c2.attempts] == ["BUSY"] and c2.attempt_count == 1
+    # anna's lost attempt is closed first (from her claim to her last renewal), not counted as an attempt
+    assert [a.outcome for a in c2.attempts] == ["BUSY", "DESK_LOST"] and c2.attempt_count == 1
+    lost = attempts(services.db, c.case_id)[-1]
+    assert (lost["user_id"], lost["started_at"], lost["ended_at"]) == (anna.user_id, started, renewed)
+    assert [e.detail["user"] for e in services.audit.events(u["admin"], action="lease_lost")] == [anna.user_id]
     with pytest.raises(CaseNotHeld):
         services.calls.record_outcome(anna, c.case_id, "NO_ANSWER", started, clock.now)
     with pytest.raises(CaseNotHeld):
         services.calls.renew_lease(anna, c.case_id)
     _call(services, bram, c2, "NO_ANSWER", clock)
-    assert [a["user_id"] for a in attempts(services.db, c.case_id)] == [anna.user_id, bram.user_id]
+    assert [a["user_id"] for a in attempts(services.db, c.case_id)] == [anna.user_id, anna.user_id, bram.user_id]
 
 
 def test_release_gives_the_case_back_without_an_attempt(services, clock) -> None:  # type: ignore[no-untyped-def]
@@ -278,7 +283,7 @@ def test_queue_summary(services, clock) -> None:  # type: ignore[no-untyped-def]
     rows = services.calls.queue_summary(u["sanne"])
     by = {(r.provider_name, r.queue): r for r in rows}
     s = by[("Aanbieder S", "purchased")]
-    assert (s.cases, s.never_called, s.in_progress, s.final, s.completes, s.cap) == (3, 2, 1, 1, 0, None)
+    assert (s.cases, s.never_called, s.held_or_partial, s.final, s.completes, s.cap) == (3, 2, 1, 1, 0, None)
     t = by[("Taalhuis S", "inburgering")]
     assert (t.cases, t.never_called, t.cap, t.cap_text) == (2, 2, 25, "0/25")
     assert [r.provider_name for r in services.calls.queue_summary(u["admin"], q.provider_id)] == ["Aanbieder S"]

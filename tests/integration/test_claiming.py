@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 import sqlalchemy as sa
 from case_data import add_queue, case_row, users
 
 from cati.calls.service.calls import CallError, QuotaFull
-from cati.platform.models import CallAttempt, CallCase, Interview
+from cati.platform.models import Appointment, CallAttempt, CallCase, Interview
 from cati.tools.simulate import simulate
 
 
@@ -96,14 +96,25 @@ def test_only_on_a_test_database(services, clock) -> None:  # type: ignore[no-un
 
 @pytest.mark.slow(seconds=20)
 def test_eight_worker_processes_never_double_claim_and_keep_the_cap(services, clock) -> None:  # type: ignore[no-untyped-def]
-    """8 interviewer processes for 20 s on one provider's queues (a few thousand cases)."""
+    """8 interviewer processes for 20 s on one provider's queues (a few thousand cases). The inburgering
+    cap fills while many appointments are open (issue 15: the closing of the full queue once deadlocked
+    with outcomes on cases with appointments, and answered interviews lost their COMPLETE)."""
     u = users(services)
     services.db.set_info("test_database", "yes")
     q = add_queue(services.db, 2500, "purchased", provider="Drukte BV")
     mid = q.period_id  # the same provider also gets an inburgering queue
-    inb = add_queue(services.db, 400, "inburgering")
-    with services.db.engine.begin() as conn:
+    inb = add_queue(services.db, 400, "inburgering", period=(date(2025, 12, 1), date(2026, 12, 31)))
+    interviewers = [u[n].user_id for n in ("anna", "bram", "cees")]
+    with services.db.engine.begin() as conn:  # its clients came in first: the claims take them first
         conn.execute(sa.update(CallCase).where(CallCase.period_id == inb.period_id).values(period_id=mid))
+        # a third of them have an open appointment, due over the next hours, made by one of us
+        for i, cid in enumerate(inb.case_ids[::3]):
+            due = clock.now + timedelta(minutes=5 * (i % 40))
+            conn.execute(sa.update(CallCase).where(CallCase.id == cid).values(
+                status="active", attempts=1, last_outcome="APPOINTMENT", last_attempt_at=clock.now - timedelta(hours=1),
+                next_call_at=due))
+            conn.execute(sa.insert(Appointment).values(case_id=cid, made_by=interviewers[i % 3], kind="exact",
+                                                       due_at=due, status="open", note="", created_at=clock.now))
     report = simulate(services, u["sanne"], provider_id=q.provider_id, workers=8, seed=7, respond_rate=0.6,
                       duration=20)
     print(report)
@@ -122,3 +133,14 @@ def test_eight_worker_processes_never_double_claim_and_keep_the_cap(services, cl
         open_inb = conn.execute(sa.select(sa.func.count()).select_from(CallCase).where(
             CallCase.period_id == mid, CallCase.queue == "inburgering", CallCase.status != "final")).scalar()
         assert open_inb == 0
+        open_appointments = conn.execute(sa.select(sa.func.count()).select_from(Appointment).join(
+            CallCase, CallCase.id == Appointment.case_id).where(CallCase.queue == "inburgering",
+                                                               Appointment.status == "open")).scalar()
+        assert open_appointments == 0  # cancelled with the queue
+        # no fully answered interview lost its COMPLETE
+        lost = conn.execute(sa.select(sa.func.count()).select_from(Interview).where(
+            Interview.current_variable.is_(None), Interview.status.in_(("partial", "in_progress")))).scalar()
+        assert lost == 0
+    # eight processes appended to the audit trail at once: the chain holds
+    check = services.audit.verify(u["admin"])
+    assert check.ok and check.rows > 20

@@ -16,10 +16,10 @@ from case_data import add_queue, users, walk
 
 from cati.accounts.rules.roles import PermissionDenied
 from cati.cli import main
-from cati.exports.io.files import ExportTable
+from cati.container import Services
+from cati.exports.io.table import ExportTable
 from cati.exports.service.exports import forms
 from cati.interviews.rules import Answer, export_columns
-from cati.platform.container import Services
 from cati.platform.models import AuditEvent, InterviewRecord
 from tests.integration.report_data import build_scenario
 
@@ -129,7 +129,7 @@ def test_refresh_writes_the_missing_records_once_and_outdated_ones_are_not_used(
 
 
 def test_cli_refresh_records(services, scenario, db_url, monkeypatch, capsys) -> None:  # type: ignore[no-untyped-def]
-    monkeypatch.setattr("cati.platform.container.build_services", lambda url: services)
+    monkeypatch.setattr("cati.container.build_services", lambda url: services)
     monkeypatch.setattr("sys.stdin", io.StringIO("welkom-sanne\n"))
     argv = ["--db", db_url, "--user", "sanne", "--password-stdin", "export", "--refresh-records"]
     assert main(argv) == 0

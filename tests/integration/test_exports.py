@@ -12,8 +12,8 @@ import sqlalchemy as sa
 
 from cati.accounts.rules.roles import PermissionDenied
 from cati.cli import main
-from cati.exports.io.files import ExportCancelled
 from cati.exports.io.spss import spss_label
+from cati.exports.io.table import ExportCancelled
 from cati.exports.service.exports import ExportError, forms
 from cati.interviews.rules import Answer as A
 from cati.interviews.rules import export_values
@@ -65,8 +65,9 @@ def test_csv_rows_columns_and_values(services, scenario, out) -> None:  # type: 
     assert c1["opmerking"] == "Prima geholpen"
     assert "attempts" not in c1 and "interviewer_id" not in c1  # no paradata unless asked
     header = list(rows[0])
-    assert header[:9] == ["respondent_key", "provider", "period", "service", "end_date", "form",
-                          "interview_started", "interview_completed", "identiteit"]
+    assert header[:10] == ["respondent_key", "provider", "period", "service", "end_date", "form", "taal",
+                           "interview_started", "interview_completed", "identiteit"]
+    assert {r["taal"] for r in rows} == {"1"}  # every answer in Dutch
     assert "slot" not in header and "intro" not in header  # info screens have no column
     codebook = _rows(out / "werkpad.codebook.csv")
     assert [r["variable"] for r in codebook] == header
@@ -75,6 +76,7 @@ def test_csv_rows_columns_and_values(services, scenario, out) -> None:  # type: 
                                          "98=Weet niet; 99=Wil niet zeggen")
     assert cb["aanbevolen"]["missing"] == "98; 99" and cb["uitkering_2"]["type"] == "flag"
     assert cb["identiteit"]["missing"] == ""  # no "weet niet" allowed there
+    assert cb["taal"]["codes"].startswith("1=Nederlands; 2=Engels; 3=Arabisch; 4=Turks;")
 
 
 def test_the_fast_path_matches_the_domain_export_values(services, scenario, out) -> None:  # type: ignore[no-untyped-def]
@@ -122,7 +124,7 @@ def test_with_contact_is_for_supervisors_and_audited(services, scenario, out) ->
     rows = _rows(result.data_file)
     c1 = rows[1]
     assert c1["client_name"] == "Persoon C1 Achternaam" and c1["email"] == "c1.mail@voorbeeld.nl"
-    assert c1["phone"].startswith("+3161234")
+    assert c1["phone"].startswith("'+3161234")  # a leading '+' would make it a formula (or 3.16E+10) in a spreadsheet
     (event,) = _audit(services)
     detail = json.loads(event.detail)
     assert event.action == "export_contact" and detail["with_contact"] is True and detail["rows"] == 5
@@ -172,7 +174,37 @@ def test_sav_labels_and_user_missing_survive_a_reread(services, scenario, out) -
     for r in codebook:
         assert spss_label(r["label"]) == (meta.column_names_to_labels[r["variable"]] or "")  # 255 max
         labels = meta.variable_value_labels.get(r["variable"], {})
-        assert r["codes"] == "; ".join(f"{int(k)}={v}" for k, v in labels.items())
+        codes = "; ".join(f"{int(k)}={v}" for k, v in labels.items())
+        if r["type"] == "text" and "gemaskeerd" in r["codes"]:  # an open answer says how it went out
+            assert r["codes"].startswith(codes)
+            continue
+        assert r["codes"] == codes
+
+
+def test_zsav_holds_what_the_sav_holds(services, scenario, db_url, monkeypatch, capsys, out) -> None:  # type: ignore[no-untyped-def]
+    import pandas as pd
+    import pyreadstat
+
+    sup = scenario.people.supervisor
+    services.exports.export(sup, out / "w.sav", providers=["Werkpad"], paradata=True)
+    zsav = services.exports.export(sup, out / "z", providers=["Werkpad"], paradata=True, fmt="zsav")
+    assert [p.name for p in zsav.files] == ["z.zsav", "z.codebook.csv"] and zsav.fmt == "zsav"
+    assert (out / "z.zsav").read_bytes()[:4] == b"$FL3"  # zlib-compressed system file
+    assert (out / "z.codebook.csv").read_bytes() == (out / "w.codebook.csv").read_bytes()
+    plain, plain_meta = pyreadstat.read_sav(str(out / "w.sav"), user_missing=True)
+    packed, packed_meta = pyreadstat.read_sav(str(out / "z.zsav"), user_missing=True)
+    assert len(packed) == 5
+    pd.testing.assert_frame_equal(plain, packed)
+    for field in ("column_names_to_labels", "variable_value_labels", "missing_ranges", "variable_measure",
+                  "original_variable_types"):
+        assert getattr(plain_meta, field) == getattr(packed_meta, field), field
+    assert json.loads(_audit(services)[-1].detail)["format"] == "zsav"
+    # and from the command line
+    monkeypatch.setattr("cati.container.build_services", lambda url: services)
+    argv = ["--db", db_url, "--user", "sanne", "--password-stdin", "export", "Werkpad", "--format", "zsav",
+            "--out", str(out / "cli")]
+    assert _cli(argv, monkeypatch, "welkom-sanne\n") == 0
+    assert "5 interviews" in capsys.readouterr().out and (out / "cli.zsav").exists()
 
 
 def _rows_csv(services, scenario, out) -> list[dict[str, str]]:  # type: ignore[no-untyped-def]
@@ -228,7 +260,7 @@ def _cli(argv: list[str], monkeypatch: pytest.MonkeyPatch, stdin: str) -> int:
 
 
 def test_cli_export(services, scenario, db_url, monkeypatch, capsys, out) -> None:  # type: ignore[no-untyped-def]
-    monkeypatch.setattr("cati.platform.container.build_services", lambda url: services)
+    monkeypatch.setattr("cati.container.build_services", lambda url: services)
     sanne = ["--db", db_url, "--user", "sanne", "--password-stdin", "export"]
     target = out / "w.sav"
     assert _cli([*sanne, "Werkpad", "--period", "2026", "--out", str(target), "--with-contact", "--paradata"],

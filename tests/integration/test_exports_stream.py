@@ -10,10 +10,10 @@ import pytest
 import sqlalchemy as sa
 
 import cati.exports.service.exports as exports_service
-from cati.exports.io.files import ExportCancelled, ExportTable
+from cati.container import Services
+from cati.exports.io.table import ExportCancelled, ExportTable
 from cati.interviews.rules import Answer as A
 from cati.interviews.rules.codec import answer_to_json
-from cati.platform.container import Services
 from cati.platform.models import Answer
 from tests.integration.report_data import Scenario, build_scenario
 

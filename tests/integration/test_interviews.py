@@ -31,7 +31,7 @@ def _rows(services, interview_id):  # type: ignore[no-untyped-def]
         return {r.variable: r for r in conn.execute(sa.select(AnswerRow).where(AnswerRow.interview_id == interview_id))}
 
 
-def test_answers_are_saved_at_once_and_changes_are_kept(services, clock) -> None:  # type: ignore[no-untyped-def]
+def test_answers_are_saved_at_once_and_changes_are_kept(services, clock, make_services) -> None:  # type: ignore[no-untyped-def]
     u = users(services)
     anna = u["anna"]
     _, card, st = _claim_and_start(services, anna)
@@ -46,9 +46,7 @@ def test_answers_are_saved_at_once_and_changes_are_kept(services, clock) -> None
     assert set(rows) == {v for v, _ in INBURGERING_START}
     assert rows["cijfer_cursus"].user_id == anna.user_id and rows["cijfer_cursus"].answered_at == clock.now
     # a crash loses nothing: a fresh service sees the answers and the place
-    from cati.platform.container import build_services
-
-    other = build_services(services.db.url, clock=clock)
+    other = make_services(services.db.url, clock=clock)
     assert other.interviews.state(anna, st.interview_id).current_variable == "cijfer_docent"
     other.db.dispose()
     with pytest.raises(AnswerRejected, match="1 tot en met 10"):
@@ -159,3 +157,30 @@ def test_breakoff_and_other_outcome_end_the_interview(services, clock) -> None: 
     with services.db.engine.connect() as conn:
         statuses = dict(conn.execute(sa.select(Interview.id, Interview.status)).all())
     assert statuses == {st.interview_id: "breakoff", st2.interview_id: "breakoff"}
+
+
+def test_a_desk_that_stops_mid_interview_loses_neither_the_attempt_nor_the_answers(services, clock) -> None:  # type: ignore[no-untyped-def]
+    """Issue 15: anna's desk stops in the middle of an interview. When her lease has run out, the next
+    claim first closes her attempt (DESK_LOST, from her claim to her last sign of life), makes the
+    interview partial, and the case comes back to be resumed first, with her answers."""
+    u = users(services)
+    anna, bram = u["anna"], u["bram"]
+    q, card, st = _claim_and_start(services, anna)
+    claimed = card.claimed_at
+    for var, answer in INBURGERING_START[:3]:
+        st = services.interviews.save_answer(anna, st.interview_id, var, answer)
+    clock.advance(minutes=10)
+    services.calls.renew_lease(anna, card.case_id)
+    renewed = clock.now
+    clock.advance(minutes=31)  # the desk is gone: no renewal, no outcome
+    again = services.calls.next_case(bram, q.provider_id)
+    assert again is not None and again.case_id == card.case_id and again.reason.code == "DUE_PARTIAL"
+    assert again.interview_id == st.interview_id
+    [lost] = attempts(services.db, card.case_id)
+    assert (lost["outcome"], lost["user_id"], lost["started_at"], lost["ended_at"]) == (
+        "DESK_LOST", anna.user_id, claimed, renewed)
+    row = case_row(services.db, card.case_id)
+    assert row["attempts"] == 0 and row["last_outcome"] == "PARTIAL" and row["held_by"] == bram.user_id
+    resumed = services.interviews.start_or_resume(bram, again.case_id)
+    assert resumed.interview_id == st.interview_id and resumed.current_variable == INBURGERING_START[3][0]
+    assert set(_rows(services, st.interview_id)) == {v for v, _ in INBURGERING_START[:3]}

@@ -8,7 +8,6 @@ import pytest
 import sqlalchemy as sa
 
 from cati.accounts.rules.roles import PermissionDenied, Role
-from cati.accounts.service.privacy import PrivacyError
 from cati.platform.models import (
     Answer,
     Appointment,
@@ -22,6 +21,7 @@ from cati.platform.models import (
     PhoneNumber,
     Provider,
 )
+from cati.sample.service.privacy import PrivacyError
 from cati.sample.store import dnc
 
 P2021 = (date(2021, 1, 1), date(2021, 12, 31))
@@ -118,7 +118,8 @@ def test_purge_refuses_while_cases_are_open(services, admin) -> None:  # type: i
     _people(services, admin)
     with services.db.unit_of_work() as s:
         case = s.scalars(sa.select(CallCase).order_by(CallCase.id)).first()
-        case.status = "active"
+        case.status, case.attempts = "active", max(case.attempts, 1)
+        case.last_attempt_at = case.next_call_at = services.ctx.now()
     with pytest.raises(PrivacyError, match="1 open cases"):
         services.privacy.close_period(admin, "Werkpad", *P2021)
     with pytest.raises(PrivacyError, match="open cases"):

@@ -25,7 +25,7 @@ def test_queue_figures_and_aapor_rates(services, scenario) -> None:  # type: ign
     wp = rows["purchased"]
     assert wp.provider == "Werkpad Re-integratie"
     # 13 cases (c12 has none); c5 unreachable; c6 never called; c11 and c14 open with attempts
-    assert (wp.sample, wp.net_sample, wp.never_called, wp.in_progress, wp.held_now) == (13, 12, 1, 2, 1)
+    assert (wp.sample, wp.net_sample, wp.never_called, wp.called_open, wp.held_now) == (13, 12, 1, 2, 1)
     assert (wp.appointments_today, wp.final, wp.completes, wp.cap, wp.cap_text) == (1, 10, 5, None, "5")
     # I: c1 c2 c3 c7 c8 | R: c4 refusal, c13 break-off | O: c10 | UO: c9 | NE: c5
     assert wp.groups == {"I": 5, "P": 0, "R": 2, "NC": 0, "O": 1, "UH": 0, "UR": 0, "UO": 1, "NE": 1}
@@ -102,7 +102,7 @@ def _cli(argv: list[str], monkeypatch: pytest.MonkeyPatch, stdin: str) -> int:
 
 
 def test_cli_progress_table_and_json(services, scenario, db_url, monkeypatch, capsys) -> None:  # type: ignore[no-untyped-def]
-    monkeypatch.setattr("cati.platform.container.build_services", lambda url: services)
+    monkeypatch.setattr("cati.container.build_services", lambda url: services)
     base = ["--db", db_url, "--user", "sanne", "--password-stdin", "progress"]
     assert _cli([*base, "--e", "0.5", "--format", "json"], monkeypatch, "welkom-sanne\n") == 0
     data = json.loads(capsys.readouterr().out)

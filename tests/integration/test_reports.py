@@ -86,7 +86,7 @@ def _cli(argv: list[str], monkeypatch: pytest.MonkeyPatch, stdin: str = "welkom-
 
 
 def test_cli_report_txt_json_csv_xlsx(services, scenario, db_url, monkeypatch, capsys, tmp_path) -> None:  # type: ignore[no-untyped-def]
-    monkeypatch.setattr("cati.platform.container.build_services", lambda url: services)
+    monkeypatch.setattr("cati.container.build_services", lambda url: services)
     base = ["--db", db_url, "--user", "sanne", "--password-stdin", "report", "Werkpad"]
     assert _cli(base, monkeypatch) == 0
     out = capsys.readouterr().out

@@ -15,7 +15,7 @@ import pytest
 import sqlalchemy as sa
 
 from cati.accounts.rules.roles import PermissionDenied, Role
-from cati.platform.container import Services
+from cati.container import Services
 from cati.platform.models import AuditEvent, Provider
 from cati.tools.demo import seed_demo
 

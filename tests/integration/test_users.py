@@ -103,7 +103,7 @@ def test_the_apps_composition_hashes_at_production_cost_and_verifies_cheap_hashe
     import io
 
     from cati.cli import main
-    from cati.platform.container import build_services
+    from cati.container import build_services
     from tests.conftest import FIXTURE_PASSWORD_COST
 
     assert FIXTURE_PASSWORD_COST.work < PRODUCTION_COST.work

@@ -12,7 +12,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from cati.exports.io.files import ColumnSpec, ExportTable, parse_lines, to_frame, write_csv
+from cati.exports.io.files import write_csv
+from cati.exports.io.table import ColumnSpec, ExportTable, parse_lines, to_frame
 from cati.interviews.rules.record import csv_field, csv_line
 
 HEAD = (ColumnSpec("key", "Sleutel", "text"), ColumnSpec("minutes", "Duur", "number"),
@@ -132,3 +133,30 @@ def test_records_read_back_as_written(rows: list[tuple[Any, ...]]) -> None:
 def test_a_record_with_the_wrong_number_of_lines_is_refused() -> None:
     with pytest.raises(ValueError):
         parse_lines(TAIL, ['1,2,3,"open', "rest"])  # an unclosed quote swallows the next record
+
+
+def test_the_export_file_modules_import_each_other_without_a_cycle() -> None:
+    """``table`` (the table and its frame) imports no writer; the writers import it, never each other
+    in a circle. Imports inside functions count too."""
+    import ast
+    from pathlib import Path
+
+    import cati.exports.io as package
+
+    folder = Path(package.__file__).parent
+    prefix = "cati.exports.io."
+    deps: dict[str, set[str]] = {}
+    for path in folder.glob("*.py"):
+        found = set()
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.ImportFrom) and node.module and node.module.startswith(prefix):
+                found.add(node.module.removeprefix(prefix))
+            elif isinstance(node, ast.Import):
+                found |= {a.name.removeprefix(prefix) for a in node.names if a.name.startswith(prefix)}
+        deps[path.stem] = found
+    assert deps["table"] == set()
+
+    def reaches(start: str, goal: str, seen: set[str]) -> bool:
+        return any(d == goal or (d not in seen and reaches(d, goal, seen | {d})) for d in deps.get(start, ()))
+
+    assert [m for m in deps if reaches(m, m, set())] == []

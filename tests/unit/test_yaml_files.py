@@ -51,3 +51,30 @@ def test_a_data_file_is_built_once_per_version(tmp_path: Path) -> None:
     os.utime(table, ns=(1, 1))
     with pytest.raises(OutcomeTableError, match="non-empty"):
         load_outcome_table(table)
+
+
+def test_the_forms_loader_composes_in_python_and_reads_the_forms_as_pyyaml_does() -> None:
+    """The forms' loader: libyaml's parser where PyYAML has it, PyYAML's own composer (its ``compose_node``
+    is where the form loader stops deep nesting), the same data as ``yaml.safe_load``."""
+    from cati.core.yaml_files import ComposingSafeLoader
+
+    forms = sorted((Path(__file__).resolve().parents[2] / "forms").rglob("*.yaml"))
+    assert len(forms) >= 3
+    for path in forms:
+        text = path.read_text(encoding="utf-8")
+        loader = ComposingSafeLoader(text)
+        try:
+            assert loader.get_single_data() == yaml.safe_load(text), path.name
+        finally:
+            loader.dispose()
+
+    class Counting(ComposingSafeLoader):
+        composed = 0
+
+        def compose_node(self, parent: object, index: object) -> object:
+            self.composed += 1
+            return super().compose_node(parent, index)  # type: ignore[no-untyped-call]
+
+    loader = Counting("a: [1, [2]]\n")
+    assert loader.get_single_data() == {"a": [1, [2]]} and loader.composed == 6
+    loader.dispose()

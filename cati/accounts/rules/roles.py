@@ -70,11 +70,13 @@ def parse_role(text: str) -> Role:
 
 @dataclass(frozen=True)
 class Actor:
-    """Who is calling a service: a logged-in user (or a scheduled job's token user)."""
+    """Who is calling a service: a logged-in user (or a scheduled job's token user), with the
+    languages they speak besides Dutch as they were at the login (ISO 639-1 codes)."""
 
     user_id: int
     username: str
     roles: frozenset[Role]
+    languages: frozenset[str] = frozenset()
 
     def may(self, permission: Permission) -> bool:
         return any(permission in GRANTS[r] for r in self.roles)

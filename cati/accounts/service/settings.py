@@ -30,6 +30,10 @@ class SettingError(ValueError):
     pass
 
 
+#: the dialers a desk can have (``cati/telephony/io``): by hand, a URI for the desktop, cati's softphone
+DIALER_KINDS = ("manual", "uri", "softphone")
+
+
 @dataclass(frozen=True)
 class SettingValue:
     key: str
@@ -52,6 +56,10 @@ def check_value(key: str, value: Any) -> None:
         ok = isinstance(value, str)
     if not ok:
         raise SettingError(f"{key}: {value!r} is niet van de juiste soort (standaard: {default!r})")
+    if key == "dialer.kind" and value not in DIALER_KINDS:
+        raise SettingError(f"{key}: {value!r} is geen dialer ({', '.join(DIALER_KINDS)})")
+    if key == "dialer.no_answer_seconds" and not 5 <= value <= 300:
+        raise SettingError(f"{key}: {value!r} seconden: tussen 5 en 300")
     if isinstance(default, str) and key.startswith(("billing.", "report.")):
         from decimal import Decimal, InvalidOperation
 

@@ -7,6 +7,7 @@ import hashlib
 import math
 import os
 import secrets
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -23,8 +24,14 @@ from cati.accounts.rules.passwords import (
 )
 from cati.accounts.rules.roles import Actor, Permission, Role, require
 from cati.accounts.service.audit import record
+from cati.core.languages import SOURCE, parse_languages
 from cati.platform.context import ServiceContext
-from cati.platform.models import ApiToken, User, UserRole
+from cati.platform.models import ApiToken, User, UserLanguage, UserRole
+
+#: How long a login waits for another process's write (SQLite: a long import holds the database's write
+#: lock while it saves): the login's audit row is written in a transaction that waits, so a read-only
+#: command is never refused because logging in writes. Longer than this ends in "database bezet".
+LOGIN_WAIT_SECONDS = 120
 
 _PYTEST = "PYTEST_CURRENT_TEST"  # set by pytest while a test runs
 
@@ -50,15 +57,18 @@ class UserRow:
     disabled: bool
     failed_logins: int
     last_login_at: datetime | None
+    languages: tuple[str, ...] = ()  # spoken besides Dutch (ISO 639-1)
 
 
 def _actor(user: User) -> Actor:
-    return Actor(user.id, user.username, frozenset(Role(r.role) for r in user.roles))
+    return Actor(user.id, user.username, frozenset(Role(r.role) for r in user.roles),
+                 frozenset(lang.language for lang in user.languages))
 
 
 def _row(u: User) -> UserRow:
     roles = tuple(sorted((Role(r.role) for r in u.roles), key=list(Role).index))
-    return UserRow(u.id, u.username, u.display_name, roles, u.disabled, u.failed_logins, u.last_login_at)
+    return UserRow(u.id, u.username, u.display_name, roles, u.disabled, u.failed_logins, u.last_login_at,
+                   tuple(sorted(lang.language for lang in u.languages)))
 
 
 class UserService:
@@ -145,6 +155,23 @@ class UserService:
             record(s, actor, "user_roles", at=self.ctx.now(), object_type="user", object_id=user.id,
                    roles=sorted(r.value for r in roles))
 
+    def set_languages(self, actor: Actor | None, username: str, languages: str | Iterable[str]) -> tuple[str, ...]:
+        """The languages ``username`` speaks besides Dutch (codes or names: ``"ar,en"``, ``["Arabisch"]``;
+        empty: Dutch only). Cases that need a language are offered to its speakers; a change counts
+        from the interviewer's next login. Returns the codes stored."""
+        require(actor, Permission.MANAGE_USERS)
+        try:
+            codes = tuple(c for c in parse_languages(languages) if c != SOURCE)
+        except ValueError as e:
+            raise UserError(str(e)[:1].upper() + str(e)[1:] + ".") from None
+        with self.ctx.db.unit_of_work() as s:
+            user = self._get(s, username)
+            kept = [lang for lang in user.languages if lang.language in codes]
+            user.languages = kept + [UserLanguage(language=c) for c in codes if c not in {k.language for k in kept}]
+            record(s, actor, "user_languages", at=self.ctx.now(), object_type="user", object_id=user.id,
+                   languages=list(codes))
+        return codes
+
     def set_password(self, actor: Actor | None, username: str, password: str) -> None:
         """Admins may set anyone's password; every user may set their own."""
         if actor is None or actor.username != username:
@@ -169,7 +196,7 @@ class UserService:
         now = self.ctx.now()
         generic = "Onbekende gebruikersnaam of onjuist wachtwoord."
         # immediate: read-then-write; on SQLite another desk's write in between would fail the upgrade
-        with self.ctx.db.unit_of_work(immediate=True) as s:
+        with self.ctx.db.unit_of_work(immediate=True, wait_seconds=LOGIN_WAIT_SECONDS) as s:
             user = s.scalar(select(User).where(User.username == username.strip()))
             if user is None:
                 verify_password(password, _dummy_hash(self.password_cost))  # same cost as a real check
@@ -207,7 +234,7 @@ class UserService:
 
     def login_token(self, token: str) -> Actor:
         now = self.ctx.now()
-        with self.ctx.db.unit_of_work() as s:
+        with self.ctx.db.unit_of_work(immediate=True, wait_seconds=LOGIN_WAIT_SECONDS) as s:
             row = s.scalar(select(ApiToken).where(ApiToken.token_hash == _token_hash(token.strip())))
             user = s.get(User, row.user_id) if row and row.revoked_at is None else None
             if user is None or user.disabled:

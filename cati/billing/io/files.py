@@ -2,6 +2,8 @@
 finance screen show.
 
 Amounts: two decimals, never float; in JSON as strings. Headers in Dutch (finance's language).
+Provider names come from outside: a CSV cell that a spreadsheet would take for a formula gets an
+apostrophe, in XLSX every text is a string cell (:mod:`cati.core.cells`); amounts stay numbers.
 """
 
 from __future__ import annotations
@@ -14,15 +16,25 @@ from decimal import Decimal
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 
-from cati.billing.rules import InburgeringLine, InburgeringSection, StatementLine, Terms, Totals
-from cati.billing.store.repo import NO_CAP, TZ, terms_to_json
+from cati.billing.rules import (
+    NO_CAP,
+    InburgeringLine,
+    InburgeringSection,
+    StatementLine,
+    Terms,
+    Totals,
+    terms_to_json,
+)
+from cati.core.cells import csv_row, xlsx_formula_like, xlsx_text
+from cati.core.localtime import format_local
+from cati.core.money import plain
 
 if TYPE_CHECKING:
     from cati.billing.service.views import BillingOverview, BillingReport, ProviderSummary, StatementView
 
 
 def money(amount: Decimal) -> str:
-    return f"{amount.quantize(Decimal('0.01')):f}"
+    return plain(amount)
 
 
 def yes_no(flag: bool) -> str:
@@ -30,7 +42,7 @@ def yes_no(flag: bool) -> str:
 
 
 def when(moment: datetime) -> str:
-    return moment.astimezone(TZ).strftime("%Y-%m-%d %H:%M")
+    return format_local(moment, "%Y-%m-%d %H:%M")
 
 
 def statement_title(v: StatementView) -> str:
@@ -240,7 +252,7 @@ CSV_HEADERS = ["regel", "aanbieder", "periode", "nota", "notadatum", *LINE_HEADE
 def write_csv(report: BillingReport, fh: IO[str]) -> None:
     """One flat UTF-8 table: per statement its lines, corrections, inburgering and totals; then
     the overview (``regel`` says what a row is)."""
-    w = csv.writer(fh)
+    w = _GuardedWriter(csv.writer(fh))
     w.writerow(CSV_HEADERS)
     for v in report.statements:
         st = v.statement
@@ -289,6 +301,16 @@ def write_csv(report: BillingReport, fh: IO[str]) -> None:
     w.writerow(["overzicht", *summary_total_cells(report.overview)])
 
 
+class _GuardedWriter:
+    """A ``csv.writer`` whose rows pass :func:`cati.core.cells.csv_row` first."""
+
+    def __init__(self, writer: Any) -> None:
+        self._writer = writer
+
+    def writerow(self, row: Sequence[Any]) -> None:
+        self._writer.writerow(csv_row(list(row)))
+
+
 def write_xlsx(report: BillingReport, path: Path) -> None:
     """A sheet per statement and an overview sheet; amounts as numbers with two decimals."""
     from openpyxl import Workbook
@@ -305,8 +327,11 @@ def write_xlsx(report: BillingReport, path: Path) -> None:
         return Decimal(text)
 
     def put(ws: Any, values: Sequence[Any], money_cols: Iterable[int] = (), header: bool = False) -> None:
-        ws.append(list(values))
+        ws.append([xlsx_text(v) if isinstance(v, str) else v for v in values])
         row = ws.max_row
+        for cell in ws[row]:
+            if isinstance(cell.value, str) and xlsx_formula_like(cell.value):
+                cell.data_type = "s"  # a text, never a formula
         for c in money_cols:
             cell = ws.cell(row=row, column=c + 1)
             if isinstance(cell.value, str) and cell.value:
@@ -323,7 +348,7 @@ def write_xlsx(report: BillingReport, path: Path) -> None:
 
     for v in report.statements:
         base = (v.number or "concept") + " " + v.provider_name
-        title = "".join(c for c in base if c not in "[]:*?/\\")[:31]
+        title = "".join(c for c in base if c not in "[]:*?/\\" and c.isprintable())[:31]
         n = 2
         while title in used:
             suffix = f" ({n})"

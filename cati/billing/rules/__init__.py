@@ -28,8 +28,11 @@ Storage
 
 from __future__ import annotations
 
+from cati.core.money import from_cents, round_cents, to_cents
+
 from .compute import compute_statement, recompute, standing_lines
 from .model import (
+    NO_CAP,
     BillableInterview,
     ClosedStatement,
     InburgeringLine,
@@ -41,11 +44,10 @@ from .model import (
     Terms,
     Totals,
     close_statement,
-    from_cents,
-    round_cents,
     split_cost,
+    terms_from_json,
     terms_in_force,
-    to_cents,
+    terms_to_json,
 )
 from .reports import (
     BillingSummary,
@@ -61,6 +63,9 @@ from .reports import (
 )
 
 __all__ = [
+    "NO_CAP",
+    "terms_from_json",
+    "terms_to_json",
     "BillableInterview",
     "BillingSummary",
     "ClaimItem",

@@ -24,8 +24,9 @@ from datetime import date
 from decimal import Decimal
 from typing import TypeVar
 
+from cati.core.money import ZERO
+
 from .model import (
-    ZERO,
     BillableInterview,
     ClosedStatement,
     InburgeringLine,

@@ -6,35 +6,14 @@ storage; :func:`to_cents` and :func:`from_cents` convert without loss.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, fields
 from datetime import date, datetime
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from enum import StrEnum
 
-CENT = Decimal("0.01")
-ZERO = Decimal("0.00")
-
-
-# --------------------------------------------------------------------------- money
-
-
-def from_cents(cents: int) -> Decimal:
-    """Integer cents (as stored) to Decimal euros with two places: ``4225 -> Decimal('42.25')``."""
-    return (Decimal(cents) / 100).quantize(CENT)
-
-
-def to_cents(amount: Decimal) -> int:
-    """Decimal euros to integer cents; raises ``ValueError`` if the amount is not whole cents."""
-    cents = amount * 100
-    if cents != cents.to_integral_value():
-        raise ValueError(f"amount {amount} is not a whole number of cents")
-    return int(cents)
-
-
-def round_cents(amount: Decimal) -> Decimal:
-    """Round to the cent, half up (``21.125 -> 21.13``)."""
-    return amount.quantize(CENT, rounding=ROUND_HALF_UP)
+from cati.core.money import ZERO, round_cents, to_cents
 
 
 def split_cost(cost: Decimal, share: Decimal) -> tuple[Decimal, Decimal]:
@@ -80,6 +59,33 @@ class Terms:
         _check_money("inburgering_tariff", self.inburgering_tariff)
         if self.inburgering_cap < 0:
             raise ValueError("inburgering_cap must not be negative")
+
+
+NO_CAP = 1_000_000  # an inburgering cap of "none" (setting null): more than will ever be billed
+
+
+def terms_to_json(t: Terms) -> str:
+    return json.dumps(
+        {
+            "valid_from": t.valid_from.isoformat(),
+            "threshold": t.threshold,
+            "subsidy_share": str(t.subsidy_share),
+            "inburgering_tariff": str(t.inburgering_tariff),
+            "inburgering_cap": t.inburgering_cap,
+        },
+        sort_keys=True,
+    )
+
+
+def terms_from_json(text: str) -> Terms:
+    d = json.loads(text)
+    return Terms(
+        valid_from=date.fromisoformat(d["valid_from"]),
+        threshold=int(d["threshold"]),
+        subsidy_share=Decimal(d["subsidy_share"]),
+        inburgering_tariff=Decimal(d["inburgering_tariff"]),
+        inburgering_cap=int(d["inburgering_cap"]),
+    )
 
 
 def terms_in_force(schedule: Iterable[Terms], on: date) -> Terms:

@@ -8,8 +8,9 @@ from datetime import datetime
 from decimal import Decimal
 from enum import StrEnum
 
+from cati.core.money import ZERO
+
 from .model import (
-    ZERO,
     ClosedStatement,
     InburgeringLine,
     Period,

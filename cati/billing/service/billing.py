@@ -47,6 +47,7 @@ from cati.billing.io.files import (
     yes_no,
 )
 from cati.billing.rules import (
+    NO_CAP,
     ClosedStatement,
     Difference,
     DifferenceKind,
@@ -59,7 +60,9 @@ from cati.billing.rules import (
     recompute,
     reconcile,
     subsidy_claim,
+    terms_from_json,
     terms_in_force,
+    terms_to_json,
 )
 from cati.billing.service.views import (
     BillingOverview,
@@ -74,16 +77,12 @@ from cati.billing.service.views import (
 )
 from cati.billing.store import repo as repo
 from cati.billing.store.repo import (
-    NO_CAP,
     SETTLE,
     TERM_SETTINGS,
-    TZ,
     day_end,
     interview_key,
-    local_date,
-    terms_from_json,
-    terms_to_json,
 )
+from cati.core.localtime import local_day
 from cati.platform.context import ServiceContext
 from cati.platform.models import CallCase, Interview, MeasurementPeriod, Provider
 
@@ -94,7 +93,6 @@ __all__ = [  # the results, the export formats and the helpers live next door; i
     "SETTLE",
     "SUMMARY_HEADERS",
     "TERM_SETTINGS",
-    "TZ",
     "BillingError",
     "BillingOverview",
     "BillingPeriod",
@@ -109,7 +107,6 @@ __all__ = [  # the results, the export formats and the helpers live next door; i
     "inburgering_text",
     "interview_key",
     "line_cells",
-    "local_date",
     "money",
     "overview_json",
     "overview_of",
@@ -161,7 +158,7 @@ class BillingService:
         """
         require(actor, Permission.BILLING)
         now = self.ctx.now()
-        on = statement_date or local_date(now)
+        on = statement_date or local_day(now)
         with self.ctx.db.unit_of_work() as s:
             schedule = repo.term_schedule(s, defaults())
             out = []
@@ -273,7 +270,7 @@ class BillingService:
         """Close the draft statement of one provider and period: it is stored and never changes."""
         require(actor, Permission.CLOSE_STATEMENT)
         now = self.ctx.now()
-        today = local_date(now)
+        today = local_day(now)
         on = statement_date or today
         if on > today:
             raise BillingError(f"Een nota kan niet vooruit worden gedateerd ({on.isoformat()}).")
@@ -296,7 +293,7 @@ class BillingService:
             if draft.is_empty:
                 raise BillingError(f"Niets te factureren voor {p.name} op {on.isoformat()}.")
             number = repo.next_number(s, on.year)
-            closed = close_statement(draft, number, local_date(now))
+            closed = close_statement(draft, number, local_day(now))
             row = repo.save_closed(s, closed, mp.id, now, actor.user_id if actor else None)
             record(
                 s,

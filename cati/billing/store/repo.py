@@ -9,15 +9,15 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from cati.billing.rules import (
+    NO_CAP,
     BillableInterview,
     ClosedStatement,
     Difference,
@@ -30,12 +30,13 @@ from cati.billing.rules import (
     StatementLine,
     Terms,
     from_cents,
+    terms_from_json,
+    terms_to_json,
     to_cents,
 )
+from cati.core.localtime import day_start, local_day
 from cati.platform.models import CallCase, Client, Interview, MeasurementPeriod, Provider, Setting, User
 from cati.platform.models_billing import BillingStatement, BillingStatementLine
-
-TZ = ZoneInfo("Europe/Amsterdam")  # statement dates are Dutch calendar days
 
 TERM_SETTINGS = {
     "threshold": "billing.subsidy_threshold",
@@ -43,7 +44,6 @@ TERM_SETTINGS = {
     "inburgering_tariff": "billing.inburgering_tariff",
     "inburgering_cap": "queue.inburgering.cap",
 }
-NO_CAP = 1_000_000  # queue.inburgering.cap null: no cap
 # Completes of the last minute wait for the next statement: a complete saved on another desk at the
 # moment of closing (or with a clock a little off) then never falls between a closing and its check.
 SETTLE = timedelta(minutes=1)
@@ -53,40 +53,12 @@ SETTLE = timedelta(minutes=1)
 
 
 def day_end(d: date) -> datetime:
-    """The first instant after calendar day ``d`` in Dutch time."""
-    return datetime.combine(d + timedelta(days=1), time(0), TZ)
-
-
-def local_date(moment: datetime) -> date:
-    return moment.astimezone(TZ).date()
+    """The first instant after the local calendar day ``d`` (statement dates are the bureau's days)."""
+    return day_start(d + timedelta(days=1))
 
 
 def interview_key(respondent_key: str, interview_id: int) -> str:
     return f"{respondent_key}-{interview_id}"
-
-
-def terms_to_json(t: Terms) -> str:
-    return json.dumps(
-        {
-            "valid_from": t.valid_from.isoformat(),
-            "threshold": t.threshold,
-            "subsidy_share": str(t.subsidy_share),
-            "inburgering_tariff": str(t.inburgering_tariff),
-            "inburgering_cap": t.inburgering_cap,
-        },
-        sort_keys=True,
-    )
-
-
-def terms_from_json(text: str) -> Terms:
-    d = json.loads(text)
-    return Terms(
-        valid_from=date.fromisoformat(d["valid_from"]),
-        threshold=int(d["threshold"]),
-        subsidy_share=Decimal(d["subsidy_share"]),
-        inburgering_tariff=Decimal(d["inburgering_tariff"]),
-        inburgering_cap=int(d["inburgering_cap"]),
-    )
 
 
 def _term_value(name: str, value: Any) -> Any:
@@ -237,7 +209,7 @@ def closed_from_row(row: BillingStatement, mp: MeasurementPeriod) -> ClosedState
             tariff=terms.inburgering_tariff,
         ),
         number=row.number,
-        closed_on=local_date(row.closed_at),
+        closed_on=local_day(row.closed_at),
     )
 
 

@@ -12,6 +12,10 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from dateutil.easter import EASTER_WESTERN, easter
+
+from cati.core.localtime import DEFAULT_ZONE
+
 WEEKDAYS: tuple[str, ...] = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 
 HOLIDAY_NAMES: dict[str, str] = {
@@ -85,18 +89,8 @@ def ensure_aware(moment: datetime, name: str = "datetime") -> datetime:
 
 
 def easter_sunday(year: int) -> date:
-    """Gregorian Easter Sunday (anonymous Gregorian algorithm, Meeus/Jones/Butcher)."""
-    a = year % 19
-    b, c = divmod(year, 100)
-    d, e = divmod(b, 4)
-    f = (b + 8) // 25
-    g = (b - f + 1) // 3
-    h = (19 * a + b - d - g + 15) % 30
-    i, k = divmod(c, 4)
-    l_ = (32 + 2 * e + 2 * i - h - k) % 7
-    m = (a + 11 * h + 22 * l_) // 451
-    month, day = divmod(h + l_ - 7 * m + 114, 31)
-    return date(year, month, day + 1)
+    """Gregorian (western) Easter Sunday, as python-dateutil computes it."""
+    return easter(year, EASTER_WESTERN)
 
 
 def kings_day(year: int) -> date:
@@ -129,7 +123,7 @@ def dutch_holidays(year: int) -> dict[str, date]:
 
 @dataclass(frozen=True)
 class CallingCalendar:
-    timezone: str = "Europe/Amsterdam"
+    timezone: str = DEFAULT_ZONE  # the bureau's zone: cati.core.localtime reads the same setting
     windows: tuple[tuple[TimeRange, ...], ...] = field(default_factory=_weekday_windows)
     day_parts: tuple[tuple[str, TimeRange], ...] = DEFAULT_DAY_PARTS
     closed_holidays: frozenset[str] = DEFAULT_CLOSED_HOLIDAYS
@@ -196,6 +190,11 @@ class CallingCalendar:
 
     def local(self, moment: datetime) -> datetime:
         return ensure_aware(moment).astimezone(self.tz)
+
+    def day_bounds(self, moment: datetime) -> tuple[datetime, datetime]:
+        """The local calendar day of ``moment``: [its midnight, the next midnight), as aware UTC."""
+        day = self.local(moment).date()
+        return self.at_local(day, time(0)), self.at_local(day + timedelta(days=1), time(0))
 
     def at_local(self, day: date, moment: time) -> datetime:
         """Local wall-clock `day moment` as aware UTC."""

@@ -6,15 +6,11 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from cati.calls.rules.calendar import CallingCalendar, ensure_aware
-from cati.calls.rules.priority import (
-    Tier,
-    appointment_missed,
-    is_held,
-    reserved_for,
-    tier_of,
-)
+from cati.calls.rules.leases import is_held
+from cati.calls.rules.order import Tier, Who, appointment_missed, asker_of, reserved_for, tier_of
 from cati.calls.rules.scheduling_settings import SchedulerSettings
 from cati.calls.rules.scheduling_state import AppointmentKind, CaseState
+from cati.core.languages import SOURCE, name_nl
 
 DAY_PART_NL: dict[str, str] = {"morning": "ochtend", "afternoon": "middag", "evening": "avond"}
 WEEKDAY_NL: tuple[str, ...] = ("maandag", "dinsdag", "woensdag", "donderdag", "vrijdag", "zaterdag", "zondag")
@@ -42,10 +38,14 @@ def _part_nl(part: str | None) -> str:
 
 
 def explain(
-    state: CaseState, now: datetime, settings: SchedulerSettings, user_id: int | None = None
+    state: CaseState, now: datetime, settings: SchedulerSettings, who: Who = None,
+    spoken_today: frozenset[str] | None = None,
 ) -> Explanation:
-    """Is the case callable now for `user_id` (None: for any interviewer), and if not, why and when."""
+    """Is the case callable now for ``who`` (an interviewer's id or :class:`~cati.calls.rules.order.Asker`;
+    None: for any interviewer), and if not, why and when. ``spoken_today``: the languages of the
+    interviewers who logged in today (a case that needs another language waits for a speaker)."""
     ensure_aware(now, "now")
+    asker = asker_of(who)
     cal = settings.calendar
     if state.is_final:
         return Explanation(
@@ -54,6 +54,13 @@ def explain(
         )
     if state.active_number is None:
         return Explanation(False, "NO_NUMBER", "Geen belbaar nummer meer", "no callable number left", None)
+    if state.held_by is not None and not is_held(state, now):
+        return Explanation(
+            False, "LEASE_EXPIRED",
+            f"De werkplek van interviewer {state.held_by} reageert niet meer; de zaak komt vrij zodra de "
+            "volgende claim de verloren poging heeft afgesloten",
+            f"the desk of user {state.held_by} stopped; released at the next claim", now,
+        )
     if is_held(state, now):
         assert state.lease_expires_at is not None
         later = max(state.lease_expires_at, state.next_call_at or state.lease_expires_at)
@@ -66,8 +73,19 @@ def explain(
         return _planned(state, cal)
     if not cal.is_callable(now):
         return _closed(now, cal)
+    language = state.language if state.language != SOURCE else None
+    if language is not None and not asker.speaks(language):
+        return Explanation(
+            False, "NOT_SPOKEN", f"Alleen voor interviewers die {name_nl(language)} spreken",
+            f"only for interviewers who speak {language}", None,
+        )
+    if language is not None and spoken_today is not None and language not in spoken_today:
+        return Explanation(
+            False, "WAITING_FOR_SPEAKER", f"Wacht op een interviewer die {name_nl(language)} spreekt",
+            f"waiting for an interviewer who speaks {language}", None,
+        )
     reserved = reserved_for(state, now, settings)
-    if reserved is not None and reserved[0] != user_id:
+    if reserved is not None and reserved[0] != asker.user_id:
         owner, until = reserved
         return Explanation(
             False, "RESERVED_FOR_OWN_INTERVIEWER",
@@ -75,6 +93,13 @@ def explain(
             f"appointment reserved for user {owner}", cal.snap(until),
         )
     return _due(state, now, settings)
+
+
+def speaker_note(language: str | None) -> str:
+    """`` (alleen voor interviewers die Arabisch spreken)`` for a case that needs a language."""
+    if language is None or language == SOURCE:
+        return ""
+    return f" (alleen voor interviewers die {name_nl(language)} spreken)"
 
 
 def _planned(state: CaseState, cal: CallingCalendar) -> Explanation:
@@ -147,4 +172,4 @@ def _due(state: CaseState, now: datetime, settings: SchedulerSettings) -> Explan
         nl, en, code = (
             f"Nieuwe poging {state.attempts + 1} van {settings.max_attempts_per_case}", "retry due", "DUE_RETRY"
         )
-    return Explanation(True, code, nl, en, now)
+    return Explanation(True, code, nl + speaker_note(state.language), en, now)

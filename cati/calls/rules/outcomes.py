@@ -30,11 +30,14 @@ _CODE_RE = re.compile(r"^[A-Z][A-Z0-9_]*$")
 
 MAX_ATTEMPTS = "MAX_ATTEMPTS"
 QUOTA_FULL = "QUOTA_FULL"
+DESK_LOST = "DESK_LOST"  # system: the desk holding the case stopped during the attempt
 PARTIAL = "PARTIAL"
 APPOINTMENT = "APPOINTMENT"
 CALLBACK = "CALLBACK"
 DO_NOT_CALL = "DO_NOT_CALL"
 COMPLETE = "COMPLETE"
+LANGUAGE = "LANGUAGE"
+ROUTES = frozenset({"language"})  # an outcome that ends the case only when no route is left
 REQUIRED_CODES: frozenset[str] = frozenset({MAX_ATTEMPTS, QUOTA_FULL, PARTIAL, APPOINTMENT, CALLBACK, COMPLETE})
 
 
@@ -71,6 +74,7 @@ class Outcome:
     retry: RetryRule | None = None
     aapor_if_contacted: str | None = None
     group_if_contacted: str | None = None
+    route: str | None = None  # "language": back to the queue for a speaker of the language heard
 
     @property
     def is_case_final(self) -> bool:
@@ -217,7 +221,7 @@ def _group(item: Mapping[str, Any], code: str, field: str) -> str | None:
 
 _KNOWN_FIELDS = frozenset(
     {"code", "label_nl", "label_en", "aapor", "group", "final", "contact", "selectable", "key", "retry",
-     "aapor_if_contacted", "group_if_contacted"}
+     "aapor_if_contacted", "group_if_contacted", "route"}
 )
 _RETRY_FIELDS = frozenset({"delay_minutes", "delay_days", "other_day_part", "max_retries", "exhausted_as"})
 
@@ -252,6 +256,9 @@ def _parse_outcome(index: int, item: object) -> Outcome:
         raise _err(code, "retry", "is required when final is no")
     if final is not Finality.NO and retry is not None:
         raise _err(code, "retry", "is only allowed when final is no")
+    route = item.get("route")
+    if route is not None and (route not in ROUTES or final is not Finality.CASE):
+        raise _err(code, "route", f"must be one of {', '.join(sorted(ROUTES))}, on a final outcome; got {route!r}")
     return Outcome(
         code=code,
         label_nl=_str(item, code, "label_nl") or "",
@@ -265,6 +272,7 @@ def _parse_outcome(index: int, item: object) -> Outcome:
         retry=retry,
         aapor_if_contacted=aapor_c,
         group_if_contacted=group_c,
+        route=route,
     )
 
 

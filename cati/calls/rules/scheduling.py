@@ -1,7 +1,7 @@
 """What happens after a call: apply an outcome to a case and decide the next call.
 
 Pure functions over frozen dataclasses; the clock is always the explicit `now` (aware).
-Queue order, due-ness and leases live in cati.calls.rules.priority; explanations in cati.calls.rules.explain.
+Queue order, due-ness and leases live in cati.calls.rules.order; explanations in cati.calls.rules.explain.
 """
 
 from __future__ import annotations
@@ -30,6 +30,7 @@ from cati.calls.rules.scheduling_state import (
     CaseState,
     CaseStatus,
     DoNotCallNumber,
+    LanguageRouted,
     NumberExhausted,
     NumberFinalized,
     NumberStatus,
@@ -93,9 +94,12 @@ def apply_outcome(
     settings: SchedulerSettings,
     outcomes: OutcomeTable,
     appointment: Appointment | None = None,
+    route_to: str | None = None,
 ) -> AppliedOutcome:
     """Record one call attempt ending in `outcome_code` at `now`; return the new state and events.
 
+    ``route_to``: for an outcome with a language route (LANGUAGE), the language the case goes back to
+    the queue for (``language_route.language_route`` decides); without it the case ends on the outcome.
     Raises SchedulingError (Dutch message) for a final case, an unknown or system-only code,
     a case without a callable number, or a missing/invalid appointment.
     """
@@ -136,6 +140,14 @@ def apply_outcome(
     work.numbers[idx] = replace(number, attempts=number.attempts + 1)
     max_case_reached = work.state.attempts >= settings.max_attempts_per_case
 
+    if route_to is not None and outcome.route != "language":
+        raise SchedulingError(f"Uitkomst {outcome_code} stuurt een zaak niet door naar een andere taal")
+    if route_to is not None and not max_case_reached:
+        # back to the queue, now for an interviewer who speaks the language heard
+        at = cal.snap(now)
+        work.state = replace(work.state, language=route_to, next_call_at=at)
+        work.events += [LanguageRouted(route_to), RetryScheduled(at, cal.day_part_of(at))]
+        return work.done()
     if outcome.is_case_final:
         if outcome_code == DO_NOT_CALL:
             work.numbers[idx] = replace(work.numbers[idx], status=NumberStatus.DO_NOT_CALL, final_code=outcome_code)

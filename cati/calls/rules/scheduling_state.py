@@ -97,6 +97,7 @@ class CaseState:
     final_code: str | None = None
     held_by: int | None = None
     lease_expires_at: datetime | None = None
+    language: str | None = None  # the language it needs an interviewer for (ISO 639-1); None: Dutch
 
     @property
     def is_final(self) -> bool:
@@ -165,6 +166,13 @@ class DoNotCallNumber:
 
 
 @dataclass(frozen=True)
+class LanguageRouted:
+    """A language problem sent the case back to the queue for a speaker of ``language``."""
+
+    language: str
+
+
+@dataclass(frozen=True)
 class CaseFinalized:
     code: str
     aapor: str
@@ -174,5 +182,5 @@ class CaseFinalized:
 
 SchedulingEvent = (
     RetryScheduled | AppointmentSet | NumberFinalized | NumberExhausted | SwitchedNumber | DoNotCallNumber
-    | CaseFinalized
+    | LanguageRouted | CaseFinalized
 )

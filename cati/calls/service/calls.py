@@ -1,24 +1,17 @@
-"""Next case, claims and leases, call outcomes, appointments, quota caps (issue 9).
+"""Next case, claims and leases, call outcomes, appointments, quota caps.
 
-How a claim is made atomic and fast (``services/claiming.py``):
+A claim takes the case the call order (:mod:`cati.calls.rules.order`) ranks first for this
+interviewer: one path per backend (``services/claiming.py``), both on the SQL generated from the one
+description (``store/order_sql.py``, ``store/claim_select.py``):
 
-- The candidates are a ``UNION ALL`` of small tier sub-queries (each ``LIMIT BATCH`` on its index)
-  with their phones, do-not-call flags and open appointment; the winner is the first by the pure
-  rules' order (``priority_key``). No ORM objects on this path; every statement is built once per
-  shape.
-- PostgreSQL: one statement per claim, in autocommit (``store/claim_fast.py``): the candidates are
-  locked ``FOR UPDATE SKIP LOCKED`` (two interviewers never see the same candidate, nobody waits),
-  ranked in SQL by the same order (``store/claim_order.py``, proven equal to ``priority_key`` by
-  the tests), the winner leased and its card read, all in one round trip. The claimed case is then
-  checked against the pure rules (``is_due``). The statement works on the open queues the last
-  transactional claim saw and claims nothing once they changed; then, and when there is no case (to
-  say why), the transactional claim runs.
-- The transactional claim: SQLite in ``BEGIN IMMEDIATE`` (one writer at a time); the open queues
-  with their quota counts, the candidates (PostgreSQL: ``FOR UPDATE SKIP LOCKED``), ranked in
-  Python, and one conditional ``UPDATE … WHERE id = :id AND <free>`` (PostgreSQL: with the card's
-  rows). SQLite reads the card after the commit, so the write lock is held for three statements.
+- SQLite: in ``BEGIN IMMEDIATE`` (one writer at a time), the best case's id, its rows, one conditional
+  ``UPDATE``; the card is read after the commit.
+- PostgreSQL: one statement in autocommit (``store/claim_pg.py``): the candidates locked ``FOR UPDATE
+  SKIP LOCKED`` (two interviewers never see the same candidate, nobody waits), ranked, the winner
+  leased and its card read, in one round trip.
 
-Quota caps and the body of recording an outcome live in ``services/outcome_recording.py``.
+When no case is claimed, a read-only look says why (outside calling hours, quota, nothing due until
+…). Quota caps and the body of recording an outcome live in ``services/outcome_recording.py``.
 
 Every public method takes the actor first and checks its permission before anything else.
 Results are frozen dataclasses; times are aware UTC. The card and supervision parts live in
@@ -27,22 +20,23 @@ Results are frozen dataclasses; times are aware UTC. The card and supervision pa
 
 from __future__ import annotations
 
-import json
 import time
-from collections.abc import Mapping
+from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass, replace
-from datetime import UTC, date, datetime, timedelta
-from zoneinfo import ZoneInfo
+from datetime import date, datetime, timedelta
 
 from sqlalchemy import select
-from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
 from cati.accounts.rules.roles import Actor, Permission, PermissionDenied, require
+from cati.accounts.service.audit import record
 from cati.accounts.service.settings import SettingsService
+from cati.calls.rules.dialling import dial_refusal
 from cati.calls.rules.explain import Explanation, explain
+from cati.calls.rules.line import Line, LineOutcomes, load_line_outcomes
+from cati.calls.rules.order import Asker
 from cati.calls.rules.outcomes import Outcome, OutcomeTable, load_outcome_table
-from cati.calls.rules.priority import can_start_interview
+from cati.calls.rules.quota import can_start_interview
 from cati.calls.rules.scheduling_settings import SchedulerSettings
 from cati.calls.rules.scheduling_state import Appointment as AppointmentRequest
 from cati.calls.rules.scheduling_state import CaseState
@@ -54,26 +48,34 @@ from cati.calls.service.case_card import (
     build_card,
     case_fields,
 )
-from cati.calls.service.claiming import Claimed, OpenQueues, claim_in, settle
-from cati.calls.service.errors import CallError, CaseNotHeld, QuotaFull
-from cati.calls.service.outcome_recording import OutcomeResult, check_code, read_caps, record_in
+from cati.calls.service.claiming import Claimed, claim_in, room, settle, why_nothing
+from cati.calls.service.errors import CallError, CaseClosed, CaseNotHeld, DialRefused, QuotaFull
+from cati.calls.service.outcome_recording import (
+    LanguageFacts,
+    OutcomeResult,
+    check_code,
+    read_caps,
+    record_in,
+)
 from cati.calls.service.queue_summary import (
     CaseExplanation,
     MyQueue,
+    QueueOrderRow,
     QueueRow,
     appointments_of,
     explain_cases,
     my_queues,
+    order_rows,
     provider_ids,
     summary,
 )
 from cati.calls.store import case_queries as cq
 from cati.calls.store.case_mapping import (
     CaseRows,
-    case_extra,
     to_state,
 )
-from cati.calls.store.claim_fast import ClaimUnavailable, FastClaim
+from cati.calls.store.claim_pg import ClaimUnavailable, PgClaim
+from cati.calls.store.claim_select import BestCase, QueueOrder
 from cati.calls.store.outcome_writes import OutcomeWrites
 from cati.core.paths import resources_dir
 from cati.platform.context import ServiceContext
@@ -85,23 +87,28 @@ __all__ = [
     "AttemptInfo",
     "CallError",
     "CallService",
+    "CaseClosed",
     "CaseCard",
     "CaseExplanation",
     "CaseNotHeld",
+    "DialPermit",
+    "DialRefused",
     "MyQueue",
     "NextCase",
     "NumberInfo",
     "OutcomeResult",
+    "QueueOrderRow",
     "QueueRow",
     "QuotaFull",
     "case_fields",
 ]
 
-BATCH = 4  # candidates per sub-query; ranked in Python with priority_key
-OPEN_INTERVIEW = ("in_progress", "partial")
-AMSTERDAM = ZoneInfo("Europe/Amsterdam")
+#: candidates per tier and queue: each window holds only due cases in its tier's order, so its first
+#: row is the tier's best (PostgreSQL skips rows another claimer has locked and takes the next)
+BATCH = 1
 CAPS_TTL = 5.0  # seconds a service reuses the queue caps it read (a changed cap counts within this)
-CLAIM_TRIES = 3  # a claim whose winner was taken in between (PostgreSQL) looks again, this often
+#: how often (service clock) a claim first closes the attempts of desks whose lease ran out
+SWEEP_EVERY = timedelta(seconds=30)
 
 
 # ---------------------------------------------------------------- results
@@ -115,26 +122,44 @@ class NextCase:
     reason: Explanation
 
 
+@dataclass(frozen=True)
+class DialPermit:
+    """The number may be dialled now (:meth:`CallService.dial_permit`): what a softphone dials."""
+
+    case_id: int
+    e164: str
+    at: datetime
+
+
 # ---------------------------------------------------------------- the service
 
 
 class CallService:
     """Call queues for interviewers (claim, outcome, appointments) and supervisors (explain, summary)."""
 
-    def __init__(self, ctx: ServiceContext) -> None:
+    def __init__(
+        self, ctx: ServiceContext, settings: SettingsService,
+        form_languages: Callable[[str], frozenset[str]] | None = None,
+    ) -> None:
+        """``form_languages``: the languages a form (by id) is translated into, for the route of a
+        language problem (the composition root hands the interview feature's catalog)."""
         self.ctx = ctx
+        self._form_languages = form_languages or (lambda _form_id: frozenset())
         self._outcomes: OutcomeTable | None = None
+        self._line_outcomes: LineOutcomes | None = None
         self._scheduler: SchedulerSettings | None = None
-        self._settings = SettingsService(ctx)
-        self._queries = cq.ClaimQueries(BATCH, postgres=not ctx.db.is_sqlite)
-        # PostgreSQL: the one-statement claim, in autocommit, on the queues last seen open
-        self._fast = None if ctx.db.is_sqlite else FastClaim(BATCH, ctx.db.engine)
+        self._settings = settings
+        self._queries = cq.ClaimQueries(postgres=not ctx.db.is_sqlite)
+        # SQLite: the best case, chosen inside BEGIN IMMEDIATE; PostgreSQL: the one-statement claim
+        self._best = BestCase(BATCH) if ctx.db.is_sqlite else None
+        self._pg = None if ctx.db.is_sqlite else PgClaim(BATCH, ctx.db.engine)
+        self._order = QueueOrder(postgres=not ctx.db.is_sqlite)
         self._autocommit = ctx.db.engine.execution_options(isolation_level="AUTOCOMMIT")
-        self._open: dict[tuple[int | None, tuple[str, ...]], OpenQueues] = {}
         self._writes = OutcomeWrites(postgres=not ctx.db.is_sqlite)
+        self._swept: datetime | None = None
         self._caps_read: tuple[date, float, dict[str, int | None]] | None = None
         # validate the data files at start: a broken table must fail loudly, not on the first call
-        _ = self.outcome_table, self.scheduler
+        _ = self.outcome_table, self.scheduler, self.line_outcome_table
 
     # -- configuration ----------------------------------------------------------------------
     @property
@@ -143,6 +168,15 @@ class CallService:
         if self._outcomes is None:
             self._outcomes = load_outcome_table(resources_dir() / "outcomes.yaml")
         return self._outcomes
+
+    @property
+    def line_outcome_table(self) -> LineOutcomes:
+        """The outcomes a softphone's line suggests (resources/line_outcomes.yaml), checked against
+        the outcome table once per service."""
+        if self._line_outcomes is None:
+            selectable = [o.code for o in self.outcome_table.selectable()]
+            self._line_outcomes = load_line_outcomes(resources_dir() / "line_outcomes.yaml", selectable)
+        return self._line_outcomes
 
     @property
     def scheduler(self) -> SchedulerSettings:
@@ -159,6 +193,10 @@ class CallService:
             return None
         return None if value is None else int(value)
 
+    def caps(self) -> dict[str, int | None]:
+        """Every queue's cap in force today (None: no cap); read at most every ``CAPS_TTL`` seconds."""
+        return self._caps()
+
     def _caps(self, s: Session | None = None) -> dict[str, int | None]:
         """Every queue's cap in force today, in one query (inside the caller's transaction if given),
         reused for ``CAPS_TTL`` seconds."""
@@ -174,6 +212,11 @@ class CallService:
         self._caps_read = (today, time.monotonic(), caps)
         return dict(caps)
 
+    @staticmethod
+    def _asker(actor: Actor) -> Asker:
+        """Who asks for a case: the interviewer and the languages they speak (read at their login)."""
+        return Asker(actor.user_id, actor.languages)
+
     def _label(self, code: str | None) -> str:
         if code is None:
             return ""
@@ -183,6 +226,30 @@ class CallService:
         """The outcomes an interviewer may choose, in shortcut order."""
         require(actor, Permission.WORK_CASES)
         return self.outcome_table.selectable()
+
+    def line_outcomes(self, actor: Actor | None) -> LineOutcomes:
+        """The outcomes a softphone's line suggests when a call ends unanswered (busy, no answer, …)."""
+        require(actor, Permission.WORK_CASES)
+        return self.line_outcome_table
+
+    def dial_permit(self, actor: Actor | None, case_id: int, e164: str) -> DialPermit:
+        """May a dialer place a call to ``e164`` for this case now? Checked on the case as it is in
+        the database at this moment (:func:`cati.calls.rules.dialling.dial_refusal`: the case held by
+        this interviewer and open, calling hours, the number the one on screen and still callable,
+        never premium-rate or pager). Raises DialRefused (Dutch reason) or CallError."""
+        actor = require(actor, Permission.WORK_CASES)
+        settings = self.scheduler
+        with self.ctx.db.unit_of_work(immediate=False) as s:
+            now = self.ctx.now()
+            loaded, dnc = self._queries.load(s.connection(), [case_id])
+            rows = loaded.get(case_id)
+            if rows is None:
+                raise CallError(f"Zaak {case_id} bestaat niet")
+            state = to_state(rows, settings.calendar, dnc)
+        refusal = dial_refusal(state, e164, now, settings.calendar, actor.user_id)
+        if refusal is not None:
+            raise DialRefused(refusal)
+        return DialPermit(case_id, e164, now)
 
     # -- claiming ---------------------------------------------------------------------------
     def next_case(self, actor: Actor | None, provider_id: int | None = None, queue: str | None = None) -> CaseCard | None:
@@ -201,44 +268,40 @@ class CallService:
         if not settings.calendar.is_callable(now):
             return NextCase(None, explain(CaseState.new("-", ["-"]), now, settings))
         caps = self._caps()
-        fast = self._claim_fast(actor, provider_id, (queue,) if queue else cq.QUEUES, caps, now)
-        if fast is not None:
-            return NextCase(self._card(fast.rows, fast.state, fast.why, fast.at, card_rows=fast.card), fast.why)
-        for _ in range(CLAIM_TRIES):
-            with self.ctx.db.unit_of_work(immediate=True) as s:
-                claimed = self._claim(s, actor, provider_id, queue, caps)
-            if isinstance(claimed, Explanation):
-                return NextCase(None, claimed)
-            if claimed is not None:
-                return NextCase(self._card(claimed.rows, claimed.state, claimed.why, claimed.at,
-                                           card_rows=claimed.card),
-                                claimed.why)
-        raise CallError("Er kon geen zaak worden toegewezen; probeer het opnieuw")
-
-    def _claim_fast(
-        self, actor: Actor, provider_id: int | None, queues: tuple[str, ...], caps: Mapping[str, int | None],
-        now: datetime,
-    ) -> Claimed | None:
-        """PostgreSQL: the claim in one statement, on the queues the last transactional claim saw open
-        (``claim_fast``; checked by ``claiming.settle``); None: take the transactional path."""
-        known = self._open.get((provider_id, queues))
-        if self._fast is None or known is None or not known.pairs:
-            return None
-        try:
-            got = self._fast.claim(known.pairs, known.empty, known.periods, provider_id, caps, now, actor.user_id,
-                                   self.scheduler)
-            return None if got is None else settle(self._autocommit.connect, self._queries, got, actor.user_id, now,
-                                                   self.scheduler)
-        except (ClaimUnavailable, OperationalError):
-            return None  # e.g. a dropped connection: the transactional path tries again
+        queues = (queue,) if queue else cq.QUEUES
+        self.release_lost()
+        claimed = self._claim(actor, provider_id, queues, caps)
+        if claimed is None:
+            return NextCase(None, self._why_nothing(actor, provider_id, queues, caps))
+        return NextCase(self._card(claimed.rows, claimed.state, claimed.why, claimed.at, card_rows=claimed.card),
+                        claimed.why)
 
     def _claim(
-        self, s: Session, actor: Actor, provider_id: int | None, queue: str | None, caps: Mapping[str, int | None]
-    ) -> Claimed | Explanation | None:
-        """One claim transaction: the claimed case, why there is none, or None (taken in between)."""
-        return claim_in(s, actor.user_id, provider_id, (queue,) if queue else cq.QUEUES, caps, queries=self._queries,
-                        settings=self.scheduler, clock=self.ctx.now, postgres=not self.ctx.db.is_sqlite,
-                        seen=self._open)
+        self, actor: Actor, provider_id: int | None, queues: tuple[str, ...], caps: Mapping[str, int | None]
+    ) -> Claimed | None:
+        if self._pg is not None:
+            asker = self._asker(actor)
+            try:
+                got = self._pg.claim(queues, caps, provider_id, self.ctx.now(), asker, self.scheduler)
+            except ClaimUnavailable:  # e.g. a dropped connection: one more try on a new one
+                got = self._pg.claim(queues, caps, provider_id, self.ctx.now(), asker, self.scheduler)
+            if got is None:
+                return None
+            return settle(self._autocommit.connect, self._queries, got, asker, self.ctx.now(), self.scheduler)
+        assert self._best is not None
+        with self.ctx.db.unit_of_work(immediate=True) as s:
+            return claim_in(s, self._asker(actor), provider_id, queues, caps, best=self._best,
+                            queries=self._queries, settings=self.scheduler, clock=self.ctx.now)
+
+    def _why_nothing(
+        self, actor: Actor, provider_id: int | None, queues: tuple[str, ...], caps: Mapping[str, int | None]
+    ) -> Explanation:
+        with self.ctx.db.unit_of_work(immediate=False) as s:
+            why, full = why_nothing(s, provider_id, queues, caps, self.ctx.now(), self.scheduler,
+                                    self._asker(actor))
+        for period_id, queue in full:  # e.g. the desk that filled it stopped before it could close them
+            self.close_full_queue(actor, period_id, queue)
+        return why
 
     def _card(
         self, rows: CaseRows, state: CaseState, why: Explanation, now: datetime, s: Session | None = None,
@@ -256,11 +319,22 @@ class CallService:
         return build_card(rows, state, card, why, now, label=self._label,
                           max_attempts=self.scheduler.max_attempts_per_case)
 
-    def _room(self, s: Session, pair: cq.Pair, cap: int | None, now: datetime) -> bool:
-        if cap is None:
-            return True
-        period_id, queue = pair
-        return can_start_interview(cq.completes(s, period_id, queue), cq.live_in_progress(s, period_id, queue, now), cap)
+    def release_lost(self, *, force: bool = False) -> int:
+        """Close the attempts of desks whose lease ran out and release their cases (at most every
+        ``SWEEP_EVERY`` of the service clock, unless ``force``); how many. See ``leases.lost_attempt``."""
+        now = self.ctx.now()
+        if not force and self._swept is not None and self._swept <= now < self._swept + SWEEP_EVERY:
+            return 0
+        self._swept = now
+
+        def sweep(s: Session) -> int:
+            released = cq.release_lost(s, now, self.scheduler.lease_minutes)
+            for case_id, user_id, attempt_id in released:
+                record(s, None, "lease_lost", at=now, object_type="call_case", object_id=case_id, user=user_id,
+                       attempt=attempt_id)
+            return len(released)
+
+        return self.ctx.db.retrying(sweep, immediate=True)
 
     def held_case(self, actor: Actor | None) -> CaseCard | None:
         """The case this interviewer holds now (e.g. after restarting the app), or None."""
@@ -275,7 +349,7 @@ class CallService:
             loaded, dnc = self._queries.load(conn, [case_id])
             rows = loaded[case_id]
             state = to_state(rows, settings.calendar, dnc)
-            return self._card(rows, state, explain(replace(state, held_by=None), now, settings, actor.user_id), now, s)
+            return self._card(rows, state, explain(replace(state, held_by=None), now, settings, self._asker(actor)), now, s)
 
     def renew_lease(self, actor: Actor | None, case_id: int) -> datetime:
         """Extend the lease on a case this interviewer holds; returns the new expiry."""
@@ -299,12 +373,50 @@ class CallService:
     def _release_rows(self, s: Session, case: CallCase) -> None:
         case.held_by = None
         case.lease_expires_at = None
-        extra = case_extra(case)
-        extra.pop("claimed_at", None)
-        extra["released_at"] = self.ctx.now().astimezone(UTC).isoformat()  # a next claim starts no earlier
-        case.state = json.dumps(extra, sort_keys=True)
+        case.claimed_at = None
+        case.released_at = self.ctx.now()  # a next claim starts no earlier
         for iv in s.scalars(select(Interview).where(Interview.case_id == case.id, Interview.status == "in_progress")):
             iv.status = "partial"
+
+    def hold_for_interview(
+        self, s: Session, actor: Actor, case_id: int, interview_id: int | None, caps: Mapping[str, int | None]
+    ) -> CallCase:
+        """Inside the caller's unit of work (the interview service's): the open case this interviewer
+        holds, and in a capped queue room for its interview (``interview_id``: the one resumed, which
+        holds its place already). The queue's period is locked first, then the case: one lock order.
+        Raises CaseClosed, CaseNotHeld, QuotaFull or CallError."""
+        head = s.execute(select(CallCase.period_id, CallCase.queue).where(CallCase.id == case_id)).first()
+        if head is None:
+            raise CallError(f"Zaak {case_id} bestaat niet")
+        period_id, queue = head
+        cap = caps.get(queue)
+        if cap is not None:
+            cq.lock_period(s, period_id)
+        case = self._held(s, actor, case_id)
+        if cap is not None:
+            now = self.ctx.now()
+            done = cq.completes(s, period_id, queue)
+            live = cq.live_in_progress(s, period_id, queue, now, interview_id)
+            if not can_start_interview(done, live, cap):
+                raise QuotaFull(f"Het quotum is vol: {done} van {cap} interviews volledig, {live} bezig. "
+                                "Er kan nu geen interview starten.")
+        return case
+
+    def close_without_number(self, s: Session, client_ids: Collection[int], now: datetime) -> int:
+        """In the caller's unit of work (a do-not-call list coming in): end the open cases of these
+        clients that have no callable number left, as DO_NOT_CALL; how many."""
+        return cq.close_without_number(s, client_ids, now)
+
+    def record_in(
+        self, s: Session, actor: Actor, case_id: int, code: str, started_at: datetime, ended_at: datetime, note: str,
+        appointment: AppointmentRequest | None, caps: Mapping[str, int | None], *, interview_id: int,
+        interview_status: str, line: Line | None = None,
+    ) -> OutcomeResult:
+        """Record an outcome inside the caller's unit of work (the interview service ending an
+        interview: the attempt, the case and the interview's status in one transaction); ``line``:
+        the softphone's line of the attempt, stored with it."""
+        return self._record(s, actor, case_id, code, started_at, ended_at, note, appointment, None, caps,
+                            interview_id=interview_id, interview_status=interview_status, line=line)
 
     def _held(self, s: Session, actor: Actor, case_id: int) -> CallCase:
         """The case row (locked), if this actor holds it; a lease that ran out still counts while
@@ -312,9 +424,9 @@ class CallService:
         case = cq.lock_case(s, case_id)
         if case is None:
             raise CallError(f"Zaak {case_id} bestaat niet")
+        if case.status == cq.FINAL:
+            raise CaseClosed(f"Zaak {case_id} is al afgesloten ({case.final_outcome})")
         if case.held_by != actor.user_id:
-            if case.status == cq.FINAL:
-                raise CallError(f"Zaak {case_id} is al afgesloten ({case.final_outcome})")
             raise CaseNotHeld(actor, case_id)
         return case
 
@@ -329,21 +441,57 @@ class CallService:
         note: str = "",
         appointment: AppointmentRequest | None = None,
         phone_position: int | None = None,
+        line: Line | None = None,
+        heard: str | None = None,
     ) -> OutcomeResult:
         """End the current call attempt on a held case with an outcome, in one transaction.
 
         Writes the CallAttempt, applies the scheduling rules (next call, appointment, number
         fallback, do-not-call, MAX_ATTEMPTS) and releases the lease. ``appointment`` is
         ``AppointmentRequest.exact(at)`` (APPOINTMENT, PARTIAL) or ``.daypart(day, part)``
-        (CALLBACK, PARTIAL); ``phone_position`` is the number dialled (default the current one).
+        (CALLBACK, PARTIAL); ``phone_position`` is the number dialled (default the current one);
+        ``line`` the softphone's line (dial, answer and end times, how it ended, talk seconds).
+        ``heard``: with a language problem (LANGUAGE), the language the interviewer heard: the case
+        goes back to the queue for its speakers unless no route is left (``language_route``).
         Raises CaseNotHeld, CallError (Dutch message) or QuotaFull.
         """
         actor = require(actor, Permission.WORK_CASES)
-        self._check_code(outcome_code)
+        outcome = self._check_code(outcome_code)
         caps = self._caps()
-        with self.ctx.db.unit_of_work(immediate=True) as s:
-            return self._record(s, actor, case_id, outcome_code, started_at, ended_at, note, appointment,
-                                phone_position, caps)
+        facts = None
+        if outcome.route == "language":
+            needs = bool(self._settings.get("language.route_needs_translation"))
+            facts = LanguageFacts(self._form_languages, needs)
+        result = self.ctx.db.retrying(
+            lambda s: self._record(s, actor, case_id, outcome_code, started_at, ended_at, note, appointment,
+                                   phone_position, caps, line=line, heard=heard, languages=facts), immediate=True)
+        return self.after_outcome(actor, result)
+
+    def after_outcome(self, actor: Actor, result: OutcomeResult) -> OutcomeResult:
+        """After an outcome committed: when its complete took a queue's last place, close the rest of
+        the queue (its own transaction; the complete is safe whatever happens here)."""
+        if result.quota_filled is None:
+            return result
+        period_id, queue = result.quota_filled
+        return replace(result, quota_closed=self.close_full_queue(actor, period_id, queue))
+
+    def close_full_queue(self, actor: Actor | None, period_id: int, queue: str) -> int:
+        """End the open cases of a queue whose cap is reached as QUOTA_FULL (nothing when it is not
+        full); how many. Runs again after a deadlock or serialization failure."""
+        cap = self._caps().get(queue)
+        if cap is None:
+            return 0
+
+        def close(s: Session) -> int:
+            if cq.completes(s, period_id, queue) < cap:
+                return 0
+            closed = cq.close_for_quota(s, period_id, queue)
+            if closed:
+                record(s, actor, "quota_full", at=self.ctx.now(), object_type="measurement_period",
+                       object_id=period_id, queue=queue, cap=cap, closed=closed)
+            return closed
+
+        return self.ctx.db.retrying(close, immediate=True)
 
     def _check_code(self, code: str) -> Outcome:
         return check_code(self.outcome_table, code)
@@ -351,13 +499,15 @@ class CallService:
     def _record(
         self, s: Session, actor: Actor, case_id: int, code: str, started_at: datetime, ended_at: datetime, note: str,
         appointment: AppointmentRequest | None, phone_position: int | None, caps: Mapping[str, int | None],
-        *, interview_id: int | None = None, interview_status: str | None = None,
+        *, interview_id: int | None = None, interview_status: str | None = None, line: Line | None = None,
+        heard: str | None = None, languages: LanguageFacts | None = None,
     ) -> OutcomeResult:
         """The shared body of recording an outcome, inside the caller's unit of work
         (``outcome_recording.record_in``)."""
         return record_in(s, actor, case_id, code, started_at, ended_at, note, appointment, phone_position, caps,
                          ctx=self.ctx, queries=self._queries, writes=self._writes, settings=self.scheduler,
-                         table=self.outcome_table, interview_id=interview_id, interview_status=interview_status)
+                         table=self.outcome_table, interview_id=interview_id, interview_status=interview_status,
+                         line=line, heard=heard, languages=languages)
 
     # -- appointments -----------------------------------------------------------------------
     def my_queues(self, actor: Actor | None) -> list[MyQueue]:
@@ -365,11 +515,9 @@ class CallService:
         (today = the Amsterdam calendar day of the service clock)."""
         actor = require(actor, Permission.WORK_CASES)
         caps = self._caps()
-        local = self.ctx.now().astimezone(AMSTERDAM)
-        start = datetime(local.year, local.month, local.day, tzinfo=AMSTERDAM)
-        end = start + timedelta(days=1)
+        start, end = self.scheduler.calendar.day_bounds(self.ctx.now())
         with self.ctx.db.unit_of_work(immediate=False) as s:
-            return my_queues(s, actor.user_id, start.astimezone(UTC), end.astimezone(UTC), caps)
+            return my_queues(s, actor.user_id, start, end, caps)
 
     def my_appointments(self, actor: Actor | None) -> list[AppointmentInfo]:
         """Open appointments this interviewer made, soonest first."""
@@ -381,7 +529,8 @@ class CallService:
     def explain(
         self, actor: Actor | None, ref: int | str, provider_id: int | None = None
     ) -> tuple[CaseExplanation, ...]:
-        """Why a case is or is not callable now, and when it will be (EXPLAIN_CASES).
+        """Why a case is or is not callable now, and when it will be (EXPLAIN_CASES); a case that
+        needs a language nobody who logged in today speaks waits for a speaker.
 
         ``ref`` is a case id (int) or a client number (str; every matching case, optionally of one
         provider). Raises CallError when nothing matches.
@@ -390,8 +539,9 @@ class CallService:
         caps = self._caps()
         with self.ctx.db.unit_of_work(immediate=False) as s:
             now = self.ctx.now()
+            spoken = cq.spoken(s, self.scheduler.calendar.day_bounds(now)[0])
             found = explain_cases(s, ref, provider_id, now, self.scheduler, caps,
-                                  lambda pair, cap: self._room(s, pair, cap, now))
+                                  lambda pair, cap: room(s, pair, cap, now), spoken)
         if not found:
             raise CallError(f"Geen zaak gevonden voor {ref}")
         return found
@@ -402,6 +552,39 @@ class CallService:
         caps = self._caps()
         with self.ctx.db.unit_of_work(immediate=False) as s:
             return summary(s, provider_id, self.ctx.now(), caps)
+
+    def queue_order(
+        self, actor: Actor | None, provider_id: int | None = None, queue: str | None = None, *,
+        for_user: str | None = None, limit: int = 50,
+    ) -> list[QueueOrderRow]:
+        """The due cases in the order the claims take them now (EXPLAIN_CASES): for the interviewer
+        ``for_user`` (a user name) exactly what their next claims take; without, for any interviewer,
+        with appointments kept for their own interviewer among them (``reserved_for``). Empty outside
+        the calling hours. CallError for an unknown user name."""
+        require(actor, Permission.EXPLAIN_CASES)
+        if limit < 1:
+            raise CallError("Het aantal regels moet minstens 1 zijn")
+        settings = self.scheduler
+        now = self.ctx.now()
+        if not settings.calendar.is_callable(now):
+            return []
+        caps = self._caps()
+        with self.ctx.db.unit_of_work(immediate=False) as s:
+            asker = None
+            if for_user is not None:
+                user_id = cq.user_id(s, for_user)
+                if user_id is None:
+                    raise CallError(f"Gebruiker {for_user!r} bestaat niet")
+                asker = Asker(user_id, cq.user_languages(s, user_id))
+            rows = self._order.rows(s.connection(), (queue,) if queue else cq.QUEUES, caps, provider_id, now,
+                                    asker, settings, limit)
+            return order_rows(s, rows)
+
+    def interviewer_names(self, actor: Actor | None) -> list[str]:
+        """The user names of the interviewers who may work (to see the call order for one of them)."""
+        require(actor, Permission.EXPLAIN_CASES)
+        with self.ctx.db.unit_of_work(immediate=False) as s:
+            return cq.interviewer_names(s)
 
     def find_provider(self, actor: Actor | None, ref: str | int) -> int:
         """A provider's id from its id or (case-insensitive) name; CallError when unknown or ambiguous."""

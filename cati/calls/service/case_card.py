@@ -14,10 +14,11 @@ from functools import lru_cache
 
 from cati.calls.rules.explain import Explanation
 from cati.calls.rules.scheduling_state import CaseState
-from cati.calls.store.case_mapping import AppointmentLike, CaseRows, case_extra
+from cati.calls.store.case_mapping import AppointmentLike, CaseRows
 from cati.calls.store.case_queries import CardRows
-from cati.interviews.rules import form_id_for_case
+from cati.core.languages import SOURCE, is_known, language
 from cati.sample.rules.dienst import DIENSTEN
+from cati.sample.rules.forms import form_id_for_case
 from cati.sample.rules.phones import format_national
 
 __all__ = [
@@ -106,6 +107,14 @@ class CaseCard:
     interview_id: int | None  # an interview to resume (partial / in progress)
     claimed_at: datetime
     lease_expires_at: datetime | None
+    language: str | None = None  # the language the case needs a speaker of (None: Dutch)
+    client_language: str | None = None  # the language the client file gave
+
+    @property
+    def language_text(self) -> str:
+        """``Arabisch (العربية)`` (the language to speak), or the client file's language, or ""."""
+        code = self.language or self.client_language
+        return language(code).label if code is not None and is_known(code) else ""
 
     @property
     def case_fields(self) -> dict[str, object]:
@@ -164,7 +173,6 @@ def build_card(
     appointment = None
     if rows.appointment is not None:
         appointment = appointment_info(rows.appointment, card.client_name, card.provider_name, card.made_by_name)
-    claimed = case_extra(case).get("claimed_at")
     dienst = DIENSTEN.get(card.service)
     return CaseCard(
         case_id=case.id, client_id=card.client_id, client_number=card.client_number, client_name=card.client_name,
@@ -175,6 +183,8 @@ def build_card(
         attempts=attempts, attempt_count=case.attempts, max_attempts=max_attempts,
         appointment=appointment, reason=why, form_id=form_id_for_case(case.queue, card.variant),
         interview_id=card.interview_id,
-        claimed_at=datetime.fromisoformat(claimed) if isinstance(claimed, str) else now,
+        claimed_at=case.claimed_at or now,
         lease_expires_at=case.lease_expires_at,
+        language=state.language if state.language != SOURCE else None,
+        client_language=card.client_language,
     )

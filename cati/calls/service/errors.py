@@ -1,14 +1,22 @@
-"""The errors of call actions (``services/calls.py``, ``services/outcome_recording.py``); Dutch messages."""
+"""The errors of call actions (``calls/service/calls.py``, ``calls/service/outcome_recording.py``); Dutch messages."""
 
 from __future__ import annotations
 
 from cati.accounts.rules.roles import Actor, Permission, PermissionDenied
 
-__all__ = ["CallError", "CaseNotHeld", "QuotaFull"]
+__all__ = ["CallError", "CaseClosed", "CaseNotHeld", "DialRefused", "QuotaFull"]
 
 
 class CallError(ValueError):
     """A call action that cannot be done (closed case, bad outcome or appointment); Dutch message."""
+
+
+class CaseClosed(CallError):
+    """The case is final already."""
+
+
+class DialRefused(CallError):
+    """This number may not be dialled now (``calls/rules/dialling.py`` says why)."""
 
 
 class QuotaFull(CallError):

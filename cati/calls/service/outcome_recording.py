@@ -4,15 +4,20 @@ Quota (inburgering, ``queue.inburgering.cap``): starting an interview and record
 both first lock the queue's measurement period (PostgreSQL ``SELECT … FOR UPDATE`` on the
 ``measurement_period`` row; SQLite ``BEGIN IMMEDIATE``), then count completes and live interviews.
 An interview may start only while completes + interviews in progress < cap, so the cap can never
-be passed; when the last place is taken by a complete the rest of the queue ends as QUOTA_FULL.
-A claim only skips queues without a place (it starts no interview); the caps themselves are read
-at most every ``CAPS_TTL`` seconds per service (``CallService._caps``).
+be passed. When a complete takes the last place, the result says so (``quota_filled``) and the
+caller closes the rest of the queue as QUOTA_FULL in a transaction of its own, after the complete
+has committed (``CallService.close_full_queue``): the complete never waits for, nor dies with, the
+closing of thousands of cases. A claim only skips queues without a place (it starts no interview);
+the caps themselves are read at most every ``CAPS_TTL`` seconds per service (``CallService._caps``).
+
+Lock order, everywhere (so that no two transactions wait for each other in a circle): the period
+row, then case rows (several: in id order), then their appointments, phones and interviews.
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
 from datetime import date, datetime
 from typing import Any
@@ -21,11 +26,12 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from cati.accounts.rules.roles import Actor
-from cati.accounts.service.audit import record
 from cati.accounts.service.settings import defaults as settings_defaults
 from cati.calls.rules.calendar import ensure_aware
+from cati.calls.rules.language_route import LanguageRoute, language_route
+from cati.calls.rules.line import Line
+from cati.calls.rules.order import appointment_missed
 from cati.calls.rules.outcomes import COMPLETE, DO_NOT_CALL, Outcome, OutcomeTable
-from cati.calls.rules.priority import appointment_missed
 from cati.calls.rules.scheduling import apply_outcome
 from cati.calls.rules.scheduling_settings import SchedulerSettings
 from cati.calls.rules.scheduling_state import (
@@ -46,8 +52,19 @@ from cati.calls.store.case_mapping import case_values, phone_changes, to_state
 from cati.calls.store.outcome_writes import OutcomeWrites
 from cati.platform.context import ServiceContext
 from cati.platform.models import Setting
+from cati.sample.rules.forms import form_id_for_case
 
-__all__ = ["OutcomeResult", "check_code", "read_caps", "record_in"]
+__all__ = ["LanguageFacts", "OutcomeResult", "check_code", "line_columns", "read_caps", "record_in"]
+
+
+@dataclass(frozen=True)
+class LanguageFacts:
+    """What the route of a language problem depends on beyond the database: the languages a form is
+    translated into (by form id; the interview service's catalog) and the setting
+    ``language.route_needs_translation``."""
+
+    translated: Callable[[str], frozenset[str]] = lambda _form_id: frozenset()
+    needs_translation: bool = True
 
 
 @dataclass(frozen=True)
@@ -64,6 +81,9 @@ class OutcomeResult:
     do_not_call: str | None  # E.164 put on the do-not-call list
     quota_closed: int  # cases closed as QUOTA_FULL because this complete filled the quota
     finalize_reason: str | None  # outcome | no_numbers_left | max_attempts | retries_exhausted
+    quota_filled: tuple[int, str] | None = None  # (period, queue) whose last place this complete took
+    routed_to: str | None = None  # a language problem sent the case to the speakers of this language
+    route_nl: str = ""  # where a language problem sent the case, or why it ended (Dutch)
 
 
 def read_caps(s: Session, today: date) -> dict[str, int | None]:
@@ -77,6 +97,20 @@ def read_caps(s: Session, today: date) -> dict[str, int | None]:
     for key, value in rows:
         values[keys[key]] = json.loads(value)
     return {q: None if v is None else int(v) for q, v in values.items()}
+
+
+def line_columns(line: Line | None) -> dict[str, Any]:
+    """The attempt's line columns: dial, answer and hang-up times, how the line ended
+    (``EndCause``), the SIP reason as the softphone gave it, the talk seconds. All empty when no
+    softphone dialled (a manual or URI dialer); a line still open is refused (hang up first)."""
+    if line is None or line.dialled_at is None:
+        return {"dialled_at": None, "answered_at": None, "hung_up_at": None, "line_end": None, "sip_reason": None,
+                "talk_seconds": None}
+    if line.live:
+        raise CallError("De lijn is nog open: hang eerst op")
+    return {"dialled_at": line.dialled_at, "answered_at": line.answered_at, "hung_up_at": line.ended_at,
+            "line_end": line.cause.value if line.cause is not None else None,
+            "sip_reason": line.sip_reason[:120] or None, "talk_seconds": line.talk_seconds}
 
 
 def check_code(table: OutcomeTable, code: str) -> Outcome:
@@ -108,9 +142,16 @@ def record_in(
     table: OutcomeTable,
     interview_id: int | None = None,
     interview_status: str | None = None,
+    line: Line | None = None,
+    heard: str | None = None,
+    languages: LanguageFacts | None = None,
 ) -> OutcomeResult:
     """The shared body of recording an outcome, inside the caller's unit of work (Core statements
-    on the session's connection; the caller's ORM objects of this case are not written)."""
+    on the session's connection; the caller's ORM objects of this case are not written). ``line``:
+    the softphone's line, stored on the attempt (:func:`line_columns`).
+
+    ``heard``: the language the interviewer heard (a language problem); ``languages`` what its route
+    depends on (the form's translations, the setting), read only for such an outcome."""
     ensure_aware(started_at, "started_at")
     ensure_aware(ended_at, "ended_at")
     if ended_at < started_at:
@@ -148,14 +189,21 @@ def record_in(
             raise QuotaFull(f"Het quotum van {cap} volledige interviews is al bereikt")
     if appointment is not None and appointment.made_by is None:
         appointment = replace(appointment, made_by=actor.user_id)
+    route: LanguageRoute | None = None
+    if code in table and table.get(code).route == "language":
+        facts = languages or LanguageFacts()
+        form_id = form_id_for_case(case.queue, cq.client_variant(s, rows.case.id))
+        route = language_route(state, heard, speakers=cq.spoken(s), translated=facts.translated(form_id),
+                               needs_translation=facts.needs_translation)
     try:
-        applied = apply_outcome(state, code, now, settings, table, appointment)
+        applied = apply_outcome(state, code, now, settings, table, appointment,
+                                route.language if route is not None else None)
     except SchedulingError as e:
         raise CallError(str(e)) from None
     new = applied.state
     dialled = rows.phones[state.current_number] if rows.phones else None
     attempt = {"case_id": case_id, "phone_id": dialled.id if dialled else None, "user_id": actor.user_id,
-               "started_at": started_at, "ended_at": ended_at, "outcome": code, "note": note}
+               "started_at": started_at, "ended_at": ended_at, "outcome": code, "note": note, **line_columns(line)}
     if rows.appointment is not None:  # the case has open appointments: this attempt ends them
         writes.close_appointments(conn, case_id, "missed" if appointment_missed(state, now, settings) else "done")
     appointment_id: int | None = None
@@ -197,16 +245,13 @@ def record_in(
                 writes.set_interview(conn, iv_id, "complete", now)
             elif iv_status == "in_progress":
                 writes.set_interview(conn, iv_id, "breakoff" if new.is_final else "partial", None)
-    closed = 0
-    if code == COMPLETE and cap is not None and done + 1 >= cap:
-        s.flush()
-        closed = cq.close_for_quota(s, period_id, queue)
-        record(s, actor, "quota_full", at=now, object_type="measurement_period", object_id=period_id,
-               queue=queue, cap=cap, closed=closed)
+    filled = (period_id, queue) if code == COMPLETE and cap is not None and done + 1 >= cap else None
     s.flush()
     return OutcomeResult(
         case_id=case_id, attempt_id=attempt_id, outcome=code, case_final=new.is_final, final_code=new.final_code,
         next_call_at=new.next_call_at, appointment_id=appointment_id,
-        number_finished=finished, switched_to=switched, do_not_call=dnc_number, quota_closed=closed,
-        finalize_reason=final_reason,
+        number_finished=finished, switched_to=switched, do_not_call=dnc_number, quota_closed=0,
+        finalize_reason=final_reason, quota_filled=filled,
+        routed_to=new.language if route is not None and not new.is_final else None,
+        route_nl=route.reason_nl if route is not None else "",
     )

@@ -6,15 +6,17 @@ raises its errors); each takes the caller's session.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import Any
 
 from sqlalchemy import case as sql_case
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from cati.calls.rules.explain import Explanation, explain
+from cati.calls.rules.order import RULES, Tier
 from cati.calls.rules.scheduling_settings import SchedulerSettings
 from cati.calls.service.case_card import AppointmentInfo, appointment_info
 from cati.calls.store import case_queries as cq
@@ -30,8 +32,8 @@ from cati.platform.models import (
     User,
 )
 
-__all__ = ["CaseExplanation", "MyQueue", "QueueRow", "appointments_of", "explain_cases", "my_queues",
-           "provider_ids", "summary"]
+__all__ = ["CaseExplanation", "MyQueue", "QueueOrderRow", "QueueRow", "appointments_of", "explain_cases",
+           "my_queues", "order_rows", "provider_ids", "summary"]
 
 
 @dataclass(frozen=True)
@@ -44,7 +46,7 @@ class QueueRow:
     queue: str
     cases: int
     never_called: int
-    in_progress: int  # held now, or a partial interview to resume
+    held_or_partial: int  # held by an interviewer now, or a partial interview to resume
     final: int
     completes: int
     cap: int | None
@@ -53,6 +55,39 @@ class QueueRow:
     def cap_text(self) -> str:
         """``"23/25"``, or ``"23"`` without a cap."""
         return f"{self.completes}/{self.cap}" if self.cap is not None else str(self.completes)
+
+
+@dataclass(frozen=True)
+class QueueOrderRow:
+    """A due case in the call order (``cati queue --order``, the supervision tab's list)."""
+
+    position: int  # 1 = the next claim takes it
+    case_id: int
+    provider_name: str
+    queue: str
+    tier: str  # the tier's Dutch name (``order.TierRule.label_nl``)
+    attempts: int
+    due_since: datetime | None  # the planned call (a new case: when it came in)
+    last_attempt_at: datetime | None
+    reserved_for: str | None  # the interviewer an appointment is kept for now (user name)
+    language: str | None = None  # the language the case needs a speaker of (None: Dutch)
+
+
+def order_rows(s: Session, rows: Sequence[Any]) -> list[QueueOrderRow]:
+    """The rows of ``claim_select.QueueOrder`` as :class:`QueueOrderRow`\\ s (names read once)."""
+    users = {r.reserved_for for r in rows if r.reserved_for is not None}
+    names = dict(s.execute(select(User.id, User.username).where(User.id.in_(users))).all()) if users else {}
+    periods = {r.period_id for r in rows}
+    providers = dict(s.execute(select(MeasurementPeriod.id, Provider.name).join(
+        Provider, Provider.id == MeasurementPeriod.provider_id).where(MeasurementPeriod.id.in_(periods))).all()) \
+        if periods else {}
+    return [
+        QueueOrderRow(i, r.id, providers.get(r.period_id, ""), r.queue, RULES[Tier(r.tier)].label_nl, r.attempts,
+                      r.next_call_at, r.last_attempt_at,
+                      None if r.reserved_for is None else names.get(r.reserved_for, str(r.reserved_for)),
+                      r.language)
+        for i, r in enumerate(rows, start=1)
+    ]
 
 
 @dataclass(frozen=True)
@@ -143,9 +178,11 @@ def explain_cases(
     settings: SchedulerSettings,
     caps: Mapping[str, int | None],
     room: Callable[[cq.Pair, int], bool],
+    spoken_today: frozenset[str] | None = None,
 ) -> tuple[CaseExplanation, ...]:
     """Why each case matching ``ref`` (a case id, or a client number) is or is not callable now;
-    empty when nothing matches. ``room(pair, cap)`` says whether a capped queue has a place."""
+    empty when nothing matches. ``room(pair, cap)`` says whether a capped queue has a place;
+    ``spoken_today``: the languages of the interviewers who logged in today."""
     stmt = (
         select(CallCase, Client.client_number, Provider.name)
         .join(Client, Client.id == CallCase.client_id)
@@ -166,7 +203,7 @@ def explain_cases(
     result = []
     for case, number, provider in found:
         state = to_state(rows[case.id], settings.calendar, dnc)
-        why = explain(state, now, settings)
+        why = explain(state, now, settings, None, spoken_today)
         cap = caps.get(case.queue)
         if why.callable_now and cap is not None and not room((case.period_id, case.queue), cap):
             why = Explanation(

@@ -2,10 +2,11 @@
 
 Where things live:
 
-- ``CallCase`` columns hold what queries need (status, attempts, next_call_at, lease, last/final
-  outcome, ``priority`` = the scheduler tier at write time, ``day_parts_tried`` as ``"morning:2,..."``).
-- ``CallCase.state`` (JSON) holds the rest of the scheduler detail: ``outcome_counts``,
-  ``last_attempt_at`` and ``claimed_at`` (start of the current lease).
+- ``CallCase`` columns hold what queries need (status, attempts, next_call_at, last_attempt_at, lease,
+  last/final outcome, ``day_parts_tried`` as ``"morning:2,..."``, the language the case needs):
+  everything the call order filters or sorts on is a column.
+- the start of the current lease (``claimed_at``) and when it was given back (``released_at``).
+- ``CallCase.state`` (JSON) holds the rest of the scheduler detail: ``outcome_counts``.
 - ``PhoneNumber`` rows hold the numbers (ordered by ``position``), their attempts and status
   (a :class:`NumberStatus` value; ``final`` with ``final_outcome`` for number-level outcomes).
   A number on the do-not-call table, or a purged number, is never callable.
@@ -14,20 +15,19 @@ Where things live:
 
 The mapping reads rows through small protocols, so it works the same on ORM objects (outcomes) and
 on the plain records the claim path reads with one Core query (:class:`CaseRecord` and friends).
-:func:`case_values` / :func:`phone_changes` say what :func:`write_state` writes, as column values
-for a Core ``UPDATE``.
+:func:`case_values` / :func:`phone_changes` say what a new state writes, as column values for a
+Core ``UPDATE``.
 """
 
 from __future__ import annotations
 
 import json
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
-from datetime import UTC, datetime
+from dataclasses import dataclass
+from datetime import datetime
 from typing import Any, Protocol
 
 from cati.calls.rules.calendar import CallingCalendar
-from cati.calls.rules.outcomes import PARTIAL
 from cati.calls.rules.scheduling_state import (
     Appointment as AppointmentState,
 )
@@ -40,15 +40,6 @@ from cati.calls.rules.scheduling_state import (
 from cati.calls.rules.scheduling_state import (
     PhoneNumber as NumberState,
 )
-from cati.platform.models import CallCase, PhoneNumber
-
-#: ``CallCase.priority`` values: the scheduler tier when the case was last written (smaller first).
-PRIORITY_APPOINTMENT = 0
-PRIORITY_PARTIAL = 1
-PRIORITY_CALLBACK = 2
-PRIORITY_NEW = 3
-PRIORITY_RETRY = 4
-PRIORITY_FINAL = 9
 
 
 class CaseLike(Protocol):
@@ -73,6 +64,12 @@ class CaseLike(Protocol):
     @property
     def next_call_at(self) -> datetime | None: ...
     @property
+    def last_attempt_at(self) -> datetime | None: ...
+    @property
+    def claimed_at(self) -> datetime | None: ...
+    @property
+    def released_at(self) -> datetime | None: ...
+    @property
     def day_parts_tried(self) -> str: ...
     @property
     def held_by(self) -> int | None: ...
@@ -80,6 +77,8 @@ class CaseLike(Protocol):
     def lease_expires_at(self) -> datetime | None: ...
     @property
     def state(self) -> str: ...
+    @property
+    def language(self) -> str | None: ...
 
 
 class PhoneLike(Protocol):
@@ -135,11 +134,14 @@ class CaseRecord:
     contacted: bool
     current_phone_position: int
     next_call_at: datetime | None
-    priority: int
+    last_attempt_at: datetime | None
     day_parts_tried: str
     held_by: int | None
     lease_expires_at: datetime | None
+    claimed_at: datetime | None
+    released_at: datetime | None
     state: str
+    language: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -183,13 +185,6 @@ def _json(text: str | None) -> dict[str, Any]:
     return data if isinstance(data, dict) else {}
 
 
-def _dt(text: object) -> datetime | None:
-    if not isinstance(text, str) or not text:
-        return None
-    value = datetime.fromisoformat(text)
-    return value if value.tzinfo else value.replace(tzinfo=UTC)
-
-
 def parse_counts(text: str | None) -> tuple[tuple[str, int], ...]:
     """``"morning:2,evening:1"`` -> ``(("evening", 1), ("morning", 2))``."""
     result: dict[str, int] = {}
@@ -204,16 +199,10 @@ def format_counts(counts: Sequence[tuple[str, int]]) -> str:
     return ",".join(f"{k}:{v}" for k, v in sorted(counts))
 
 
-def case_extra(case: CaseLike) -> dict[str, Any]:
-    """The scheduler detail kept in ``CallCase.state``."""
-    return _json(case.state)
-
-
 def claim_not_before(case: CaseLike) -> datetime | None:
     """The earliest start of a new claim of the case: when its last attempt or its release was
     recorded (a claim never starts before the previous holder's call ended); None: any time."""
-    extra = _json(case.state)
-    times = [t for t in (_dt(extra.get("last_attempt_at")), _dt(extra.get("released_at"))) if t is not None]
+    times = [t for t in (case.last_attempt_at, case.released_at) if t is not None]
     return max(times, default=None)
 
 
@@ -265,43 +254,26 @@ def to_state(
         day_parts_tried=parse_counts(case.day_parts_tried),
         outcome_counts=tuple(sorted((str(k), int(v)) for k, v in counts.items())),
         last_outcome=case.last_outcome,
-        last_attempt_at=_dt(extra.get("last_attempt_at")),
+        last_attempt_at=case.last_attempt_at,
         next_call_at=case.next_call_at,
         appointment=appointment if status is not CaseStatus.FINAL else None,
         contacted_ever=bool(case.contacted),
         final_code=case.final_outcome,
         held_by=case.held_by,
         lease_expires_at=case.lease_expires_at,
+        language=case.language,
     )
 
 
-def priority_of(state: CaseState) -> int:
-    """The stored tier (``CallCase.priority``); the live order always comes from ``priority_key``."""
-    if state.is_final:
-        return PRIORITY_FINAL
-    if state.appointment is not None and state.appointment.kind is AppointmentKind.EXACT:
-        return PRIORITY_APPOINTMENT
-    if state.last_outcome == PARTIAL:
-        return PRIORITY_PARTIAL
-    if state.appointment is not None:
-        return PRIORITY_CALLBACK
-    if state.attempts == 0:
-        return PRIORITY_NEW
-    return PRIORITY_RETRY
-
-
-def case_values(rows: CaseRows, state: CaseState, **extra: Any) -> dict[str, Any]:
-    """The ``call_case`` column values :func:`write_state` writes for ``state`` (``extra`` goes in the
-    JSON detail; a None value removes the key)."""
+def case_values(rows: CaseRows, state: CaseState, *, claimed_at: datetime | None) -> dict[str, Any]:
+    """The ``call_case`` column values of ``state`` (for a Core ``UPDATE``); ``claimed_at``: the start
+    of the lease the case is now held on (None: not held)."""
     case = rows.case
     data = _json(case.state)
-    data["outcome_counts"] = dict(state.outcome_counts)
-    data["last_attempt_at"] = state.last_attempt_at.isoformat() if state.last_attempt_at else None
-    for key, value in extra.items():
-        if value is None:
-            data.pop(key, None)
-        else:
-            data[key] = value.isoformat() if isinstance(value, datetime) else value
+    for moved in ("last_attempt_at", "claimed_at", "released_at"):  # columns since revision 0005
+        data.pop(moved, None)
+    if state.outcome_counts or "outcome_counts" in data:
+        data["outcome_counts"] = dict(state.outcome_counts)
     values: dict[str, Any] = {
         "status": state.status.value,
         "last_outcome": state.last_outcome,
@@ -310,11 +282,14 @@ def case_values(rows: CaseRows, state: CaseState, **extra: Any) -> dict[str, Any
         "contacted": state.contacted_ever,
         "current_phone_position": case.current_phone_position,
         "next_call_at": state.next_call_at,
-        "priority": priority_of(state),
+        "last_attempt_at": state.last_attempt_at,
         "day_parts_tried": format_counts(state.day_parts_tried)[:100],
         "held_by": state.held_by,
         "lease_expires_at": state.lease_expires_at,
+        "claimed_at": claimed_at,
+        "released_at": case.released_at,
         "state": json.dumps(data, sort_keys=True),
+        "language": state.language,
     }
     if rows.phones and 0 <= state.current_number < len(rows.phones):
         values["current_phone_position"] = rows.phones[state.current_number].position
@@ -322,7 +297,7 @@ def case_values(rows: CaseRows, state: CaseState, **extra: Any) -> dict[str, Any
 
 
 def phone_changes(rows: CaseRows, state: CaseState) -> list[dict[str, Any]]:
-    """The phone rows :func:`write_state` changes: ``{"id", "attempts", "status", "final_outcome"}``."""
+    """The phone rows a new state changes: ``{"id", "attempts", "status", "final_outcome"}``."""
     changes = []
     for row, number in zip(rows.phones, state.numbers, strict=False):
         status, final = row.status, row.final_outcome
@@ -332,24 +307,3 @@ def phone_changes(rows: CaseRows, state: CaseState) -> list[dict[str, Any]]:
         if row.attempts != number.attempts or status != row.status:
             changes.append({"id": row.id, "attempts": number.attempts, "status": status, "final_outcome": final})
     return changes
-
-
-def write_state(rows: CaseRows, state: CaseState, **extra: Any) -> None:
-    """Copy a new state onto the case and phone rows, ORM objects of one session (appointment rows
-    are the caller's: see calls)."""
-    case = rows.case
-    assert isinstance(case, CallCase), "write_state writes ORM rows; use case_values for Core"
-    for key, value in case_values(rows, state, **extra).items():
-        setattr(case, key, value)
-    by_id = {p.id: p for p in rows.phones}
-    for change in phone_changes(rows, state):
-        row = by_id[change["id"]]
-        assert isinstance(row, PhoneNumber)
-        row.attempts = change["attempts"]
-        if row.status != change["status"]:
-            row.status = change["status"]
-            row.final_outcome = change["final_outcome"]
-
-
-def with_lease(state: CaseState, user_id: int | None, until: datetime | None) -> CaseState:
-    return replace(state, held_by=user_id, lease_expires_at=until)

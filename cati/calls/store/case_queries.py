@@ -7,52 +7,45 @@ The claim path's Core statements (candidates, the claim, the case card) live in
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from datetime import datetime
 from typing import Any
 
 from sqlalchemy import and_, case, func, or_, select, update
 from sqlalchemy.orm import Session
 
-from cati.calls.store.case_mapping import PRIORITY_FINAL, CaseRows
-from cati.calls.store.claim_queries import (
-    APPOINTMENT_LOOKBACK,
-    CASE_COLUMNS,
-    CLAIM_COLUMNS,
-    COMPLETE,
-    FINAL,
-    OPEN_INTERVIEW,
-    PER_PAIR_MAX,
-    CardRows,
-    ClaimQueries,
-    Pair,
-    PairScope,
-)
+from cati.accounts.rules.roles import Role
+from cati.calls.rules.leases import lost_attempt
+from cati.calls.rules.outcomes import DESK_LOST, DO_NOT_CALL, PARTIAL
+from cati.calls.store.case_mapping import CaseRows
+from cati.calls.store.claim_queries import CardRows, ClaimQueries
+from cati.calls.store.claim_sql import COMPLETE, FINAL, OPEN_INTERVIEW, Pair
 from cati.platform.models import (
     Appointment,
+    CallAttempt,
     CallCase,
+    Client,
     DoNotCall,
     Interview,
     MeasurementPeriod,
     PhoneNumber,
     Provider,
+    User,
+    UserLanguage,
+    UserRole,
 )
 
 __all__ = [
-    "APPOINTMENT_LOOKBACK",
-    "CASE_COLUMNS",
-    "CLAIM_COLUMNS",
     "COMPLETE",
     "FINAL",
     "OPEN_INTERVIEW",
-    "PER_PAIR_MAX",
     "QUEUES",
     "CardRows",
     "ClaimQueries",
     "Pair",
-    "PairScope",
     "add_do_not_call",
     "close_for_quota",
+    "close_without_number",
     "completes",
     "do_not_call",
     "is_postgres",
@@ -61,6 +54,10 @@ __all__ = [
     "lock_case",
     "lock_period",
     "next_planned",
+    "release_lost",
+    "interviewer_names",
+    "open_pairs",
+    "user_id",
     "summary_rows",
 ]
 
@@ -163,53 +160,158 @@ def live_in_progress(
 
 
 def close_for_quota(session: Session, period_id: int, queue: str) -> int:
-    """End every open case of the queue as QUOTA_FULL (no attempt); returns how many."""
-    open_ids = select(CallCase.id).where(
-        CallCase.period_id == period_id, CallCase.queue == queue, CallCase.status != FINAL
-    )
+    """End every open case of the queue as QUOTA_FULL (no attempt); returns how many. The lock order
+    of every transaction: the period row, then the cases (in id order), then their appointments and
+    interviews (an outcome locks its case, then its appointment: never the other way round)."""
+    lock_period(session, period_id)
+    open_ids = (select(CallCase.id).where(CallCase.period_id == period_id, CallCase.queue == queue,
+                                          CallCase.status != FINAL).order_by(CallCase.id))
+    if is_postgres(session):
+        open_ids = open_ids.with_for_update()
     ids = list(session.scalars(open_ids))
-    if not ids:
-        return 0
-    session.execute(
-        update(Appointment).where(Appointment.case_id.in_(ids), Appointment.status == "open")
-        .values(status="cancelled").execution_options(synchronize_session=False)
-    )
-    session.execute(
-        update(Interview).where(Interview.case_id.in_(ids), Interview.status == "in_progress")
-        .values(status="partial").execution_options(synchronize_session=False)
-    )
-    session.execute(
-        update(CallCase).where(CallCase.id.in_(ids)).values(
-            status=FINAL, final_outcome="QUOTA_FULL", next_call_at=None, held_by=None, lease_expires_at=None,
-            priority=PRIORITY_FINAL,
-        ).execution_options(synchronize_session=False)
-    )
+    for lo in range(0, len(ids), 1000):
+        part = ids[lo:lo + 1000]
+        session.execute(
+            update(CallCase).where(CallCase.id.in_(part), CallCase.status != FINAL).values(
+                status=FINAL, final_outcome="QUOTA_FULL", next_call_at=None, held_by=None, lease_expires_at=None,
+                claimed_at=None,
+            ).execution_options(synchronize_session=False)
+        )
+        session.execute(
+            update(Appointment).where(Appointment.case_id.in_(part), Appointment.status == "open")
+            .values(status="cancelled").execution_options(synchronize_session=False)
+        )
+        session.execute(
+            update(Interview).where(Interview.case_id.in_(part), Interview.status == "in_progress")
+            .values(status="partial").execution_options(synchronize_session=False)
+        )
     return len(ids)
 
 
-def next_planned(session: Session, pairs: Sequence[Pair], now: datetime) -> datetime | None:
-    """The earliest planned call after ``now`` in these queues (for "nothing to do until ...")."""
+def open_pairs(session: Session, provider_id: int | None, queues: Sequence[str]) -> list[Pair]:
+    """The (period, queue) pairs a claim looks in: open periods (of one provider) x ``queues``."""
+    stmt = select(MeasurementPeriod.id).where(MeasurementPeriod.closed_at.is_(None),
+                                              MeasurementPeriod.purged_at.is_(None))
+    if provider_id is not None:
+        stmt = stmt.where(MeasurementPeriod.provider_id == provider_id)
+    return [(int(pid), q) for pid in session.scalars(stmt.order_by(MeasurementPeriod.id)) for q in queues]
+
+
+def interviewer_names(session: Session) -> list[str]:
+    """User names of the enabled users with the interviewer role, sorted."""
+    return list(session.scalars(
+        select(User.username).join(UserRole, UserRole.user_id == User.id)
+        .where(UserRole.role == Role.INTERVIEWER.value, User.disabled.is_(False)).order_by(User.username)))
+
+
+def client_variant(session: Session, case_id: int) -> str:
+    """The form variant of a case's client (regular, low_threshold)."""
+    value = session.scalar(select(Client.variant).join(CallCase, CallCase.client_id == Client.id)
+                           .where(CallCase.id == case_id))
+    return str(value or "regular")
+
+
+def user_languages(session: Session, user: int) -> frozenset[str]:
+    """The languages a user speaks besides Dutch."""
+    return frozenset(session.scalars(select(UserLanguage.language).where(UserLanguage.user_id == user)))
+
+
+def spoken(session: Session, logged_in_since: datetime | None = None) -> frozenset[str]:
+    """The languages enabled interviewers speak (``logged_in_since``: of those who logged in since then)."""
+    stmt = (
+        select(UserLanguage.language).distinct()
+        .join(User, User.id == UserLanguage.user_id).join(UserRole, UserRole.user_id == User.id)
+        .where(UserRole.role == Role.INTERVIEWER.value, User.disabled.is_(False))
+    )
+    if logged_in_since is not None:
+        stmt = stmt.where(User.last_login_at >= logged_in_since)
+    return frozenset(session.scalars(stmt))
+
+
+def user_id(session: Session, username: str) -> int | None:
+    """A user's id by user name (None: no such user)."""
+    value = session.scalar(select(User.id).where(User.username == username.strip()))
+    return None if value is None else int(value)
+
+
+def release_lost(session: Session, now: datetime, lease_minutes: int) -> list[tuple[int, int, int]]:
+    """Close the attempts of desks that are gone: every open case whose lease ran out gets a DESK_LOST
+    attempt for its holder (``leases.lost_attempt``: from the claim to the last lease renewal), an
+    interview in progress on it becomes partial (the case then resumes it: last outcome PARTIAL), and
+    the case is released. Cases another transaction holds are left for the next sweep. Returns
+    (case, user, attempt) per released case."""
+    stmt = (select(CallCase).where(CallCase.held_by.is_not(None), CallCase.lease_expires_at <= now,
+                                   CallCase.status != FINAL).order_by(CallCase.id))
+    if is_postgres(session):
+        stmt = stmt.with_for_update(skip_locked=True)
+    released = []
+    for held in session.scalars(stmt):
+        assert held.held_by is not None and held.lease_expires_at is not None
+        started, ended = lost_attempt(held.claimed_at, held.lease_expires_at, lease_minutes)
+        phone = session.scalar(select(PhoneNumber.id).where(
+            PhoneNumber.client_id == held.client_id, PhoneNumber.position == held.current_phone_position))
+        attempt = CallAttempt(case_id=held.id, phone_id=phone, user_id=held.held_by, started_at=started,
+                              ended_at=ended, outcome=DESK_LOST, note="")
+        session.add(attempt)
+        interrupted = session.execute(
+            update(Interview).where(Interview.case_id == held.id, Interview.status == "in_progress")
+            .values(status="partial").execution_options(synchronize_session=False))
+        if int(getattr(interrupted, "rowcount", 0) or 0):
+            held.last_outcome = PARTIAL
+        session.flush()
+        released.append((held.id, held.held_by, attempt.id))
+        held.held_by, held.lease_expires_at, held.claimed_at, held.released_at = None, None, None, ended
+    return released
+
+
+def close_without_number(session: Session, client_ids: Collection[int], now: datetime) -> int:
+    """End the open cases of these clients that have no active number left as DO_NOT_CALL (no
+    attempt); how many."""
+    closed = 0
+    ids = sorted(set(client_ids))
+    for lo in range(0, len(ids), 500):
+        part = ids[lo:lo + 500]
+        dialable = set(session.scalars(select(PhoneNumber.client_id).where(
+            PhoneNumber.client_id.in_(part), PhoneNumber.status == "active", PhoneNumber.e164.is_not(None))))
+        dead = [c for c in part if c not in dialable]
+        if not dead:
+            continue
+        result = session.execute(
+            update(CallCase).where(CallCase.client_id.in_(dead), CallCase.status != FINAL)
+            .values(status=FINAL, final_outcome=DO_NOT_CALL, last_outcome=DO_NOT_CALL, next_call_at=None,
+                    held_by=None, lease_expires_at=None, updated_at=now),
+            execution_options={"synchronize_session": False})
+        closed += int(getattr(result, "rowcount", 0) or 0)
+    return closed
+
+
+def next_planned(
+    session: Session, pairs: Sequence[Pair], now: datetime, languages: Collection[str] | None = None
+) -> datetime | None:
+    """The earliest planned call after ``now`` in these queues (for "nothing to do until ..."); with
+    ``languages``, of the cases that need none of them or one of these."""
     if not pairs:
         return None
-    value: datetime | None = session.scalar(
-        select(func.min(CallCase.next_call_at)).where(
-            _pair_filter(pairs), CallCase.status != FINAL, CallCase.next_call_at > now
-        )
+    stmt = select(func.min(CallCase.next_call_at)).where(
+        _pair_filter(pairs), CallCase.status != FINAL, CallCase.next_call_at > now
     )
+    if languages is not None:
+        stmt = stmt.where(or_(CallCase.language.is_(None), CallCase.language.in_(sorted(languages))))
+    value: datetime | None = session.scalar(stmt)
     return value
 
 
 def summary_rows(session: Session, provider_id: int | None, now: datetime) -> list[Any]:
     """Per provider, period and queue: cases, never called, in progress, final, completes."""
     held = and_(CallCase.held_by.is_not(None), CallCase.lease_expires_at > now)
-    in_progress = and_(CallCase.status != FINAL, or_(held, CallCase.last_outcome == "PARTIAL"))
+    held_or_partial = and_(CallCase.status != FINAL, or_(held, CallCase.last_outcome == "PARTIAL"))
     stmt = (
         select(
             Provider.id, Provider.name, MeasurementPeriod.id, MeasurementPeriod.start_date,
             MeasurementPeriod.end_date, CallCase.queue,
             func.count(CallCase.id),
             func.sum(case((and_(CallCase.attempts == 0, CallCase.status != FINAL), 1), else_=0)),
-            func.sum(case((in_progress, 1), else_=0)),
+            func.sum(case((held_or_partial, 1), else_=0)),
             func.sum(case((CallCase.status == FINAL, 1), else_=0)),
             func.sum(case((CallCase.final_outcome == COMPLETE, 1), else_=0)),
         )

@@ -45,6 +45,7 @@ class CardRows:
     interview_id: int | None
     made_by_name: str
     attempts: tuple[Any, ...]  # rows: started_at, ended_at, user_id, username, outcome, phone_id, note
+    client_language: str | None = None  # the client file's taal
 
 
 def open_interview(cases: Any) -> Any:
@@ -75,6 +76,7 @@ def card_select(cases: Any, where: Any = None) -> Select[Any]:
             PR.c.name.label("provider_name"), open_interview(cases).label("interview_id"),
             made_by_name.label("made_by_name"), AT.c.id.label("attempt_id"), AT.c.started_at,
             AT.c.ended_at, AT.c.user_id, US.c.username, AT.c.outcome, AT.c.phone_id, AT.c.note,
+            CL.c.language.label("client_language"),
         )
         .select_from(joined)
         .order_by(AT.c.started_at, AT.c.id)
@@ -90,5 +92,5 @@ def card_rows(rows: Sequence[Any]) -> CardRows | None:
     return CardRows(
         r.id, r.client_number, r.name or "", r.service, r.variant, r.learning_profile, r.period_id, r.start_date,
         r.end_date, r.provider_id, r.provider_name, r.interview_id, r.made_by_name or "",
-        tuple(x for x in rows if x.attempt_id is not None),
+        tuple(x for x in rows if x.attempt_id is not None), r.client_language,
     )

@@ -1,19 +1,20 @@
 """Shared pieces of the claim path's Core statements: the tables, the columns a claim reads and
 writes, constants and bound parameters, and the cache that builds each statement once per shape.
 
-Used by :mod:`cati.calls.store.claim_queries` (candidates, scope, the claim), :mod:`cati.calls.store.claim_card`
-(the case card), :mod:`cati.calls.store.claim_order` (the queue order in SQL), :mod:`cati.calls.store.claim_fast`
-(PostgreSQL's one-statement claim) and :mod:`cati.calls.store.outcome_writes`.
+Used by :mod:`cati.calls.store.order_sql` (the call order in SQL), :mod:`cati.calls.store.claim_select`
+(which case a claim takes), :mod:`cati.calls.store.claim_pg` (PostgreSQL's one-statement claim),
+:mod:`cati.calls.store.claim_queries` (a case's rows, the lease), :mod:`cati.calls.store.claim_card`
+(the case card) and :mod:`cati.calls.store.outcome_writes`.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from contextvars import ContextVar
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any, cast
 
-from sqlalchemy import BindParameter, Integer, Table, bindparam, literal, literal_column, or_
+from sqlalchemy import BindParameter, Integer, Table, bindparam, literal, literal_column
 
 from cati.platform.models import (
     Appointment,
@@ -31,8 +32,6 @@ from cati.platform.types import UTCDateTime, utcnow
 
 FINAL = "final"
 COMPLETE = "COMPLETE"
-APPOINTMENT_LOOKBACK = timedelta(days=1)
-PER_PAIR_MAX = 4  # up to this many (period, queue) pairs get their own candidate queries
 OPEN_INTERVIEW = ("in_progress", "partial")
 
 Pair = tuple[int, str]  # (period id, queue)
@@ -50,13 +49,15 @@ US = cast(Table, User.__table__)
 
 #: the ``call_case`` columns the claim path reads (``case_mapping.CaseRecord``)
 CASE_COLUMNS = ("id", "client_id", "period_id", "queue", "status", "last_outcome", "final_outcome", "attempts",
-                "contacted", "current_phone_position", "next_call_at", "priority", "day_parts_tried", "held_by",
-                "lease_expires_at", "state")
+                "contacted", "current_phone_position", "next_call_at", "last_attempt_at", "day_parts_tried",
+                "held_by", "lease_expires_at", "claimed_at", "released_at", "state", "language")
 #: the ``call_attempt`` columns an outcome writes
-ATTEMPT_COLUMNS = ("case_id", "phone_id", "user_id", "started_at", "ended_at", "outcome", "note")
-#: the ``call_case`` columns a claim writes (``case_mapping.case_values``)
+ATTEMPT_COLUMNS = ("case_id", "phone_id", "user_id", "started_at", "ended_at", "outcome", "note",
+                   "dialled_at", "answered_at", "hung_up_at", "line_end", "sip_reason", "talk_seconds")
+#: the ``call_case`` columns a claim or an outcome writes (``case_mapping.case_values``)
 CLAIM_COLUMNS = ("status", "last_outcome", "final_outcome", "attempts", "contacted", "current_phone_position",
-                 "next_call_at", "priority", "day_parts_tried", "held_by", "lease_expires_at", "state")
+                 "next_call_at", "last_attempt_at", "day_parts_tried", "held_by", "lease_expires_at", "claimed_at",
+                 "released_at", "state", "language")
 
 
 _INLINE = ContextVar("_INLINE", default=False)
@@ -98,11 +99,6 @@ def case_params(values: Mapping[str, Any]) -> dict[str, Any]:
     params = {f"v_{c}": values[c] for c in CLAIM_COLUMNS}
     params["v_updated_at"] = utcnow()
     return params
-
-
-def free_now(t: Any = CC) -> Any:
-    """Not held on a live lease at ``:now`` (the candidates' filter)."""
-    return or_(t.c.held_by.is_(None), t.c.lease_expires_at <= at())
 
 
 class StatementCache:

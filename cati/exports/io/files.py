@@ -1,9 +1,10 @@
-"""Answer exports as files: CSV, XLSX (data + codebook sheet), SPSS .sav (see :mod:`cati.exports.io.spss`),
-and the codebook beside them (``FILE.codebook.csv``).
+"""Answer exports as files: CSV, XLSX (data + codebook sheet), SPSS .sav and .zsav (written by
+:mod:`cati.exports.io.spss`), and the codebook beside them (``FILE.codebook.csv``). The table they are
+made from is :class:`cati.exports.io.table.ExportTable`.
 
-An :class:`ExportTable` is column-major: ``data[name]`` is the list of one column's values, in row
-order. Kinds: ``code`` (coded answer), ``flag`` (0/1 of a multi option), ``number``, ``text``,
-``date``. ``missing`` holds the codes declared user-missing ("weet niet"/"wil niet zeggen").
+Names, open answers and labels come from outside: in CSV a text column's cell that a spreadsheet would
+take for a formula gets a leading apostrophe, in XLSX every such text is a string cell and characters
+XML cannot hold are escaped (:mod:`cati.core.cells`). Codes, numbers and dates are not touched.
 """
 
 from __future__ import annotations
@@ -11,77 +12,18 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+import re
+from collections.abc import Sequence
 from decimal import Decimal
-from functools import cached_property
 from pathlib import Path
 from typing import Any
 
+from cati.core.cells import csv_cell, needs_csv_guard, xlsx_formula_like, xlsx_text
+from cati.exports.io.spss import write_sav
+from cati.exports.io.table import Cancel, ColumnSpec, ExportTable, Progress, check_cancel
 from cati.interviews.rules.record import csv_field
 
-Progress = Callable[[int, int], None]
-Cancel = Callable[[], bool]
 CHUNK = 5000
-
-
-class ExportCancelled(Exception):
-    """The user cancelled the export; partial files are removed."""
-
-
-@dataclass(frozen=True)
-class ColumnSpec:
-    name: str
-    label: str
-    kind: str  # code | flag | number | text | date
-    value_labels: tuple[tuple[int, str], ...] = ()
-    missing: tuple[int, ...] = ()
-
-    @property
-    def numeric(self) -> bool:
-        return self.kind in ("code", "flag", "number")
-
-
-@dataclass(frozen=True)
-class ExportTable:
-    """Column specs and values. ``data`` holds the leading columns (column-major); ``lines``, when
-    given, holds the remaining columns as one CSV line per row, as an interview's export record
-    stores them (:mod:`cati.interviews.rules.record`). ``values(name)`` gives any column."""
-
-    columns: tuple[ColumnSpec, ...]
-    data: dict[str, list[Any]]
-    lines: Sequence[str] | None = None
-
-    @property
-    def rows(self) -> int:
-        if self.lines is not None:
-            return len(self.lines)
-        return len(self.data[self.columns[0].name]) if self.columns else 0
-
-    @property
-    def head(self) -> tuple[ColumnSpec, ...]:
-        """The columns held in ``data``."""
-        return self.columns[: len(self.columns) - len(self.tail)]
-
-    @property
-    def tail(self) -> tuple[ColumnSpec, ...]:
-        """The columns held in ``lines``."""
-        return self.columns[len(self.data):] if self.lines is not None else ()
-
-    def values(self, name: str) -> list[Any]:
-        """One column's values in row order (codes as int, numbers as float, text as str, missing None)."""
-        if name in self.data:
-            return self.data[name]
-        return self._tail_values[name]
-
-    @cached_property
-    def _tail_values(self) -> dict[str, list[Any]]:
-        frame = parse_lines(self.tail, self.lines or ())
-        out: dict[str, list[Any]] = {}
-        for col in self.tail:
-            whole = col.kind in ("code", "flag")
-            out[col.name] = [None if v != v else int(v) if whole else v for v in frame[col.name].tolist()]
-        return out
 
 
 # ------------------------------------------------------------------------ codebook
@@ -91,9 +33,13 @@ CODEBOOK_HEADER = ("variable", "label", "type", "codes", "missing")
 
 
 def codebook_rows(table: ExportTable) -> list[tuple[str, str, str, str, str]]:
+    """One row per column: name, label, kind, codes (``1=Ja; 2=Nee``), missing codes; as text."""
     rows = []
+    answers = {c.name for c in table.tail} if table.lines is not None else set()
     for col in table.columns:
         codes = "; ".join(f"{code}={label}" for code, label in col.value_labels)
+        if col.kind == "text" and col.name in answers and table.text_note:
+            codes = f"{codes}; {table.text_note}" if codes else table.text_note  # how the answer went out
         missing = "; ".join(str(m) for m in col.missing)
         rows.append((col.name, col.label, col.kind, codes, missing))
     return rows
@@ -108,105 +54,7 @@ def write_codebook_csv(path: Path, table: ExportTable, *, excel: bool = False) -
     with path.open("w", newline="", encoding="utf-8-sig" if excel else "utf-8") as fh:
         w = csv.writer(fh, delimiter=";" if excel else ",")
         w.writerow(CODEBOOK_HEADER)
-        w.writerows(codebook_rows(table))
-
-
-# ------------------------------------------------------------------------ data frame
-
-
-def to_frame(table: ExportTable, *, for_spss: bool = False) -> Any:
-    """The table as a pandas DataFrame: coded columns as nullable integers (float for SPSS),
-    numbers as float, text and dates as objects (missing: None)."""
-    import pandas as pd
-
-    series = {}
-    for col in table.head:
-        values = table.data[col.name]
-        if col.kind in ("code", "flag"):
-            s = pd.Series(_floats(values) if for_spss else _nullable_ints(values), copy=False)
-        elif col.kind == "number":
-            s = pd.Series([None if v is None else float(v) for v in values], dtype="float64")
-        else:
-            s = pd.Series(values, dtype="object")
-        series[col.name] = s
-    if table.tail:
-        parsed = parse_lines(table.tail, table.lines or ())
-        for col in table.tail:
-            s = parsed[col.name]
-            if col.kind in ("code", "flag") and not for_spss:
-                s = pd.Series(_ints_from_floats(s.to_numpy()), copy=False)
-            elif col.kind in ("text", "date"):
-                s = s.astype(object).where(s.notna(), None)
-            series[col.name] = s.reset_index(drop=True)
-    return pd.DataFrame(series, copy=False)
-
-
-def parse_lines(columns: Sequence[ColumnSpec], lines: Sequence[str]) -> Any:
-    """CSV lines (an export record each) as a DataFrame: numeric columns float64 (NaN missing),
-    text as str objects, dates as ``datetime.date`` (missing: NaN). pandas' C reader, one pass."""
-    import io
-
-    import pandas as pd
-
-    names = [c.name for c in columns]
-    if not lines:
-        return pd.DataFrame({c.name: pd.Series([], dtype="float64" if c.numeric else "object") for c in columns})
-    dtypes = {c.name: ("float64" if c.numeric else object) for c in columns}
-    frame = pd.read_csv(
-        io.StringIO("\n".join(lines)), header=None, names=names, dtype=dtypes, keep_default_na=False,
-        na_values=[""], skip_blank_lines=False, engine="c",
-    )
-    if len(frame) != len(lines):
-        raise ValueError(f"{len(lines)} exportregels gaven {len(frame)} rijen")
-    for col in columns:
-        if col.kind == "date":
-            frame[col.name] = [v if v != v else dt.date.fromisoformat(v) for v in frame[col.name]]
-    return frame
-
-
-def _ints_from_floats(floats: Any) -> Any:
-    """pandas ``Int64`` array from a float64 array of whole numbers (NaN: missing)."""
-    import numpy as np
-    import pandas as pd
-
-    mask = np.isnan(floats)
-    filled = np.where(mask, 0.0, floats)
-    if (np.abs(filled) > 2.0**53).any() or (filled != np.trunc(filled)).any():
-        return pd.array([None if m else v for v, m in zip(floats.tolist(), mask.tolist(), strict=True)], dtype="Float64")
-    return pd.arrays.IntegerArray(filled.astype("int64"), mask)
-
-
-def _floats(values: list[Any]) -> Any:
-    """float64 array of ints and None (NaN), straight through numpy; pandas' own path if that fails."""
-    import numpy as np
-    import pandas as pd
-
-    try:
-        return np.array(values, dtype="float64")
-    except (TypeError, ValueError):
-        return pd.array(values, dtype="float64")
-
-
-def _nullable_ints(values: list[Any]) -> Any:
-    """pandas ``Int64`` array of codes and None, built from one float64 pass (exact for integers up to
-    2**53); anything else (fractions, huge numbers, odd types) goes the ordinary, checking way."""
-    import numpy as np
-    import pandas as pd
-
-    try:
-        floats = np.array(values, dtype="float64")
-    except (TypeError, ValueError):
-        return pd.array(values, dtype="Int64")
-    mask = np.isnan(floats)
-    filled = np.where(mask, 0.0, floats)
-    if floats.ndim != 1 or (np.abs(filled) > 2.0**53).any() or (filled != np.trunc(filled)).any():
-        return pd.array(values, dtype="Int64")
-    return pd.arrays.IntegerArray(filled.astype("int64"), mask)
-
-
-def _check(cancel: Cancel | None) -> None:
-    if cancel is not None and cancel():
-        raise ExportCancelled()
+        w.writerows([csv_cell(v) for v in row] for row in codebook_rows(table))
 
 
 # ------------------------------------------------------------------------ writers
@@ -229,16 +77,19 @@ def write_csv(
     Excel form re-reads them to change separators and decimal marks."""
     sep, end = (";", "\r\n") if excel else (",", "\n")
     head = [_csv_ready(c, table.data[c.name], excel) for c in table.head]
+    texts = [i for i, c in enumerate(table.tail) if c.kind == "text"]
     lines = table.lines if table.tail else None
+    if lines is not None and texts and not excel:
+        lines = _guarded_lines(lines, texts)
     decimals = [i for i, c in enumerate(table.tail) if c.kind == "number"]
     total = table.rows
     with path.open("w", newline="", encoding="utf-8-sig" if excel else "utf-8") as fh:
         csv.writer(fh, delimiter=sep, lineterminator=end).writerow([c.name for c in table.columns])
         for start in range(0, total, CHUNK * 4):
-            _check(cancel)
+            check_cancel(cancel)
             stop = min(start + CHUNK * 4, total)
             if lines is not None and excel:
-                fh.write(_excel_rows(head, lines, start, stop, decimals))
+                fh.write(_excel_rows(head, lines, start, stop, decimals, texts))
             else:
                 fh.write(_joined(head, lines, start, stop, sep))
             if progress:
@@ -265,8 +116,10 @@ def _joined(head: list[list[Any]], lines: Sequence[str] | None, start: int, stop
     return "".join(f"{meta}{t}\n" for meta, t in zip(metas, tails, strict=False))
 
 
-def _excel_rows(head: list[list[Any]], lines: Sequence[str], start: int, stop: int, decimals: list[int]) -> str:
-    """Rows ``start:stop`` for Excel: the records re-read, decimal commas, ``;`` between fields."""
+def _excel_rows(head: list[list[Any]], lines: Sequence[str], start: int, stop: int, decimals: list[int],
+                texts: Sequence[int] = ()) -> str:
+    """Rows ``start:stop`` for Excel: the records re-read, decimal commas, ``;`` between fields, text
+    fields guarded (:func:`cati.core.cells.csv_cell`)."""
     buf = io.StringIO()
     w = csv.writer(buf, delimiter=";", lineterminator="\r\n")
     fields = csv.reader(io.StringIO("\n".join(lines[start:stop])))
@@ -274,8 +127,40 @@ def _excel_rows(head: list[list[Any]], lines: Sequence[str], start: int, stop: i
     for meta, rest in zip(metas, fields, strict=True):
         for i in decimals:
             rest[i] = rest[i].replace(".", ",")
+        for i in texts:
+            if needs_csv_guard(rest[i]):
+                rest[i] = "'" + rest[i]
         w.writerow((*meta, *rest))
     return buf.getvalue()
+
+
+_MAY_NEED_GUARD = re.compile(r'(?:^|,)"?[=+\-@\t\r]')  # a field of a record line that starts like a formula
+
+
+def _guarded_lines(lines: Sequence[str], texts: Sequence[int]) -> Sequence[str]:
+    """The record lines with their text fields guarded (:func:`cati.core.cells.csv_cell`); the same
+    sequence when no line has a field that starts like a formula (the usual case: one search a line)."""
+    out: list[str] | None = None
+    for n, line in enumerate(lines):
+        if not _MAY_NEED_GUARD.search(line):
+            continue
+        fields = next(csv.reader(io.StringIO(line, newline="")), [])
+        if not any(i < len(fields) and needs_csv_guard(fields[i]) for i in texts):
+            continue  # a negative number, not a text
+        for i in texts:
+            if i < len(fields) and needs_csv_guard(fields[i]):
+                fields[i] = "'" + fields[i]
+        if out is None:
+            out = list(lines)
+        out[n] = ",".join(_record_field(f) for f in fields)
+    return lines if out is None else out
+
+
+def _record_field(text: str) -> str:
+    """A field as the export records write it: quoted only when it holds a comma, a quote or a line break."""
+    if any(ch in text for ch in (",", '"', "\n", "\r")):
+        return '"' + text.replace('"', '""') + '"'
+    return text
 
 
 def _rows(columns: list[list[Any]], start: int, stop: int) -> Any:
@@ -295,10 +180,36 @@ def _csv_ready(col: ColumnSpec, values: list[Any], excel: bool) -> list[Any]:
                 text = memo[v] = csv_field(v)
             out.append(text)
         return out
+    if col.kind == "text":
+        return _guarded_texts(values)
     if col.kind != "number" or all(v is None or type(v) is int for v in values):
         return values
     texts = [csv_field(v) for v in values]
     return [v.replace(".", ",") for v in texts] if excel else texts
+
+
+def _guarded_texts(values: list[Any]) -> list[Any]:
+    """A text column with :func:`cati.core.cells.csv_cell` applied; each distinct value checked once."""
+    changed = {v: "'" + v for v in set(values) if isinstance(v, str) and needs_csv_guard(v)}
+    return [changed.get(v, v) for v in values] if changed else values
+
+
+def _xlsx_texts(ws: Any, values: list[Any]) -> list[Any]:
+    """A text column for an XLSX sheet: a text openpyxl would take for a formula, or that holds
+    characters XML cannot, as an explicit string cell (escaped: :func:`cati.core.cells.xlsx_text`)."""
+    from openpyxl.cell import WriteOnlyCell
+
+    odd = {v for v in set(values) if isinstance(v, str) and xlsx_formula_like(v)}
+    if not odd:
+        return values
+    out = []
+    for v in values:
+        if v in odd:
+            cell = WriteOnlyCell(ws, value=xlsx_text(v))
+            cell.data_type = "s"
+            v = cell
+        out.append(v)
+    return out
 
 
 def _cell(value: Any) -> Any:
@@ -328,13 +239,14 @@ def write_xlsx(
         cell.font = bold
         header.append(cell)
     ws.append(header)
-    columns = [table.values(c.name) for c in table.columns]
+    columns = [_xlsx_texts(ws, table.values(c.name)) if c.kind == "text" else table.values(c.name)
+               for c in table.columns]
     dates = [i for i, c in enumerate(table.columns) if c.kind == "date"]
     decimals = [i for i, c in enumerate(table.columns) if c.kind == "number"]
     total = table.rows
     for n, row in enumerate(zip(*columns, strict=True)):
         if n % CHUNK == 0:
-            _check(cancel)
+            check_cancel(cancel)
             if progress and n:
                 progress(n, total)
         if decimals or dates:
@@ -353,11 +265,14 @@ def write_xlsx(
     cb = wb.create_sheet("codebook")
     cb.append([WriteOnlyCell(cb, value=h) for h in CODEBOOK_HEADER])
     for r in codebook_rows(table):
-        cb.append(list(r))
-    _check(cancel)
+        cb.append(_xlsx_texts(cb, list(r)))
+    check_cancel(cancel)
     wb.save(path)
     if progress:
         progress(total, total)
+
+
+FORMATS = ("csv", "xlsx", "sav", "zsav")
 
 
 def write_table(
@@ -369,9 +284,11 @@ def write_table(
     progress: Progress | None = None,
     cancel: Cancel | None = None,
 ) -> list[Path]:
-    """Write data and codebook; returns the files written. The files are written under a
-    temporary name and renamed at the end, so a cancelled or failed export leaves nothing behind
-    (and an older file of the same name untouched)."""
+    """Write data and codebook; returns the files written. ``fmt``: csv, xlsx, sav or zsav (SPSS,
+    compressed). The files are written under a temporary name and renamed at the end, so a cancelled
+    or failed export leaves nothing behind (and an older file of the same name untouched)."""
+    if fmt not in FORMATS:
+        raise ValueError(f"onbekend formaat {fmt!r} ({', '.join(FORMATS)})")
     targets = [path] if fmt == "xlsx" else [path, codebook_path(path)]
     temps = [t.with_name(f".{t.name}.part") for t in targets]
     try:
@@ -379,16 +296,11 @@ def write_table(
             write_csv(temps[0], table, excel=excel, progress=progress, cancel=cancel)
         elif fmt == "xlsx":
             write_xlsx(temps[0], table, progress=progress, cancel=cancel)
-        elif fmt == "sav":
-            from cati.exports.io.spss import write_sav
-
-            _check(cancel)
-            write_sav(temps[0], table, progress=progress, cancel=cancel)
         else:
-            raise ValueError(f"onbekend formaat {fmt!r} (csv, xlsx of sav)")
+            write_sav(temps[0], table, compress=fmt == "zsav", progress=progress, cancel=cancel)
         if fmt != "xlsx":
             write_codebook_csv(temps[1], table, excel=excel)
-        _check(cancel)
+        check_cancel(cancel)
     except BaseException:
         for t in temps:
             t.unlink(missing_ok=True)

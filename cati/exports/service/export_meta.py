@@ -18,7 +18,8 @@ from decimal import Decimal
 from operator import itemgetter
 from typing import Any
 
-from cati.supervision.service.progress import LOCAL
+from cati.core.languages import BY_CODE, SOURCE
+from cati.core.localtime import zone
 
 
 def columns_of(rows: Sequence[Sequence[Any]], names: Sequence[str]) -> dict[str, tuple[Any, ...]]:
@@ -44,7 +45,7 @@ def meta_data(
     cols: dict[str, tuple[Any, ...]], names: Sequence[str], periods: dict[int, tuple[str, Any, Any]]
 ) -> dict[str, list[Any]]:
     """The leading export columns ``names`` (see ``services/exports.py``) from the query's columns
-    (by name: ``form_id``, ``started_at``, ``period_id`` …; ``started_by``, ``attempts``,
+    (by name: ``form_id``, ``language``, ``started_at``, ``period_id`` …; ``started_by``, ``attempts``,
     ``last_outcome`` and ``final_outcome`` with paradata, ``client_name`` and ``email`` with
     contact data) and ``periods``: period id -> (provider name, start, end)."""
     started = _stamps(cols["started_at"])
@@ -58,6 +59,7 @@ def meta_data(
         "service": list(cols["service"]),
         "end_date": _dates(cols["end_date"]),
         "form": list(cols["form_id"]),
+        "taal": _language_numbers(cols["language"]),
         "interview_started": _local_days(started),
         "interview_completed": _local_days(completed),
     }
@@ -73,6 +75,13 @@ def meta_data(
     return {name: out[name] for name in names if name in out}
 
 
+def _language_numbers(values: tuple[Any, ...]) -> list[int]:
+    """The export code of each interview's main language (``cati.core.languages``; None: Dutch)."""
+    numbers = {code: lang.number for code, lang in BY_CODE.items()}
+    dutch = numbers[SOURCE]
+    return [dutch if v is None else numbers.get(v, dutch) for v in values]
+
+
 def _stamps(values: tuple[Any, ...]) -> Any:
     """UTC pandas timestamps (NaT for None) of driver values: naive UTC text or aware datetimes."""
     import pandas as pd
@@ -82,7 +91,7 @@ def _stamps(values: tuple[Any, ...]) -> Any:
 
 def _local_days(stamps: Any) -> list[dt.date | None]:
     """The day in the Netherlands of each moment (None for none)."""
-    days = stamps.dt.tz_convert(LOCAL.key).dt.date
+    days = stamps.dt.tz_convert(zone().key).dt.date
     return days.where(stamps.notna(), None).tolist()  # type: ignore[no-any-return]
 
 

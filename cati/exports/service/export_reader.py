@@ -23,7 +23,7 @@ from sqlalchemy import Connection, Integer, any_, bindparam, func, literal, sele
 from sqlalchemy.sql.compiler import SQLCompiler
 from sqlalchemy.sql.elements import ClauseElement, ColumnElement
 
-from cati.exports.io.files import ExportCancelled
+from cati.exports.io.table import ExportCancelled
 from cati.interviews.rules import ExportColumn, Form, QType, export_columns
 from cati.interviews.rules.codec import answer_from_json
 from cati.interviews.rules.export import column_value

@@ -19,9 +19,9 @@ from collections.abc import Callable
 from sqlalchemy import select
 
 from cati.exports.service.export_reader import answer_lines
+from cati.exports.store.records import write_records
 from cati.interviews.rules import Form, export_columns
 from cati.interviews.rules import record as rec
-from cati.interviews.store.records import write_records
 from cati.platform.context import ServiceContext
 from cati.platform.models import Interview, InterviewRecord
 

@@ -1,7 +1,8 @@
 """Exports of completed interviews (issue 7): one row per complete, not voided interview.
 
 * Columns: a few facts about the interview first (respondent key, provider, period, service, end
-  date of the trajectory, form, interview dates), then one column per variable in questionnaire
+  date of the trajectory, form, the interview's main language ``taal`` as a labelled code, interview
+  dates), then one column per variable in questionnaire
   order (:func:`cati.interviews.rules.export_columns`: a grid one column per item, a multi
   question one 0/1 column per option, "Anders, namelijk" text in its own column).
 * Off-route answers are left out: only answers stored with ``on_route`` true are read (the
@@ -17,12 +18,16 @@
   audit trail. Every export writes one audit event (what, rows, format, with contact or not; no
   personal data).
 * ``paradata`` adds attempts, last and final outcome, interviewer id and interview length.
+* Open answers (text) have phone numbers, e-mail addresses and the client's own name masked
+  (:mod:`cati.exports.rules.masking`; the codebook says so) unless ``open_answers="raw"``: a
+  choice only a supervisor may make, recorded with the export in the audit trail.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -32,10 +37,15 @@ from sqlalchemy.orm import Session
 
 from cati.accounts.rules.roles import Actor, Permission, require
 from cati.accounts.service.audit import record
+from cati.core.languages import value_labels as language_labels
 from cati.core.paths import forms_dir
-from cati.exports.io.files import ColumnSpec, ExportCancelled, ExportTable, contact_file_name, write_table
+from cati.exports.io.files import FORMATS, contact_file_name, write_table
+from cati.exports.io.table import ColumnSpec, ExportCancelled, ExportTable
+from cati.exports.rules.masking import NOTE as MASK_NOTE
+from cati.exports.rules.masking import LineMasker, name_parts
 from cati.exports.service.export_meta import columns_of, gc_paused, meta_data
 from cati.exports.service.export_reader import Cancel, Progress, answer_lines, raw_cursor
+from cati.exports.store.records import write_records
 from cati.interviews.rules import ExportColumn, Form, export_columns, load_forms
 from cati.interviews.rules import record as rec
 from cati.platform.context import ServiceContext
@@ -52,6 +62,7 @@ from cati.sample.rules.dienst import DIENSTEN
 from cati.supervision.service.reports import ReportError, find_periods, find_provider
 
 ANSWER_BATCH = 5_000  # interviews per answer query
+OPEN_ANSWERS = ("masked", "raw")  # how open answers go out
 FETCH_INTERVIEWS = 1_000  # rows per fetchmany; cancel is checked between them
 
 FAMILIES: dict[str, tuple[str, ...]] = {
@@ -61,7 +72,6 @@ FAMILIES: dict[str, tuple[str, ...]] = {
     "inburgering": ("inburgering",),
 }
 FAMILY_OF_FORM = {"client_regular": "client", "client_low_threshold": "client", "inburgering": "inburgering"}
-FORMATS = ("csv", "xlsx", "sav")
 CONTACT_MARKER = "_MET_CONTACTGEGEVENS"
 CONTACT_COLUMNS = ("client_name", "phone", "email")
 
@@ -126,6 +136,7 @@ def _meta_columns(with_contact: bool, paradata: bool) -> list[ColumnSpec]:
         ColumnSpec("service", "Dienst", "code", services),
         ColumnSpec("end_date", "Einddatum traject", "date"),
         ColumnSpec("form", "Vragenlijst", "text"),
+        ColumnSpec("taal", "Taal van het interview (de taal van de meeste antwoorden)", "code", language_labels()),
         ColumnSpec("interview_started", "Datum begin interview", "date"),
         ColumnSpec("interview_completed", "Datum interview afgerond", "date"),
     ]
@@ -215,17 +226,24 @@ class ExportService:
         form: str | None = None,
         with_contact: bool = False,
         paradata: bool = False,
+        open_answers: str = "masked",
         progress: Progress | None = None,
         cancel: Cancel | None = None,
     ) -> tuple[str, ExportTable]:
-        """(form family, table) of the selection, without writing a file."""
+        """(form family, table) of the selection, without writing a file. ``open_answers``: ``masked``
+        (the default) or ``raw`` (supervisors: EXPORT_CONTACT)."""
         require(actor, Permission.EXPORT_ANSWERS)
         if with_contact:
+            require(actor, Permission.EXPORT_CONTACT)
+        if open_answers not in OPEN_ANSWERS:
+            raise ExportError(f"Onbekende keuze '{open_answers}' voor open antwoorden: kies masked of raw.")
+        if open_answers == "raw":
             require(actor, Permission.EXPORT_CONTACT)
         with self.ctx.db.unit_of_work() as s, gc_paused():
             ids = self._period_ids(s, providers, period, period_ids)
             family = self._family(s, ids, form)
-            return family, self._build(s, ids, family, with_contact, paradata, progress, cancel)
+            return family, self._build(s, ids, family, with_contact, paradata, progress, cancel,
+                                       mask=open_answers == "masked")
 
     def _family(self, s: Session, period_ids: list[int], form: str | None) -> str:
         if form is not None:
@@ -252,6 +270,8 @@ class ExportService:
         paradata: bool,
         progress: Progress | None,
         cancel: Cancel | None,
+        *,
+        mask: bool = True,
     ) -> ExportTable:
         all_forms = forms()
         form_ids = FAMILIES[family]
@@ -271,12 +291,16 @@ class ExportService:
             ("completed_at", Interview.completed_at), ("respondent_key", Client.respondent_key),
             ("service", Client.service), ("end_date", Client.end_date), ("period_id", CallCase.period_id),
             ("client_id", Client.id), ("record_layout", InterviewRecord.layout), ("record_line", InterviewRecord.line),
+            ("language", Interview.language),
         ]
         if paradata:
             fields += [("started_by", Interview.started_by), ("attempts", CallCase.attempts),
                        ("last_outcome", CallCase.last_outcome), ("final_outcome", CallCase.final_outcome)]
         if with_contact:
             fields += [("client_name", Client.name), ("email", Client.email)]
+        text_fields = tuple(i for i, c in enumerate(form_cols) if c.kind == "text")
+        if mask and text_fields:
+            fields += [("name_to_mask", Client.name)]  # read to mask it in open answers, never exported
         periods = {pid: (name, start, end) for pid, name, start, end in s.execute(
             select(MeasurementPeriod.id, Provider.name, MeasurementPeriod.start_date, MeasurementPeriod.end_date)
             .join(Provider, Provider.id == MeasurementPeriod.provider_id)
@@ -321,7 +345,13 @@ class ExportService:
         if stale:
             self._from_answers(s, [(rows[i][0], rows[i][1]) for i in stale], stale, lines, form_cols, form_ids,
                                progress, cancel)
-        return ExportTable(tuple(specs), data, lines)
+        note = ""
+        if mask and text_fields:
+            masker = LineMasker(text_fields)
+            lines = [masker.mask(line, name_parts(name)) for line, name in zip(lines, by_column["name_to_mask"],
+                                                                                 strict=True)]
+            note = MASK_NOTE
+        return ExportTable(tuple(specs), data, lines, note)
 
     def _phones(self, s: Session, period_ids: list[int], client_ids: list[int], out: list[Any]) -> None:
         numbers: dict[int, list[str]] = {}
@@ -360,6 +390,11 @@ class ExportService:
         for row, line in zip(row_numbers, made, strict=True):
             lines[row] = line
 
+    def write_records(self, s: Session, records: Iterable[tuple[int, str, str]], now: datetime) -> int:
+        """Store export records (interview id, layout key, line) in the caller's transaction (the
+        interview service, when an interview completes or a completed answer changes)."""
+        return write_records(s, records, now)
+
     def refresh_records(self, actor: Actor | None, progress: Progress | None = None) -> int:
         """Write the export records that complete interviews lack (``services/export_records.py``);
         returns how many were written. Logged in the audit trail."""
@@ -385,18 +420,20 @@ class ExportService:
         fmt: str | None = None,
         with_contact: bool = False,
         paradata: bool = False,
+        open_answers: str = "masked",
         excel: bool = False,
         progress: Progress | None = None,
         cancel: Cancel | None = None,
     ) -> ExportResult:
-        """Write the export (and its codebook) and log it in the audit trail."""
+        """Write the export (and its codebook) and log it in the audit trail (with how the open answers
+        went out: masked, or raw by a supervisor's choice)."""
         require(actor, Permission.EXPORT_ANSWERS)
         if with_contact:
             require(actor, Permission.EXPORT_CONTACT)
         path = Path(out)
         fmt = (fmt or path.suffix.lstrip(".")).lower()
         if fmt not in FORMATS:
-            raise ExportError(f"Onbekend formaat '{fmt}': kies csv, xlsx of sav.")
+            raise ExportError(f"Onbekend formaat '{fmt}': kies csv, xlsx, sav of zsav.")
         if path.suffix.lower() != f".{fmt}":
             path = path.with_name(f"{path.name}.{fmt}")
         if with_contact:
@@ -405,7 +442,7 @@ class ExportService:
             raise ExportError(f"Map {path.parent} bestaat niet.")
         family, table = self.table(
             actor, providers=providers, period=period, period_ids=period_ids, form=form, with_contact=with_contact,
-            paradata=paradata, progress=progress, cancel=cancel,
+            paradata=paradata, open_answers=open_answers, progress=progress, cancel=cancel,
         )
         n = table.rows
 
@@ -420,7 +457,7 @@ class ExportService:
             record(
                 s, actor, "export_contact" if with_contact else "export", at=self.ctx.now(),
                 object_type="export", object_id=family, format=fmt, rows=n, with_contact=with_contact,
-                paradata=paradata, periods=ids, file=path.name,
+                paradata=paradata, open_answers=open_answers, periods=ids, file=path.name,
             )
         if progress:
             progress(2 * n, 2 * n)

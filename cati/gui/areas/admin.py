@@ -1,4 +1,4 @@
-"""Admin area: users (add, roles, disable) and the audit trail."""
+"""Admin area: users (add, roles, languages, disable) and the audit trail."""
 
 from __future__ import annotations
 
@@ -25,11 +25,11 @@ from PySide6.QtWidgets import (
 from cati.accounts.rules.roles import Actor, Role
 from cati.accounts.service.audit import AuditRow
 from cati.accounts.service.users import UserError, UserRow
+from cati.container import Services
 from cati.gui.areas.admin_settings import SettingsBox
 from cati.gui.table_model import Column, RowTableModel
 from cati.gui.tasks import TaskRunner
 from cati.gui.widgets import named
-from cati.platform.container import Services
 
 
 class AdminArea(QWidget):
@@ -40,6 +40,7 @@ class AdminArea(QWidget):
             Column(self.tr("User"), lambda r: r.username),
             Column(self.tr("Name"), lambda r: r.display_name),
             Column(self.tr("Roles"), lambda r: ", ".join(r.roles)),
+            Column(self.tr("Languages besides Dutch"), lambda r: ", ".join(r.languages)),
             Column(self.tr("Disabled"), lambda r: self.tr("yes") if r.disabled else self.tr("no")),
             Column(self.tr("Failed logins"), lambda r: r.failed_logins, align_right=True),
         ], self)
@@ -62,6 +63,19 @@ class AdminArea(QWidget):
         buttons.addWidget(self.disable_button)
         buttons.addStretch(1)
         ub.addLayout(buttons)
+        languages = QHBoxLayout()
+        languages.addWidget(QLabel(self.tr("Languages of the selected user besides Dutch:")))
+        self.languages_edit = named(QLineEdit(), "languagesEdit")
+        self.languages_edit.setPlaceholderText(self.tr("codes or names, e.g. ar, en, tr"))
+        self.languages_button = named(QPushButton(self.tr("Set languages")), "setLanguages")
+        languages.addWidget(self.languages_edit, 1)
+        languages.addWidget(self.languages_button)
+        ub.addLayout(languages)
+        self.languages_hint = named(QLabel(self.tr(
+            "Cases in a language go only to interviewers who speak it; a change counts from their next login.")),
+            "languagesHint")
+        self.languages_hint.setWordWrap(True)
+        ub.addWidget(self.languages_hint)
 
         add_box = QGroupBox(self.tr("Add user"))
         form = QFormLayout(add_box)
@@ -113,6 +127,9 @@ class AdminArea(QWidget):
 
         self.add_button.clicked.connect(self.add_user)
         self.disable_button.clicked.connect(self.toggle_disabled)
+        self.languages_button.clicked.connect(self.set_languages)
+        self.languages_edit.returnPressed.connect(self.set_languages)
+        self.users_view.selectionModel().selectionChanged.connect(self._selected)
         self.export_button.clicked.connect(self.export_audit)
         self.refresh()
 
@@ -121,7 +138,12 @@ class AdminArea(QWidget):
         self.runner.submit(lambda: (users.list_users(actor), audit.events(actor, limit=500)), self._show, self._error)
 
     def _show(self, data: tuple[list[UserRow], list[AuditRow]]) -> None:
+        sel = self.users_view.selectionModel().selectedRows()
+        kept = self.users_model.row(sel[0].row()).username if sel else None
         self.users_model.set_rows(data[0])
+        for i, r in enumerate(data[0]):
+            if r.username == kept:  # the selected user stays selected
+                self.users_view.selectRow(i)
         self.audit_model.set_rows(data[1])
         self.users_view.resizeColumnsToContents()
         self.audit_view.resizeColumnsToContents()
@@ -161,7 +183,32 @@ class AdminArea(QWidget):
             self.message.setText(self.tr("Audit rows written: %s") % n)
             self.refresh()
 
-        self.runner.submit(lambda: audit.export_csv(actor, path), done, self._error)
+        self.runner.submit_long(lambda: audit.export_csv(actor, path), done, self._error)
+
+    def _selected(self, *_args: object) -> None:
+        sel = self.users_view.selectionModel().selectedRows()
+        if sel:
+            self.languages_edit.setText(", ".join(self.users_model.row(sel[0].row()).languages))
+
+    def set_languages(self) -> None:
+        """The languages of the selected user (besides Dutch), from the line: codes or names."""
+        sel = self.users_view.selectionModel().selectedRows()
+        if not sel:
+            self.message.setText(self.tr("Select a user first."))
+            return
+        row = self.users_model.row(sel[0].row())
+        users, actor, text = self.services.users, self.actor, self.languages_edit.text()
+
+        def done(codes: tuple[str, ...]) -> None:
+            shown = ", ".join(codes) if codes else self.tr("Dutch only")
+            self.message.setText(self.tr("%1 speaks: %2. This counts from their next login.")
+                                 .replace("%1", row.username).replace("%2", shown))
+            self.refresh()
+
+        def failed(exc: BaseException) -> None:
+            self.message.setText(str(exc) if isinstance(exc, UserError) else repr(exc))
+
+        self.runner.submit(lambda: users.set_languages(actor, row.username, text), done, failed)
 
     def toggle_disabled(self) -> None:
         sel = self.users_view.selectionModel().selectedRows()

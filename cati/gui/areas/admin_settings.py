@@ -20,10 +20,10 @@ from PySide6.QtWidgets import (
 
 from cati.accounts.rules.roles import Actor
 from cati.accounts.service.settings import SettingValue, defaults
+from cati.container import Services
 from cati.gui.table_model import Column, RowTableModel
 from cati.gui.tasks import TaskRunner
 from cati.gui.widgets import named
-from cati.platform.container import Services
 
 
 def show_value(value: object) -> str:

@@ -5,9 +5,9 @@ from __future__ import annotations
 from PySide6.QtWidgets import QVBoxLayout, QWidget
 
 from cati.accounts.rules.roles import Actor
+from cati.container import Services
 from cati.gui.desk import Desk
 from cati.gui.tasks import TaskRunner
-from cati.platform.container import Services
 
 
 class CallsArea(QWidget):
@@ -29,4 +29,4 @@ class CallsArea(QWidget):
         return ""
 
     def close_area(self) -> None:
-        self.desk.lease_timer.stop()
+        self.desk.shutdown()  # stops the lease timer, hangs up, stops the softphone

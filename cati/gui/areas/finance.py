@@ -34,7 +34,6 @@ from cati.accounts.rules.roles import Actor, Permission
 from cati.billing.rules import ClaimItem, StatementLine
 from cati.billing.service.billing import (
     NO_CAP,
-    TZ,
     BillingError,
     BillingPeriod,
     BillingReport,
@@ -43,18 +42,12 @@ from cati.billing.service.billing import (
     StatementView,
     overview_of,
 )
+from cati.container import Services
+from cati.core.localtime import format_local, local_day
+from cati.core.money import format_euro
 from cati.gui.table_model import Column, RowTableModel
 from cati.gui.tasks import TaskRunner
 from cati.gui.widgets import named
-from cati.platform.container import Services
-
-
-def format_money(amount: Decimal, dutch: bool = True) -> str:
-    """``Decimal('1234.5') -> '€ 1.234,50'`` (Dutch) or ``'€ 1,234.50'``; exact, never float."""
-    text = f"{abs(amount).quantize(Decimal('0.01')):,f}"
-    if dutch:
-        text = text.replace(",", " ").replace(".", ",").replace(" ", ".")
-    return f"€ {'-' if amount < 0 else ''}{text}"
 
 
 def _is_dutch() -> bool:
@@ -82,7 +75,7 @@ class FinanceArea(QWidget):
         self.date_edit = named(QDateEdit(), "financeDate")
         self.date_edit.setCalendarPopup(True)
         self.date_edit.setDisplayFormat("dd-MM-yyyy")
-        today = services.ctx.now().astimezone(TZ).date()
+        today = local_day(services.ctx.now())
         self.date_edit.setDate(QDate(today.year, today.month, today.day))
         self.statement_box = named(QComboBox(), "financeStatement")
         self.statement_box.setMinimumWidth(200)
@@ -210,10 +203,10 @@ class FinanceArea(QWidget):
 
     # -- formatting ------------------------------------------------------------------------
     def money(self, amount: Decimal) -> str:
-        return format_money(amount, self.dutch)
+        return format_euro(amount, self.dutch)
 
     def when(self, moment: datetime) -> str:
-        return moment.astimezone(TZ).strftime("%d-%m-%Y %H:%M" if self.dutch else "%Y-%m-%d %H:%M")
+        return format_local(moment, "%d-%m-%Y %H:%M" if self.dutch else "%Y-%m-%d %H:%M")
 
     def day(self, d: date) -> str:
         return d.strftime("%d-%m-%Y") if self.dutch else d.isoformat()
@@ -431,7 +424,7 @@ class FinanceArea(QWidget):
             path = path.with_suffix(".xlsx")
         billing, actor = self.services.billing, self.actor
         report = BillingReport((view,), overview_of([view]))
-        self.runner.submit(
+        self.runner.submit_long(
             lambda: billing.export(actor, report, path),
             lambda p: self.message.setText(self.tr("Exported to %s.") % p),
             self._error,
@@ -452,4 +445,4 @@ def _table(model: Any, name: str) -> QTableView:
     return view
 
 
-__all__: Sequence[str] = ["FinanceArea", "format_money"]
+__all__: Sequence[str] = ["FinanceArea"]

@@ -1,16 +1,17 @@
-"""Supervision area: providers and imports, progress, exports, report figures (one tab each)."""
+"""Supervision area: progress, the call order, providers and imports, exports, report figures (one tab each)."""
 
 from __future__ import annotations
 
 from PySide6.QtWidgets import QTabWidget, QWidget
 
 from cati.accounts.rules.roles import Actor
+from cati.container import Services
 from cati.gui.areas.supervision_export import ExportPage
+from cati.gui.areas.supervision_order import OrderPage
 from cati.gui.areas.supervision_progress import ProgressPage
 from cati.gui.areas.supervision_providers import ProvidersPage
 from cati.gui.areas.supervision_report import ReportPage
 from cati.gui.tasks import TaskRunner
-from cati.platform.container import Services
 
 
 class SupervisionArea(QTabWidget):
@@ -21,7 +22,9 @@ class SupervisionArea(QTabWidget):
         self.providers = ProvidersPage(services, runner, actor)
         self.export = ExportPage(services, runner, actor)
         self.report = ReportPage(services, runner, actor)
+        self.order = OrderPage(services, runner, actor)
         self.addTab(self.progress, self.tr("Progress"))
+        self.addTab(self.order, self.tr("Call order"))
         self.addTab(self.providers, self.tr("Providers and client files"))
         self.addTab(self.export, self.tr("Export"))
         self.addTab(self.report, self.tr("Report figures"))

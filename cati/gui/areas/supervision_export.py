@@ -1,4 +1,4 @@
-"""Export of completed interviews: choose providers, period and form, write CSV/XLSX/SAV with a
+"""Export of completed interviews: choose providers, period and form, write CSV/XLSX/SAV/ZSAV with a
 codebook. The export runs on the background runner with a progress bar and can be cancelled."""
 
 from __future__ import annotations
@@ -24,13 +24,13 @@ from PySide6.QtWidgets import (
 )
 
 from cati.accounts.rules.roles import Actor, Permission
-from cati.exports.io.files import ExportCancelled
+from cati.container import Services
+from cati.exports.io.table import ExportCancelled
 from cati.exports.service.exports import ExportResult
 from cati.gui.areas.supervision_progress import table_view
 from cati.gui.table_model import Column, RowTableModel
 from cati.gui.tasks import TaskRunner
 from cati.gui.widgets import named
-from cati.platform.container import Services
 from cati.supervision.service.reports import PeriodChoice
 
 
@@ -60,13 +60,16 @@ class ExportPage(QWidget):
         self.form.addItem(self.tr("Client questionnaire (regular and low-threshold)"), "client")
         self.form.addItem(self.tr("Inburgering questionnaire"), "inburgering")
         self.fmt = named(QComboBox(), "exportFormat")
-        for label, value in (("CSV", "csv"), ("Excel (xlsx)", "xlsx"), ("SPSS (sav)", "sav")):
+        for label, value in (("CSV", "csv"), ("Excel (xlsx)", "xlsx"), ("SPSS (sav)", "sav"), ("SPSS (zsav)", "zsav")):
             self.fmt.addItem(label, value)
         self.excel = named(QCheckBox(self.tr("CSV for Dutch Excel (; and BOM)")), "exportExcel")
         self.paradata = named(QCheckBox(self.tr("With paradata (attempts, outcomes, interviewer, length)")),
                               "exportParadata")
         self.with_contact = named(QCheckBox(self.tr("With name, phone number and e-mail (logged)")), "exportContact")
         self.with_contact.setVisible(actor.may(Permission.EXPORT_CONTACT))
+        self.raw_answers = named(QCheckBox(self.tr(
+            "Open answers unmasked (phone numbers, e-mail and names as said; logged)")), "exportRawAnswers")
+        self.raw_answers.setVisible(actor.may(Permission.EXPORT_CONTACT))
         self.path = named(QLineEdit(str(Path.home() / "cati-export.csv")), "exportPath")
         self.browse = named(QPushButton(self.tr("Choose…")), "exportBrowse")
         self.preview_label = named(QLabel(""), "exportPreview")
@@ -90,6 +93,7 @@ class ExportPage(QWidget):
         form.addRow("", self.excel)
         form.addRow("", self.paradata)
         form.addRow("", self.with_contact)
+        form.addRow("", self.raw_answers)
         path_row = QHBoxLayout()
         path_row.addWidget(self.path, 1)
         path_row.addWidget(self.browse)
@@ -166,6 +170,7 @@ class ExportPage(QWidget):
         fmt, form = self.fmt.currentData(), self.form.currentData()
         excel, paradata = self.excel.isChecked() and fmt == "csv", self.paradata.isChecked()
         with_contact = self.with_contact.isChecked() and self.with_contact.isVisible()
+        open_answers = "raw" if self.raw_answers.isChecked() and self.raw_answers.isVisible() else "masked"
         exports, actor = self.services.exports, self.actor
         self._cancel.clear()
         emit = self._signals.changed.emit
@@ -173,6 +178,7 @@ class ExportPage(QWidget):
 
         def work() -> ExportResult:
             return exports.export(actor, path, period_ids=ids, form=form, fmt=fmt, with_contact=with_contact,
+                                  open_answers=open_answers,
                                   paradata=paradata, excel=excel, progress=lambda d, t: emit(d, t),
                                   cancel=self._cancel.is_set)
 
@@ -180,7 +186,7 @@ class ExportPage(QWidget):
         self.cancel.setEnabled(True)
         self.bar.setValue(0)
         self.message.setText(self.tr("Exporting…"))
-        self.runner.submit(work, self._done, self._failed)
+        self.runner.submit_long(work, self._done, self._failed)
 
     def cancel_export(self) -> None:
         self._cancel.set()

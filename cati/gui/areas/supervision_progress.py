@@ -1,4 +1,4 @@
-"""Progress: per provider and queue (with the AAPOR rates), per interviewer, and two charts.
+"""Progress: per provider and queue (with the AAPOR rates), per interviewer, per language, and two charts.
 
 The page refreshes itself every 30 seconds on the background runner (never on the GUI thread);
 a refresh that is still running is not started twice.
@@ -29,19 +29,19 @@ from PySide6.QtWidgets import (
 )
 
 from cati.accounts.rules.roles import Actor, Permission
+from cati.container import Services
+from cati.core.localtime import format_local, local_day
 from cati.gui.charts import BarChart
 from cati.gui.table_model import Column, RowTableModel
 from cati.gui.tasks import TaskRunner
 from cati.gui.widgets import named
-from cati.platform.container import Services
 from cati.supervision.rules.report_figures import format_number
 from cati.supervision.service.progress import (
-    LOCAL,
     RATE_NAMES,
     InterviewerStats,
+    LanguageProgress,
     ProgressSnapshot,
     QueueProgress,
-    local_day,
 )
 
 REFRESH_MS = 30_000
@@ -81,12 +81,15 @@ class ProgressPage(QWidget):
             Column(self.tr("Sample"), lambda r: r.sample, True),
             Column(self.tr("Net sample"), lambda r: r.net_sample, True),
             Column(self.tr("Never called"), lambda r: r.never_called, True),
-            Column(self.tr("In progress"), lambda r: r.in_progress, True),
+            Column(self.tr("Called, still open"), lambda r: r.called_open, True),
             Column(self.tr("Held now"), lambda r: r.held_now, True),
             Column(self.tr("Appointments today"), lambda r: r.appointments_today, True),
             Column(self.tr("Final"), lambda r: r.final, True),
             Column(self.tr("Completes"), lambda r: r.cap_text, True),
             *(Column(g, _group_value(g), True) for g in ("I", "P", "R", "NC", "O", "UH", "UO", "NE")),
+            Column(self.tr("Dials (softphone)"), lambda r: r.line.dials, True),
+            Column(self.tr("Answered %"), lambda r: n(r.line.answered_pct), True),
+            Column(self.tr("Talk time (h:mm)"), lambda r: r.line.talk_text, True),
         ], self)
         self.rates_model: RowTableModel[QueueProgress] = RowTableModel([
             Column(self.tr("Provider"), lambda r: r.provider),
@@ -102,6 +105,16 @@ class ProgressPage(QWidget):
             Column(self.tr("Completes"), lambda r: r.completes, True),
             Column(self.tr("Completes per hour"), lambda r: n(r.completes_per_hour, 2), True),
             Column(self.tr("Mean interview length (min)"), lambda r: n(r.mean_interview_minutes), True),
+            Column(self.tr("Dials (softphone)"), lambda r: r.line.dials, True),
+            Column(self.tr("Answered %"), lambda r: n(r.line.answered_pct), True),
+            Column(self.tr("Talk time (h:mm)"), lambda r: r.line.talk_text, True),
+        ], self)
+
+        self.languages_model: RowTableModel[LanguageProgress] = RowTableModel([
+            Column(self.tr("Language"), lambda r: f"{r.name} ({r.language})"),
+            Column(self.tr("Open cases"), lambda r: r.open, True),
+            Column(self.tr("Waiting for a speaker"), lambda r: r.waiting, True),
+            Column(self.tr("Completes"), lambda r: r.completes, True),
         ], self)
 
         # -- controls
@@ -137,6 +150,9 @@ class ProgressPage(QWidget):
         self.queues_view = table_view(self.queues_model, "queuesTable")
         self.rates_view = table_view(self.rates_model, "ratesTable")
         self.interviewers_view = table_view(self.interviewers_model, "interviewersTable")
+        self.languages_view = table_view(self.languages_model, "languagesTable")
+        self.languages_view.setToolTip(self.tr("Waiting for a speaker: open cases in a language that no "
+                                               "interviewer who logged in today speaks."))
         self.per_day = named(BarChart(self.tr("Completes per day")), "completesChart")
         self.mix = named(BarChart(self.tr("Outcome mix (call attempts)"), vertical=False), "outcomeChart")
 
@@ -153,8 +169,12 @@ class ProgressPage(QWidget):
         cl.setContentsMargins(0, 0, 0, 0)
         cl.addWidget(self.per_day)
         cl.addWidget(self.mix)
+        languages_box = QGroupBox(self.tr("Per language"))
+        lb = QVBoxLayout(languages_box)
+        lb.addWidget(self.languages_view)
         lower = QSplitter()
         lower.addWidget(people_box)
+        lower.addWidget(languages_box)
         lower.addWidget(charts)
         split = QSplitter()
         split.setOrientation(split.orientation().Vertical)
@@ -239,6 +259,7 @@ class ProgressPage(QWidget):
         self.queues_model.set_rows(snap.queues)
         self.rates_model.set_rows(snap.queues)
         self.interviewers_model.set_rows(snap.interviewers)
+        self.languages_model.set_rows(snap.languages)
         self.per_day.set_data([(d.strftime("%d-%m"), n) for d, n in snap.completes_per_day])
         self.mix.set_data([(o.label, o.count) for o in snap.outcome_mix])
         if self.e_from_data.isChecked() and snap.e_setting is not None:
@@ -246,7 +267,8 @@ class ProgressPage(QWidget):
         self.queues_view.resizeColumnsToContents()
         self.rates_view.resizeColumnsToContents()
         self.interviewers_view.resizeColumnsToContents()
-        stamp = snap.at.astimezone(LOCAL).strftime("%H:%M:%S")
+        self.languages_view.resizeColumnsToContents()
+        stamp = format_local(snap.at, "%H:%M:%S")
         self.updated.setText(self.tr("Updated %s (today is %s)") % (stamp, local_day(snap.at).strftime("%d-%m-%Y")))
 
     def save_eligibility(self) -> None:

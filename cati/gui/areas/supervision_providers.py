@@ -33,13 +33,22 @@ from PySide6.QtWidgets import (
 )
 
 from cati.accounts.rules.roles import Actor, Permission
+from cati.container import Services
+from cati.core.money import format_euro
 from cati.gui.table_model import Column, RowTableModel
 from cati.gui.tasks import TaskRunner
 from cati.gui.widgets import named
-from cati.platform.container import Services
 from cati.sample.io.client_file import ClientFileError
-from cati.sample.service.imports import ImportCancelled, ImportFailed, ImportSummary, RejectedRow, WarningRow
-from cati.sample.service.providers import ProviderAdded, ProviderError, ProviderRow, format_euro
+from cati.sample.service.imports import (
+    AccountingError,
+    ImportBusy,
+    ImportCancelled,
+    ImportFailed,
+    ImportSummary,
+    RejectedRow,
+    WarningRow,
+)
+from cati.sample.service.providers import ProviderAdded, ProviderError, ProviderRow
 
 
 class _ProgressBridge(QObject):
@@ -244,7 +253,7 @@ class ProvidersPage(QWidget):
         self.summary_label.setText(self.tr("Reading %s…") % Path(path).name)
         self.rejects_model.set_rows([])
         self.warnings_model.set_rows([])
-        self.runner.submit(work, self._imported, self._import_failed)
+        self.runner.submit_long(work, self._imported, self._import_failed)
 
     def cancel_import(self) -> None:
         if self._cancel is not None:
@@ -285,6 +294,11 @@ class ProvidersPage(QWidget):
             .replace("%3", str(summary.cases["inburgering"])).replace("%4", str(summary.mail_post))
             .replace("%5", str(summary.do_not_call)).replace("%6", str(summary.rejected))
             .replace("%7", str(summary.duplicates)).replace("%8", str(summary.warnings)),
+            self.tr("Every line accounted for: %1 lines with data = %2 to phone + %3 not phoned (mail/post) + %4 rejected + %5 duplicates; %6 empty lines skipped.")
+            .replace("%1", str(summary.lines)).replace("%2", str(summary.accounting.phoned))
+            .replace("%3", str(summary.mail_post)).replace("%4", str(summary.rejected))
+            .replace("%5", str(summary.duplicates)).replace("%6", str(summary.empty_lines)),
+            *summary.file_notes,
         ]
         if summary.imported_before is not None:
             lines.append(self.tr("This file was imported before; no client was added twice."))
@@ -301,10 +315,14 @@ class ProvidersPage(QWidget):
             self.summary_label.setText(self.tr("Import cancelled; nothing was changed."))
         elif isinstance(exc, ClientFileError):
             self.summary_label.setText(self.tr("The file was not imported, nothing was changed: %s") % exc)
-        elif isinstance(exc, ImportFailed):
+        elif isinstance(exc, ImportFailed | ImportBusy | AccountingError):
             self.summary_label.setText(str(exc))
         else:
-            self.summary_label.setText(self.tr("The import failed, nothing was changed: %s") % exc)
+            from cati.platform.failures import classify
+
+            failure = classify(exc) if isinstance(exc, Exception) else None
+            shown = failure.message if failure is not None else f"{type(exc).__name__}: {exc}"
+            self.summary_label.setText(self.tr("The import failed, nothing was changed: %s") % shown)
 
 
 def _period_text(start: date, end: date) -> str:

@@ -18,12 +18,12 @@ from PySide6.QtWidgets import (
 )
 
 from cati.accounts.rules.roles import Actor
+from cati.container import Services
 from cati.gui.areas.supervision_progress import table_view, ui_lang
 from cati.gui.charts import BarChart
 from cati.gui.table_model import Column, RowTableModel
 from cati.gui.tasks import TaskRunner
 from cati.gui.widgets import named
-from cati.platform.container import Services
 from cati.supervision.io.report_files import write_report
 from cati.supervision.rules.report_figures import RowKind, TableRow, Verdict, format_number
 from cati.supervision.service.reports import PeriodChoice, ReportFigures
@@ -167,4 +167,4 @@ class ReportPage(QWidget):
         def done(_: object) -> None:
             self.message.setText(self.tr("Saved: %s") % path.name)
 
-        self.runner.submit(lambda: write_report(fig, fmt, path), done, self._error)
+        self.runner.submit_long(lambda: write_report(fig, fmt, path), done, self._error)

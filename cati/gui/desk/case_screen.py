@@ -1,7 +1,9 @@
-"""The call screen: the case card, the number to dial (large), the dial button and call timer, the
-start-interview action and the outcome panel.
+"""The call screen: the case card, the number to dial (large), the dial and hang-up buttons, the line
+(kiest, gaat over, verbonden 00:42, opgehangen) or the call timer, the start-interview action and the
+outcome panel.
 
-Keys: F2 dial · F4 start (or resume) the interview · number + Enter record an outcome · Tab note.
+Keys: F2 dial · F3 hang up (softphone) · F4 start (or resume) the interview · number + Enter record
+an outcome · Tab note.
 """
 
 from __future__ import annotations
@@ -42,6 +44,7 @@ def compact_table(model: RowTableModel, name: str) -> QTableView:  # type: ignor
 
 class CaseScreen(QWidget):
     dial_requested = Signal()
+    hangup_requested = Signal()
     start_requested = Signal()
 
     def __init__(self, calendar: CallingCalendar, parent: QWidget | None = None) -> None:
@@ -64,7 +67,9 @@ class CaseScreen(QWidget):
         self.details.setWordWrap(True)
         self.reason = named(QLabel(""), "caseReason")
         self.reason.setWordWrap(True)
+        self.language = named(QLabel(""), "caseLanguage")
         left.addWidget(self.client)
+        left.addWidget(self.language)
         left.addWidget(self.details)
         left.addWidget(self.reason)
         dial_box = named(QFrame(), "dialBox")
@@ -101,16 +106,24 @@ class CaseScreen(QWidget):
         body.addLayout(right, 2)
         calls = QHBoxLayout()
         self.dial_button = key_button(self.tr("Dial  (F2)"), "dialButton")
+        self.hangup_button = key_button(self.tr("Hang up  (F3)"), "hangupButton")
+        self.hangup_button.setVisible(False)
         self.timer_label = named(QLabel(""), "callTimer")
         self.start_button = key_button(self.tr("Contact: start interview  (F4)"), "startInterview")
         calls.addWidget(self.dial_button)
+        calls.addWidget(self.hangup_button)
         calls.addWidget(self.timer_label)
         calls.addStretch(1)
         right.addLayout(calls)
+        self.line_state = named(QLabel(""), "lineState")
+        self.line_state.setWordWrap(True)
+        self.line_state.setVisible(False)
+        right.addWidget(self.line_state)
         right.addWidget(self.start_button)
         self.outcome = OutcomePanel()
         right.addWidget(self.outcome, 1)
         self.dial_button.clicked.connect(self.dial_requested.emit)
+        self.hangup_button.clicked.connect(self.hangup_requested.emit)
         self.start_button.clicked.connect(self.start_requested.emit)
 
         self.clock = QElapsedTimer()
@@ -132,6 +145,8 @@ class CaseScreen(QWidget):
             .replace("%4", card.client_number).replace("%5", str(card.attempt_count + 1))
             .replace("%6", str(card.max_attempts)))
         self.reason.setText(self.tr("Why now: %s") % card.reason.reason_nl)
+        self.language.setText(self.tr("Language: %s") % card.language_text if card.language_text else "")
+        self.language.setVisible(bool(card.language_text))
         if card.dial is not None:
             self.number.setText(card.dial.national)
             flag = self.tr(" (check this number before dialling)") if card.dial.flagged else ""
@@ -158,6 +173,7 @@ class CaseScreen(QWidget):
                                   else self.tr("Contact: start interview  (F4)"))
         self.stop_timer()
         self.timer_label.setText("")
+        self.show_line("", "")
         self.outcome.reset()
         self.outcome.setFocus()
 
@@ -178,6 +194,21 @@ class CaseScreen(QWidget):
         self._tick()
         self.outcome.setFocus()
 
+    def set_softphone(self, on: bool) -> None:
+        """The softphone dials (a hang-up key, the line's state) or not (a call timer)."""
+        self.hangup_button.setVisible(on)
+        if on and self.card is not None and self.card.dial is not None:
+            flag = self.tr(" (check this number before dialling)") if self.card.dial.flagged else ""
+            self.dial_hint.setText(self.tr("Press F2: the softphone dials this number.") + flag)
+
+    def show_line(self, text: str, state: str) -> None:
+        """The line's state in words (``state``: dialling, ringing, connected, ended; styles it)."""
+        self.line_state.setText(text)
+        self.line_state.setProperty("line", state)
+        self.line_state.style().unpolish(self.line_state)
+        self.line_state.style().polish(self.line_state)
+        self.line_state.setVisible(bool(text))
+
     # -- timer ----------------------------------------------------------------------------
     def _tick(self) -> None:
         seconds = self.clock.elapsed() // 1000 if self.clock.isValid() else 0
@@ -190,6 +221,8 @@ class CaseScreen(QWidget):
     def keyPressEvent(self, event: QKeyEvent) -> None:
         if event.key() == Qt.Key.Key_F2:
             self.dial_requested.emit()
+        elif event.key() == Qt.Key.Key_F3:
+            self.hangup_requested.emit()
         elif event.key() == Qt.Key.Key_F4:
             self.start_requested.emit()
         else:

@@ -2,7 +2,8 @@
 answers, 'weet niet' / 'wil niet zeggen', validation in place and a progress bar.
 
 The screen only draws and reads keys; the desk moves the engine and saves (see desk.py).
-Keys: Enter next · PgUp or Alt+Left back · F8 weet niet · F9 wil niet zeggen · F10 stop interview.
+Keys: Enter next · PgUp or Alt+Left back · F8 weet niet · F9 wil niet zeggen · F10 stop interview ·
+F7 the language list (the question again in another language; right to left for Arabic).
 """
 
 from __future__ import annotations
@@ -20,10 +21,14 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from cati.core.languages import is_rtl, language
+from cati.gui.desk.language_list import LanguageList
 from cati.gui.desk.question_widgets import AnswerValue, AnswerWidget, make_answer_widget
 from cati.gui.widgets import named
 from cati.interviews.rules import Answer, Form, InputError, Interview, QType, Question, Special
 from cati.interviews.rules.fills import format_number
+
+RLM = "\u200f"  # RIGHT-TO-LEFT MARK
 
 
 def key_button(text: str, name: str) -> QPushButton:
@@ -37,6 +42,8 @@ class QuestionScreen(QWidget):
     confirmed = Signal(object)  # Answer | dict[var, Answer]
     back_requested = Signal()
     stop_requested = Signal()
+    language_requested = Signal()  # F7
+    language_chosen = Signal(str)  # a language from the list
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -50,7 +57,9 @@ class QuestionScreen(QWidget):
         self.progress.setTextVisible(False)
         self.progress.setFixedSize(220, 10)
         self.progress_text = named(QLabel(""), "questionProgressText")
+        self.language = named(QLabel(""), "questionLanguage")
         top.addWidget(self.header, 1)
+        top.addWidget(self.language)
         top.addWidget(self.progress_text)
         top.addWidget(self.progress)
         outer.addLayout(top)
@@ -66,10 +75,14 @@ class QuestionScreen(QWidget):
         box.setContentsMargins(0, 8, 0, 8)
         self.answer_stack = QStackedWidget()
         box.addWidget(self.answer_stack)
+        self.languages = LanguageList("questionLanguages")
+        self.answer_stack.addWidget(self.languages)
+        self.languages.chosen.connect(self._language_chosen)
+        self.languages.cancelled.connect(self._languages_closed)
         outer.addWidget(self.answer_box, 1)
         # answer widgets are built once per form and question, ahead of time while the interviewer
         # reads the first questions aloud, so Enter only switches to a ready widget
-        self.cache: dict[tuple[str, str], AnswerWidget] = {}
+        self.cache: dict[tuple[str, str, str], AnswerWidget] = {}  # (form, language, variable)
         self.to_build: list[tuple[Form, Question]] = []
         self.builder = QTimer(self)
         self.builder.setInterval(0)
@@ -87,14 +100,17 @@ class QuestionScreen(QWidget):
         self.refused_button = key_button("", "refusedButton")
         self.stop_button = key_button(self.tr("Stop interview  (F10)"), "stopButton")
         self.next_button = key_button(self.tr("Next  (Enter) →"), "nextButton")
+        self.language_button = key_button(self.tr("Language  (F7)"), "languageButton")
         for b in (self.back_button, self.dont_know_button, self.refused_button):
             keys.addWidget(b)
         keys.addStretch(1)
+        keys.addWidget(self.language_button)
         keys.addWidget(self.stop_button)
         keys.addWidget(self.next_button)
         outer.addLayout(keys)
         self.back_button.clicked.connect(self.back_requested.emit)
         self.stop_button.clicked.connect(self.stop_requested.emit)
+        self.language_button.clicked.connect(self.language_requested.emit)
         self.next_button.clicked.connect(self.submit)
         self.dont_know_button.clicked.connect(lambda: self.special(Special.DONT_KNOW))
         self.refused_button.clicked.connect(lambda: self.special(Special.REFUSED))
@@ -112,27 +128,46 @@ class QuestionScreen(QWidget):
         self.progress_text.setText(self.tr("Question %1 of %2").replace("%1", str(index + 1))
                                    .replace("%2", str(len(path))))
         self.header.setText(header)
-        self.text.setText(engine.text(q))
+        form = engine.form
+        rtl = is_rtl(form.language)
+        direction = Qt.LayoutDirection.RightToLeft if rtl else Qt.LayoutDirection.LeftToRight
+        for w in (self.text, self.instruction, self.answer_box, self.message):
+            w.setLayoutDirection(direction)
+        self.language.setText(self.tr("Language: %s") % language(form.language).label)
+        self.language.setProperty("rtl", rtl)
+        mark = RLM if rtl else ""  # a right-to-left paragraph, also when it starts with a name
+        self.text.setText(mark + engine.text(q))
+        self.text.setAlignment((Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignAbsolute) if rtl
+                               else Qt.AlignmentFlag.AlignLeft)
         self.text.setProperty("closing", q.closing)
-        instruction = engine.render(q.instruction) if q.instruction else ""
+        hints = []  # the desk's own hints, in the interface's language
         if q.read_out_options:
-            instruction = (instruction + " " if instruction else "") + self.tr("Read out the answers.")
+            hints.append(self.tr("Read out the answers."))
         if q.closing:
-            instruction = (instruction + " " if instruction else "") + self.tr(
-                "Closing screen: Enter ends the interview (a complete interview is recorded as complete).")
+            hints.append(self.tr(
+                "Closing screen: Enter ends the interview (a complete interview is recorded as complete)."))
         if q.type is QType.GRID:
-            instruction = (instruction + " " if instruction else "") + self.tr(
-                "Type the number for each row; ↑↓ moves between rows.")
+            hints.append(self.tr("Type the number for each row; ↑↓ moves between rows."))
         if q.type is QType.MULTI:
-            instruction = (instruction + " " if instruction else "") + self.tr("More answers possible: type each number.")
-        self.instruction.setText(self.tr("Instruction (not read aloud): %s") % instruction if instruction else "")
+            hints.append(self.tr("More answers possible: type each number."))
+        own = engine.render(q.instruction) if q.instruction else ""
+        if rtl:  # the form's words on a line of their own, so each line reads in its own direction
+            head = self.tr("Instruction (not read aloud): %s") % " ".join(hints)
+            instruction = head + ("\n" + RLM + own if own else "")
+            self.instruction.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignAbsolute)
+        else:
+            text = " ".join(x for x in (own, *hints) if x)
+            instruction = self.tr("Instruction (not read aloud): %s") % text if text else ""
+            self.instruction.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
+        if not own and not hints:
+            instruction = ""
+        self.instruction.setText(instruction)
         self.instruction.setVisible(bool(instruction))
         self.message.setText("")
         self.widget = self.widget_for(engine.form, q)
         self.widget.reset()
         self.widget.load(engine.answers)
         self.answer_stack.setCurrentWidget(self.widget)
-        form = engine.form
         info = q.type is QType.INFO
         self.dont_know_button.setText(f"{form.dont_know_label}  (F8)")
         self.refused_button.setText(f"{form.refused_label}  (F9)")
@@ -147,7 +182,7 @@ class QuestionScreen(QWidget):
     # -- answer widgets, built ahead -------------------------------------------------------
     def prepare(self, form: Form) -> None:
         """Build the answer widgets of ``form`` in the background of the event loop, one per turn."""
-        self.to_build = [(form, q) for q in form.questions if (form.id, q.var) not in self.cache]
+        self.to_build = [(form, q) for q in form.questions if (form.id, form.language, q.var) not in self.cache]
         if self.to_build:
             self.builder.start()
 
@@ -156,7 +191,7 @@ class QuestionScreen(QWidget):
             self.builder.stop()
             return
         form, q = self.to_build.pop(0)
-        if (form.id, q.var) not in self.cache:
+        if (form.id, form.language, q.var) not in self.cache:
             widget = self.widget_for(form, q)
             widget.ensurePolished()
             layout = widget.layout()
@@ -164,7 +199,7 @@ class QuestionScreen(QWidget):
                 layout.activate()
 
     def widget_for(self, form: Form, q: Question) -> AnswerWidget:
-        key = (form.id, q.var)
+        key = (form.id, form.language, q.var)
         widget = self.cache.get(key)
         if widget is None:
             widget = make_answer_widget(form, q, self.hints(q))
@@ -194,6 +229,24 @@ class QuestionScreen(QWidget):
     def show_errors(self, messages: tuple[str, ...] | list[str]) -> None:
         self.message.setText("\n".join(messages))
         if self.widget is not None:
+            self.widget.focus_target().setFocus()
+
+    # -- the language list ----------------------------------------------------------------
+    def open_languages(self, choices: list[tuple[str | None, str]], current: str) -> None:
+        """Show the language list in place of the answers (the question stays in view)."""
+        self.answer_stack.setCurrentWidget(self.languages)
+        self.languages.setLayoutDirection(Qt.LayoutDirection.LeftToRight)
+        self.languages.open(self.tr("Ask this question in which language?"), choices, current)
+
+    def _language_chosen(self, code: object) -> None:
+        if isinstance(code, str):
+            self.language_chosen.emit(code)
+        else:
+            self._languages_closed()
+
+    def _languages_closed(self) -> None:
+        if self.widget is not None:
+            self.answer_stack.setCurrentWidget(self.widget)
             self.widget.focus_target().setFocus()
 
     def show_save_error(self, text: str) -> None:
@@ -232,6 +285,8 @@ class QuestionScreen(QWidget):
             self.special(Special.REFUSED)
         elif key == Qt.Key.Key_F10:
             self.stop_requested.emit()
+        elif key == Qt.Key.Key_F7:
+            self.language_requested.emit()
         else:
             super().keyPressEvent(event)
             return

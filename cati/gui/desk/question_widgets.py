@@ -11,6 +11,7 @@ Number keys choose numbered options; two-digit codes work by typing both digits.
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Mapping, Sequence
 
 from PySide6.QtCore import Qt, Signal
@@ -37,9 +38,11 @@ AnswerValue = Answer | Mapping[str, Answer]
 
 
 def digit_of(event: QKeyEvent) -> str | None:
-    """The digit typed (main keys or keypad), or None."""
+    """The digit typed (main keys or keypad, also an Arabic keyboard's ٣ as 3), or None."""
     text = event.text()
-    return text if len(text) == 1 and text.isdigit() else None
+    if len(text) != 1 or not text.isdigit():
+        return None
+    return str(unicodedata.digit(text, 0)) if not text.isascii() else text
 
 
 class CodeBuffer:

@@ -9,13 +9,13 @@ Pure Python (PyYAML only). Typical use::
     export_columns(form); export_values(form, case, iv.answers)
 """
 
+from cati.sample.rules.forms import form_id_for_case
+
+from .errors import FormError, FormLoadError
 from .export import ExportColumn, ExportValue, export_columns, export_values
 from .expr import ExprError
 from .fills import answer_label, fill_names, render
 from .loader import (
-    FormError,
-    FormLoadError,
-    form_id_for_case,
     load_form,
     load_form_text,
     load_forms,

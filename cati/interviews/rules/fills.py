@@ -1,4 +1,8 @@
-"""Fills: ``{provider}``, ``{client_name}``, ``{period}``, other case fields and earlier answers."""
+"""Fills: ``{provider}``, ``{client_name}``, ``{period}``, other case fields and earlier answers.
+
+The words a fill adds (``en`` between the labels of a multiple answer, ``tot en met`` in the period)
+are the form's (:meth:`Form.word`): a translated form brings its own.
+"""
 
 from __future__ import annotations
 
@@ -6,8 +10,9 @@ import re
 from collections.abc import Mapping
 from decimal import Decimal
 
-from .model import Answer, Form, QType
+from .model import DUTCH_WORDS, Answer, Form, QType
 
+DUTCH = dict(DUTCH_WORDS)
 _FILL = re.compile(r"\{([A-Za-z_][A-Za-z0-9_]*)\}")
 
 
@@ -39,7 +44,7 @@ def answer_label(form: Form, var: str, answer: Answer) -> str:
                 labels.append(answer.other_text)
             else:
                 labels.append(opt.label if opt is not None else str(code))
-        return labels[0] if len(labels) == 1 else ", ".join(labels[:-1]) + " en " + labels[-1]
+        return labels[0] if len(labels) == 1 else ", ".join(labels[:-1]) + f" {form.word('and')} " + labels[-1]
     if answer.number is not None:
         return format_number(answer.number)
     if answer.text is not None:
@@ -69,6 +74,8 @@ def render(
         value = case.get(name)
         if value is None:
             return match.group(0)
+        if name == "period" and form.language != "nl":  # "… tot en met …" in the form's language
+            return str(value).replace(f" {DUTCH['through']} ", f" {form.word('through')} ")
         return str(value)
 
     return _FILL.sub(replace, text)

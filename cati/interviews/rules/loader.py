@@ -1,51 +1,68 @@
-"""Load a form from YAML (the safe loader only), collecting every error with file and line."""
+"""Load a form from YAML (the safe loader only), collecting every error with file and line.
+
+A form file comes from outside: it is read within limits, and every way YAML can go wrong is an error
+with its line, never a traceback. A file larger than ``MAX_FORM_BYTES`` is not read; aliases
+(``&anchor`` / ``*alias``) are allowed, but the document they make may hold at most ``MAX_NODES``
+values once expanded (a two-kilobyte "billion laughs" would otherwise expand to gigabytes when the
+form is checked) and may not refer to itself; nesting deeper than ``MAX_DEPTH`` is refused while
+composing (Python's own recursion would otherwise end it with a traceback). A value YAML cannot make
+(``2021-13-45`` as a date, an integer of thousands of digits) is an error at its line. A quote opened
+and never closed is reported at the line where it opens. libyaml scans and parses when PyYAML has it
+(the costly part); the document is composed in Python, so these limits hold either way.
+"""
 
 from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import yaml
-from yaml.nodes import MappingNode, ScalarNode
+from yaml.composer import ComposerError
+from yaml.constructor import ConstructorError
+from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
-from cati.core.yaml_files import SafeLoader
+from cati.core.yaml_files import ComposingSafeLoader
+from cati.sample.rules.forms import form_id_for_case
 
+from .errors import FormError, FormLoadError
 from .export import export_columns
 from .model import STANDARD_CASE_FIELDS, Form, Section
 from .schema import SchemaChecker
 
-
-@dataclass(frozen=True)
-class FormError:
-    """One problem in a form file."""
-
-    file: str
-    line: int
-    problem: str
-
-    def __str__(self) -> str:
-        return f"{self.file}:{self.line}: {self.problem}"
-
-
-class FormLoadError(Exception):
-    """Raised when a form does not load; ``errors`` holds every problem found."""
-
-    def __init__(self, errors: list[FormError]) -> None:
-        super().__init__("\n".join(str(e) for e in errors))
-        self.errors = tuple(errors)
-
-
 LINE = "__line__"
 KEY_LINES = "__keylines__"
+MAX_FORM_BYTES = 1_000_000  # the shipped forms are about 12 KB
+MAX_NODES = 100_000  # values in the document with every alias expanded (the shipped forms: under 1,000)
+MAX_DEPTH = 40  # levels of nesting (the shipped forms: 8)
+#: libyaml refuses more than 1000 levels; its scanner looks ahead (a flow ``[`` may start a key) and can meet
+#: that limit before the composer reaches MAX_DEPTH
+_LIBYAML_TOO_DEEP = "exceeded maximum nesting depth"
 
 
-class _LineLoader(SafeLoader):  # libyaml's parser when PyYAML has it
+class _LineLoader(ComposingSafeLoader):  # libyaml's scanner and parser when PyYAML has them
     """A safe loader that records, in every mapping, its line and the line of each key."""
 
     duplicate_keys: list[tuple[int, str]]
+    depth: int = 0
+
+    def compose_node(self, parent: Any, index: Any) -> Any:
+        self.depth += 1
+        try:
+            if self.depth > MAX_DEPTH:
+                mark = self.peek_event().start_mark  # type: ignore[no-untyped-call]
+                raise ComposerError(None, None, f"dieper genest dan {MAX_DEPTH} niveaus", mark)
+            return super().compose_node(parent, index)
+        finally:
+            self.depth -= 1
+
+    def construct_object(self, node: Any, deep: bool = False) -> Any:
+        try:
+            return super().construct_object(node, deep)
+        except (ValueError, OverflowError) as exc:  # a scalar YAML cannot turn into its value
+            shown = node.value if isinstance(node.value, str) else node.tag
+            raise ConstructorError(None, None, f"ongeldige waarde '{shown[:40]}' ({exc})", node.start_mark) from None
 
     def construct_mapping(self, node: MappingNode, deep: bool = False) -> dict[Any, Any]:
         mapping = super().construct_mapping(node, deep=deep)
@@ -62,21 +79,81 @@ class _LineLoader(SafeLoader):  # libyaml's parser when PyYAML has it
 
 
 def parse_yaml(text: str, file: str) -> tuple[Any, list[FormError]]:
+    if len(text) > MAX_FORM_BYTES:
+        return None, [FormError(file, 0, f"het bestand is groter dan {MAX_FORM_BYTES // 1000} kB; een formulier is "
+                                         "veel kleiner")]
     loader = _LineLoader(text)
     loader.duplicate_keys = []
     try:
-        data = loader.get_single_data()
+        node = loader.get_single_node()
+        if node is not None:
+            problem = _too_big(node)
+            if problem:
+                return None, [FormError(file, problem[0], problem[1])]
+        data = None if node is None else loader.construct_document(node)
     except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        line = mark.line + 1 if mark is not None else 0
-        problem = exc.problem or exc.context or "onleesbare YAML"
-        return None, [FormError(file, line, f"ongeldige YAML: {problem}")]
+        return None, [_yaml_error(file, exc)]
     except yaml.YAMLError as exc:
         return None, [FormError(file, 0, f"ongeldige YAML: {exc}")]
     finally:
         loader.dispose()
     errors = [FormError(file, ln, f"dubbele sleutel '{key}'") for ln, key in loader.duplicate_keys]
     return data, errors
+
+
+def _yaml_error(file: str, exc: yaml.MarkedYAMLError) -> FormError:
+    """One YAML error at its line: where a quote (or a bracket) was opened when it is never closed,
+    else where the problem was found."""
+    problem = exc.problem or exc.context or "onleesbare YAML"
+    if problem == _LIBYAML_TOO_DEEP:  # libyaml's scanner, looking ahead, reached its own limit before ours
+        problem = f"dieper genest dan {MAX_DEPTH} niveaus"
+    context = exc.context or ""
+    if exc.context_mark is not None and "quoted scalar" in context:
+        end = exc.problem_mark.line + 1 if exc.problem_mark is not None else 0
+        return FormError(file, exc.context_mark.line + 1, f"ongeldige YAML: het aanhalingsteken dat hier opent, wordt "
+                                                          f"niet gesloten (gezocht tot regel {end}: {problem})")
+    mark = exc.problem_mark or exc.context_mark
+    line = mark.line + 1 if mark is not None else 0
+    return FormError(file, line, f"ongeldige YAML: {problem}")
+
+
+def _too_big(root: Node) -> tuple[int, str] | None:
+    """(line, problem) when the document, its aliases expanded, holds more than ``MAX_NODES`` values,
+    nests deeper than ``MAX_DEPTH`` or refers to itself. Walked without recursion, each node once."""
+    size: dict[int, int] = {}
+    depth: dict[int, int] = {}
+    on_path: set[int] = set()
+    stack: list[tuple[Node, bool]] = [(root, False)]
+    while stack:
+        node, done = stack.pop()
+        key = id(node)
+        children = _children(node)
+        if done:
+            on_path.discard(key)
+            size[key] = 1 + sum(size[id(c)] for c in children)
+            depth[key] = 1 + max((depth[id(c)] for c in children), default=0)
+            if size[key] > MAX_NODES:
+                return node.start_mark.line + 1, (f"het formulier wordt met zijn aliassen (*…) groter dan {MAX_NODES} "
+                                                  "waarden; gebruik minder verwijzingen")
+            if depth[key] > MAX_DEPTH:
+                return node.start_mark.line + 1, f"met zijn aliassen (*…) dieper genest dan {MAX_DEPTH} niveaus"
+            continue
+        if key in size:
+            continue
+        if key in on_path:
+            return node.start_mark.line + 1, "een alias (*…) verwijst naar een waarde waar hij zelf in staat"
+        on_path.add(key)
+        stack.append((node, True))
+        stack.extend((c, False) for c in children if id(c) not in size)
+    return None
+
+
+def _children(node: Node) -> list[Node]:
+    if isinstance(node, MappingNode):
+        return [n for pair in node.value for n in pair]
+    if isinstance(node, SequenceNode):
+        return list(node.value)
+    return []
 
 
 _TOP_KEYS = {
@@ -182,6 +259,9 @@ def load_form(path: str | Path) -> Form:
     """Load one form file."""
     path = Path(path)
     try:
+        if path.stat().st_size > MAX_FORM_BYTES:
+            raise FormLoadError([FormError(str(path), 0, f"het bestand is groter dan {MAX_FORM_BYTES // 1000} kB; "
+                                                         "een formulier is veel kleiner")])
         text = path.read_text(encoding="utf-8")
     except OSError as exc:
         raise FormLoadError([FormError(str(path), 0, f"kan het bestand niet lezen: {exc.strerror}")]) from exc
@@ -210,15 +290,6 @@ def load_forms(directory: str | Path) -> dict[str, Form]:
     if errors:
         raise FormLoadError(errors)
     return forms
-
-
-def form_id_for_case(queue: str | None, variant: str | None) -> str:
-    """Which form a case gets: the inburgering queue its own, else by variant (regular/low-threshold)."""
-    if (queue or "").strip().lower() == "inburgering":
-        return "inburgering"
-    if (variant or "").strip().lower() in ("laagdrempelig", "low_threshold", "low-threshold"):
-        return "client_low_threshold"
-    return "client_regular"
 
 
 def pick_form(forms: Mapping[str, Form], queue: str | None, variant: str | None) -> Form:

@@ -25,6 +25,12 @@ class QType(StrEnum):
 #: Case fields every form may use in conditions and fills.
 STANDARD_CASE_FIELDS = ("provider", "client_name", "period", "service", "variant", "queue")
 
+#: the words fills add to a sentence, in Dutch (a translation carries its own: ``words.<name>``)
+DUTCH_WORDS: tuple[tuple[str, str], ...] = (
+    ("and", "en"),  # between the last two labels of a multiple answer: "Lezen, Schrijven en Spreken"
+    ("through", "tot en met"),  # in the period: "01-01-2026 tot en met 31-12-2026"
+)
+
 
 class Special(StrEnum):
     DONT_KNOW = "dont_know"
@@ -71,6 +77,7 @@ class Question:
     end_if: Expr | None = None
     end_if_source: str = ""
     line: int = 0
+    scale: str = ""  # the form's scale the options come from ("": its own options)
 
     @property
     def answer_vars(self) -> tuple[str, ...]:
@@ -113,6 +120,9 @@ class Form:
     refused_label: str = "Wil niet zeggen"
     case_fields: tuple[str, ...] = STANDARD_CASE_FIELDS
     source: str = ""
+    language: str = "nl"  # the language its texts are in (a translation: see .translations.localize)
+    words: tuple[tuple[str, str], ...] = DUTCH_WORDS
+    translation_status: str = ""  # a translation's status, e.g. "to be checked by a translator"
     _index: dict[str, Question] = field(default_factory=dict, compare=False, repr=False)
     _questions: tuple[Question, ...] = field(default=(), compare=False, repr=False)
 
@@ -137,6 +147,10 @@ class Form:
 
     def has_var(self, var: str) -> bool:
         return var in self._index
+
+    def word(self, name: str) -> str:
+        """A word fills add (``and``, ``through``), in the form's language."""
+        return dict(self.words).get(name) or dict(DUTCH_WORDS)[name]
 
     def special_code(self, special: Special) -> int:
         return self.dont_know_code if special is Special.DONT_KNOW else self.refused_code

@@ -5,14 +5,12 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 from decimal import Decimal, InvalidOperation
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from . import expr as ex
+from .errors import FormError
 from .fills import fill_names
 from .model import GridItem, Option, QType, Question, Section
-
-if TYPE_CHECKING:
-    from .loader import FormError
 
 _ID = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 _COMMON = {"var", "type", "text", "instruction", "required", "allow_dont_know", "allow_refused",
@@ -54,8 +52,6 @@ class SchemaChecker:
 
     # -- error helpers -------------------------------------------------------------------------
     def error_at(self, line: int, problem: str) -> None:
-        from .loader import FormError
-
         self.errors.append(FormError(self.file, line, problem))
 
     def error(self, mapping: Any, key: str | None, problem: str) -> None:
@@ -90,12 +86,16 @@ class SchemaChecker:
         if value is None:
             return None
         try:
-            if isinstance(value, bool):
+            if isinstance(value, bool) or not isinstance(value, int | float | str):
                 raise InvalidOperation
-            return Decimal(str(value))
-        except InvalidOperation:
-            self.error(mapping, key, f"'{key}' moet een getal zijn, niet '{value}'")
+            number = Decimal(str(value))
+        except (InvalidOperation, ValueError):
+            self.error(mapping, key, f"'{key}' moet een getal zijn, niet '{str(value)[:40]}'")
             return None
+        if not number.is_finite():  # .nan, .inf
+            self.error(mapping, key, f"'{key}' moet een eindig getal zijn, niet '{value}'")
+            return None
+        return number
 
     def unknown_keys(self, mapping: dict[str, Any], allowed: set[str], where: str) -> None:
         for key in mapping:
@@ -254,6 +254,7 @@ class SchemaChecker:
                 self.error(raw, "scale", f"onbekende schaal '{scale}' bij vraag '{name}'")
                 return ()
             opts = self.scales[scale]
+            fields["scale"] = str(scale)
         elif "options" in raw:
             opts = self.options(raw["options"], raw, "options", f"vraag '{name}'")
         else:

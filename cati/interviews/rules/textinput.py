@@ -25,8 +25,13 @@ def parse_special(raw: str) -> Answer | None:
     return None
 
 
+#: Arabic-Indic and Persian digits and the Arabic decimal separator, as typed on those keyboards
+_DIGITS = str.maketrans({**{chr(0x0660 + i): str(i) for i in range(10)}, **{chr(0x06F0 + i): str(i) for i in range(10)},
+                         "\u066b": "."})
+
+
 def parse_number(raw: str) -> Decimal:
-    text = raw.strip().replace(",", ".")
+    text = raw.strip().translate(_DIGITS).replace(",", ".")
     if not re.fullmatch(r"-?\d+(\.\d+)?", text):
         raise InputError(f"'{raw.strip()}' is geen getal.")
     try:

@@ -6,34 +6,39 @@ variable, a change also as an ``answer_change`` row), keeps ``on_route`` flags a
 ``interview.current_variable`` up to date, and ends interviews with a call outcome in the same
 transaction as the attempt (through :class:`CallService`). A crash loses nothing: each answer is
 committed when it is confirmed.
+
+Languages: an interview starts in the language its case needs when the form is translated into it
+(else in Dutch), and may switch at any question (``InterviewState.versions``: the form in each
+language). Every answer stores the language its question was asked in; the interview's main
+language (``interview.language``, an export column) is the language most of its answers were given
+in (a tie keeps the language it had).
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
 from datetime import datetime
 from types import MappingProxyType
+from typing import Protocol
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from cati.accounts.rules.roles import Actor, Permission, require
 from cati.accounts.service.audit import record
+from cati.calls.rules.line import Line
 from cati.calls.rules.outcomes import COMPLETE, PARTIAL
-from cati.calls.rules.priority import can_start_interview
 from cati.calls.service.calls import (
     AppointmentRequest,
     CallError,
     CallService,
+    CaseClosed,
     CaseNotHeld,
     OutcomeResult,
-    QuotaFull,
     case_fields,
 )
-from cati.calls.store import case_queries as cq
-from cati.calls.store.case_mapping import case_extra
-from cati.core.paths import forms_dir
+from cati.core.languages import SOURCE, name_nl
 from cati.interviews.rules import (
     Answer,
     AnswerRejected,
@@ -42,14 +47,13 @@ from cati.interviews.rules import (
     current,
     export_values,
     is_complete,
-    load_forms,
     route,
     split_answers,
 )
 from cati.interviews.rules import Interview as Engine
 from cati.interviews.rules import record as rec
 from cati.interviews.rules.codec import answer_from_json, answer_to_json
-from cati.interviews.store.records import write_records
+from cati.interviews.service.catalog import catalog
 from cati.platform.context import ServiceContext
 from cati.platform.models import Answer as AnswerRow
 from cati.platform.models import (
@@ -91,6 +95,10 @@ class InterviewState:
     complete: bool  # the engine's is_complete: closing screen reached, core questions answered
     started_at: datetime
     started_by: int | None
+    language: str = SOURCE  # the language ``form`` is in: the one to show (the case's, when translated)
+    versions: Mapping[str, Form] = field(default_factory=dict)  # the form in every language it has, Dutch too
+    answer_languages: Mapping[str, str] = field(default_factory=dict)  # variable -> the language it was asked in
+    main_language: str = SOURCE  # the language most answers were given in
 
     @property
     def form_id(self) -> str:
@@ -101,20 +109,32 @@ class InterviewState:
         return Engine(self.form, self.case_fields, self.answers, self.current_variable)
 
 
+class RecordWriter(Protocol):
+    """Stores export records (interview id, layout key, line) in the caller's transaction; the
+    composition root hands the export service's ``write_records``."""
+
+    def __call__(self, s: Session, records: Iterable[tuple[int, str, str]], now: datetime) -> int: ...
+
+
 class InterviewService:
     """Interviews on claimed cases: only the interviewer holding the case works on its interview."""
 
-    def __init__(self, ctx: ServiceContext) -> None:
+    def __init__(self, ctx: ServiceContext, calls: CallService, records: RecordWriter) -> None:
         self.ctx = ctx
-        self.calls = CallService(ctx)
+        self.calls = calls  # outcomes and quota go through the call service, in this service's transactions
+        self.records = records  # the export records of completes, in this service's transactions
         self._forms: dict[str, Form] | None = None
 
     @property
     def forms(self) -> dict[str, Form]:
-        """The questionnaires in ``forms_dir()``, loaded once per service."""
+        """The questionnaires in ``forms_dir()`` (in Dutch), loaded once."""
         if self._forms is None:
-            self._forms = load_forms(forms_dir())
+            self._forms = dict(catalog().forms)
         return self._forms
+
+    def _versions(self, form_id: str) -> Mapping[str, Form]:
+        """The form in Dutch and every language it is translated into."""
+        return catalog().versions.get(form_id) or {SOURCE: self.forms[form_id]}
 
     # -- starting -----------------------------------------------------------------------------
     def start_or_resume(self, actor: Actor | None, case_id: int) -> InterviewState:
@@ -124,49 +144,39 @@ class InterviewService:
         < cap (QuotaFull otherwise); the queue's period is locked for that decision.
         """
         actor = require(actor, Permission.WORK_CASES)
-        caps = self.calls._caps()
+        caps = self.calls.caps()
         with self.ctx.db.unit_of_work(immediate=True) as s:
-            head = s.execute(select(CallCase.period_id, CallCase.queue).where(CallCase.id == case_id)).first()
-            if head is None:
-                raise InterviewError(f"Zaak {case_id} bestaat niet")
-            period_id, queue = head
-            cap = caps.get(queue)
-            if cap is not None:
-                cq.lock_period(s, period_id)
-            case = self.calls._held(s, actor, case_id)
-            if case.status == cq.FINAL:
-                raise InterviewError(f"Zaak {case_id} is al afgesloten ({case.final_outcome})")
-            now = self.ctx.now()
             iv = s.scalars(
                 select(Interview).where(Interview.case_id == case_id, Interview.status.in_(("in_progress", "partial")),
                                         Interview.voided_at.is_(None)).order_by(Interview.id.desc())
             ).first()
-            if cap is not None:
-                done = cq.completes(s, period_id, queue)
-                live = cq.live_in_progress(s, period_id, queue, now, iv.id if iv else None)
-                if not can_start_interview(done, live, cap):
-                    raise QuotaFull(
-                        f"Het quotum is vol: {done} van {cap} interviews volledig, {live} bezig. "
-                        "Er kan nu geen interview starten."
-                    )
+            try:
+                case = self.calls.hold_for_interview(s, actor, case_id, iv.id if iv else None, caps)
+            except CaseClosed as e:
+                raise InterviewError(str(e)) from None
+            queue = case.queue
+            now = self.ctx.now()
             fields = self._fields(s, case)
             if iv is None:
                 client = s.get(Client, case.client_id)
                 assert client is not None
                 form = self._form_for(queue, client.variant)
                 iv = Interview(case_id=case_id, form_id=form.id, form_version=form.version, status="in_progress",
-                               started_at=now, started_by=actor.user_id)
+                               started_at=now, started_by=actor.user_id,
+                               language=self._start_language(form.id, case.language))
                 s.add(iv)
                 s.flush()
-                record(s, actor, "interview_start", at=now, object_type="interview", object_id=iv.id, case=case_id)
+                record(s, actor, "interview_start", at=now, object_type="interview", object_id=iv.id, case=case_id,
+                       language=iv.language)
             else:
                 iv.status = "in_progress"
                 record(s, actor, "interview_resume", at=now, object_type="interview", object_id=iv.id, case=case_id)
             form = self.forms[iv.form_id]
-            answers = {k: a for k, (a, _) in self._answers(s, iv.id).items()}
+            stored = self._answers(s, iv.id)
+            answers = {k: a for k, (a, _) in stored.items()}
             q = current(form, fields, answers)
             iv.current_variable = q.var if q is not None else None
-            return self._state(iv, form, fields, answers)
+            return self._state(iv, form, fields, answers, stored, self._start_language(iv.form_id, case.language))
 
     def state(self, actor: Actor | None, interview_id: int) -> InterviewState:
         """The stored interview (the holder of its case, or who ended it)."""
@@ -175,24 +185,29 @@ class InterviewService:
             iv, case = self._access(s, actor, interview_id)
             form = self.forms[iv.form_id]
             answers = self._answers(s, iv.id)
-            return self._state(iv, form, self._fields(s, case), {k: a for k, (a, _) in answers.items()})
+            return self._state(iv, form, self._fields(s, case), {k: a for k, (a, _) in answers.items()}, answers)
 
     # -- answers ------------------------------------------------------------------------------
     def save_answer(
-        self, actor: Actor | None, interview_id: int, variable: str, answer: Answer | Mapping[str, Answer]
+        self, actor: Actor | None, interview_id: int, variable: str, answer: Answer | Mapping[str, Answer],
+        language: str | None = None,
     ) -> InterviewState:
         """Validate and store one confirmed answer at once; returns the new state.
 
         ``variable`` is a question's variable (a grid takes a mapping item variable -> Answer, or
         one item's variable with its Answer). The question must be on the route for the current
-        answers. A changed answer also writes an ``answer_change`` row (and, after the interview
-        ended, the audit event ``answer_change_after_end``). ``on_route`` is recomputed for every
-        stored answer. Raises AnswerRejected with Dutch messages.
+        answers. ``language``: the language the question was asked in (default: the interview's main
+        language); stored with the answer. A changed answer also writes an ``answer_change`` row (and,
+        after the interview ended, the audit event ``answer_change_after_end``). ``on_route`` is
+        recomputed for every stored answer. Raises AnswerRejected with Dutch messages.
         """
         actor = require(actor, Permission.WORK_CASES)
         with self.ctx.db.unit_of_work(immediate=True) as s:
             iv, case = self._access(s, actor, interview_id, lock=True)
             form = self.forms[iv.form_id]
+            asked_in = language or iv.language or SOURCE
+            if asked_in not in self._versions(form.id):
+                raise AnswerRejected([f"De vragenlijst is niet vertaald in het {name_nl(asked_in)}."])
             if not form.has_var(variable):
                 raise AnswerRejected([f"Onbekende vraag '{variable}'."])
             question = form.question(variable)
@@ -218,25 +233,28 @@ class InterviewService:
                 old = stored.get(var)
                 if old is None:
                     rows[var] = AnswerRow(interview_id=iv.id, variable=var, value=text, answered_at=now,
-                                          user_id=actor.user_id, on_route=True)
+                                          user_id=actor.user_id, on_route=True, language=asked_in)
                     s.add(rows[var])
-                elif old[1].value != text:
+                elif old[1].value != text or (old[1].language or SOURCE) != asked_in:
                     row = old[1]
-                    s.add(AnswerChange(interview_id=iv.id, variable=var, old_value=row.value, new_value=text,
-                                       changed_at=now, user_id=actor.user_id))
-                    row.value, row.answered_at, row.user_id = text, now, actor.user_id
-                    if ended:
-                        record(s, actor, "answer_change_after_end", at=now, object_type="interview",
-                               object_id=iv.id, variable=var)
+                    if row.value != text:
+                        s.add(AnswerChange(interview_id=iv.id, variable=var, old_value=row.value, new_value=text,
+                                           changed_at=now, user_id=actor.user_id))
+                        if ended:
+                            record(s, actor, "answer_change_after_end", at=now, object_type="interview",
+                                   object_id=iv.id, variable=var)
+                    row.value, row.answered_at, row.user_id, row.language = text, now, actor.user_id, asked_in
             on_route = {q.var for q in route(form, fields, final)}
             for var, row in rows.items():
                 flag = form.has_var(var) and form.question(var).var in on_route
                 if row.on_route != flag:
                     row.on_route = flag
             iv.current_variable = after.position
+            iv.language = main_language(form, rows.values(), iv.language)
             if iv.status == "complete":  # the export record follows the changed answer
                 self._write_record(s, iv, form, fields, final, now)
-            return self._state(iv, form, fields, final)
+            return self._state(iv, form, fields, final, {v: (final.get(v, Answer()), r) for v, r in rows.items()},
+                               asked_in)
 
     # -- ending -------------------------------------------------------------------------------
     def stop(
@@ -246,9 +264,11 @@ class InterviewService:
         appointment: AppointmentRequest | None = None,
         note: str = "",
         started_at: datetime | None = None,
+        line: Line | None = None,
     ) -> OutcomeResult:
-        """Interrupt: PARTIAL outcome (optionally with a callback appointment); resumed later."""
-        return self._end(actor, interview_id, PARTIAL, "partial", note, appointment, started_at)
+        """Interrupt: PARTIAL outcome (optionally with a callback appointment); resumed later.
+        ``line``: the softphone's line of the attempt (hung up), stored with it."""
+        return self._end(actor, interview_id, PARTIAL, "partial", note, appointment, started_at, line)
 
     def breakoff(
         self, actor: Actor | None, interview_id: int, note: str = "", started_at: datetime | None = None
@@ -257,11 +277,13 @@ class InterviewService:
         return self._end(actor, interview_id, BREAKOFF, "breakoff", note, None, started_at)
 
     def complete(
-        self, actor: Actor | None, interview_id: int, note: str = "", started_at: datetime | None = None
+        self, actor: Actor | None, interview_id: int, note: str = "", started_at: datetime | None = None,
+        line: Line | None = None,
     ) -> OutcomeResult:
         """The closing screen is reached and the engine says complete: COMPLETE, in one transaction
-        with the attempt (and, in a capped queue, the quota check and QUOTA_FULL closing)."""
-        return self._end(actor, interview_id, COMPLETE, "complete", note, None, started_at)
+        with the attempt (and, in a capped queue, the quota check and QUOTA_FULL closing); ``line``:
+        the softphone's line of the attempt (hung up), stored with it."""
+        return self._end(actor, interview_id, COMPLETE, "complete", note, None, started_at, line)
 
     def _end(
         self,
@@ -272,10 +294,12 @@ class InterviewService:
         note: str,
         appointment: AppointmentRequest | None,
         started_at: datetime | None,
+        line: Line | None = None,
     ) -> OutcomeResult:
         actor = require(actor, Permission.WORK_CASES)
-        caps = self.calls._caps()
-        with self.ctx.db.unit_of_work(immediate=True) as s:
+        caps = self.calls.caps()
+
+        def end(s: Session) -> OutcomeResult:
             iv = s.get(Interview, interview_id)
             if iv is None or iv.voided_at is not None:
                 raise InterviewError(f"Interview {interview_id} bestaat niet of is ongeldig verklaard")
@@ -294,13 +318,16 @@ class InterviewService:
                     raise InterviewError("Het interview is nog niet volledig: beantwoord eerst alle vragen.")
                 completed = form, fields, answers
             now = self.ctx.now()
-            claimed = case_extra(case).get("claimed_at")
-            start = started_at or (datetime.fromisoformat(claimed) if isinstance(claimed, str) else iv.started_at)
-            result = self.calls._record(s, actor, case.id, code, min(start, now), now, note, appointment, None, caps,
-                                        interview_id=iv.id, interview_status=status)
+            start = started_at or case.claimed_at or iv.started_at
+            result = self.calls.record_in(s, actor, case.id, code, min(start, now), now, note, appointment, caps,
+                                          interview_id=iv.id, interview_status=status, line=line)
             if completed is not None:  # the export record, in the same transaction as the completion
                 self._write_record(s, iv, *completed, now)
             return result
+
+        # a deadlock or serialization failure never costs an answered interview: run it again
+        result = self.ctx.db.retrying(end, immediate=True)
+        return self.calls.after_outcome(actor, result)  # a full queue closes after the complete committed
 
     # -- helpers ------------------------------------------------------------------------------
     def _form_for(self, queue: str, variant: str) -> Form:
@@ -314,7 +341,7 @@ class InterviewService:
     def _access(self, s: Session, actor: Actor, interview_id: int, lock: bool = False) -> tuple[Interview, CallCase]:
         """The interview and its case, if this actor holds the case, or ended the interview."""
         stmt = select(Interview).where(Interview.id == interview_id).execution_options(populate_existing=True)
-        if lock and cq.is_postgres(s):
+        if lock and not self.ctx.db.is_sqlite:
             stmt = stmt.with_for_update()
         iv = s.scalars(stmt).one_or_none()
         if iv is None or iv.voided_at is not None:
@@ -346,17 +373,45 @@ class InterviewService:
         now: datetime,
     ) -> None:
         line = rec.record_line(form, export_values(form, fields, answers))
-        write_records(s, [(iv.id, rec.layout_key(form), line)], now)
+        self.records(s, [(iv.id, rec.layout_key(form), line)], now)
 
     def _answers(self, s: Session, interview_id: int) -> dict[str, tuple[Answer, AnswerRow]]:
         rows = s.scalars(select(AnswerRow).where(AnswerRow.interview_id == interview_id))
         return {r.variable: (answer_from_json(r.value), r) for r in rows}
 
-    def _state(self, iv: Interview, form: Form, fields: dict[str, object], answers: dict[str, Answer]) -> InterviewState:
+    def _start_language(self, form_id: str, wanted: str | None) -> str:
+        """The language an interview starts in: the case's when the form is translated into it, else Dutch."""
+        return wanted if wanted is not None and wanted in self._versions(form_id) else SOURCE
+
+    def _state(
+        self, iv: Interview, form: Form, fields: dict[str, object], answers: dict[str, Answer],
+        rows: Mapping[str, tuple[Answer, AnswerRow]], shown: str | None = None,
+    ) -> InterviewState:
         split = split_answers(form, fields, answers)
+        versions = self._versions(form.id)
+        language = shown if shown in versions else (iv.language if iv.language in versions else SOURCE)
+        assert language is not None
         return InterviewState(
-            interview_id=iv.id, case_id=iv.case_id, status=iv.status, form=form,
+            interview_id=iv.id, case_id=iv.case_id, status=iv.status, form=versions[language],
             case_fields=MappingProxyType(dict(fields)), answers=MappingProxyType(dict(answers)),
             current_variable=iv.current_variable, on_route=split.on_route, off_route=split.off_route,
             complete=is_complete(form, fields, answers), started_at=iv.started_at, started_by=iv.started_by,
+            language=language, versions=MappingProxyType(dict(versions)),
+            answer_languages=MappingProxyType({v: r.language or SOURCE for v, (_, r) in rows.items()}),
+            main_language=iv.language or SOURCE,
         )
+
+
+def main_language(form: Form, rows: Iterable[AnswerRow], current: str | None) -> str:
+    """The language most on-route answers (info screens not counted) were given in; a tie keeps
+    ``current`` (the language the interview had), else the first in alphabetical order."""
+    counts: dict[str, int] = {}
+    for row in rows:
+        if row.on_route and form.has_var(row.variable) and form.question(row.variable).type is not QType.INFO:
+            language = row.language or SOURCE
+            counts[language] = counts.get(language, 0) + 1
+    if not counts:
+        return current or SOURCE
+    most = max(counts.values())
+    tied = sorted(lang for lang, n in counts.items() if n == most)
+    return current if current in tied else tied[0]

@@ -4,6 +4,12 @@ A row becomes an ``Accepted`` (a ``ClientRecord`` plus warnings) or a ``Rejectio
 supervisor understands). Nothing is changed silently: every repair or interpretation is a warning
 carrying the line number.
 
+Values come from outside: control characters (NUL, which PostgreSQL refuses in text; an ANSI escape;
+invisible direction marks) are removed and a line break or tab inside a name, client number or e-mail
+becomes a space, each with a warning naming the column, the same on every database. A client number,
+name or e-mail longer than cati stores (``MAX_LENGTHS``, the columns of the client table) rejects the
+row: it is never cut.
+
 Choice: ``telefonisch=ja`` while the provider did not buy the phone option is *accepted with a warning*
 and the client is not put in the purchased queue. Rejecting would drop a valid respondent from the
 mail/post survey and shrink the net sample for a contract detail the client cannot help; phoning would
@@ -20,6 +26,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Literal
 
+from cati.core.languages import parse_language
 from cati.sample.rules.dienst import INBURGERING, Dienst, DienstError, parse_dienst
 from cati.sample.rules.phones import Phone, format_national, parse_phone_cell
 
@@ -29,10 +36,21 @@ Queue = Literal["purchased", "inburgering", "mail_post"]
 
 COLUMNS: tuple[str, ...] = (
     "klantnummer", "naam", "telefoon", "telefoon2", "email",
-    "dienst", "einddatum", "vragenlijst", "leerprofiel", "telefonisch",
+    "dienst", "einddatum", "vragenlijst", "leerprofiel", "telefonisch", "taal",
 )
 REQUIRED_COLUMNS: tuple[str, ...] = ("klantnummer", "naam", "dienst", "einddatum")
 LOW_PROFILES: frozenset[int] = frozenset({1, 2})
+#: the longest value cati stores per column (the client table's columns; a test checks they agree)
+MAX_LENGTHS: dict[str, int] = {"klantnummer": 100, "naam": 300, "email": 300}
+_MAX_ID, _MAX_NAME, _MAX_EMAIL = MAX_LENGTHS["klantnummer"], MAX_LENGTHS["naam"], MAX_LENGTHS["email"]
+_MULTI_LINE = frozenset({"telefoon", "telefoon2"})  # a line break separates numbers there
+
+# Characters no delivered value should hold: C0 and C1 controls (a tab and line breaks aside, see
+# _BREAKS), zero-width space, direction overrides and isolates, a stray byte-order mark, non-characters.
+_SUSPECT = re.compile(r"[\x00-\x1f\x7f-\x9f\u200b\u202a-\u202e\u2028\u2029\u2066-\u2069\ufeff\ufffe\uffff]")
+_INVISIBLE = re.compile(r"[\x00-\x08\x0e-\x1b\x7f-\x84\x86-\x9f\u200b\u202a-\u202e\u2066-\u2069\ufeff\ufffe\uffff]")
+_ANSI = re.compile(r"\x1b(?:\[[0-?]*[ -/]*[@-~]|\][^\x07\x1b]*(?:\x07|\x1b\\)|[@-Z\\-_])")  # terminal codes, whole
+_BREAKS = re.compile(r"[\t\n\x0b\x0c\r\x1c-\x1f\x85\u2028\u2029]+")
 
 _EXCEL_EPOCH = date(1899, 12, 30)
 _SERIAL_MIN, _SERIAL_MAX = 10_000, 100_000  # 1927-05-18 .. 2173-10-14: anything else is not a date here
@@ -76,6 +94,46 @@ class MeasurementPeriod:
         return f"{format_date(self.start)} t/m {format_date(self.end)}"
 
 
+class AccountingError(RuntimeError):
+    """The lines of a file do not add up to what became of them: a fault in cati, never stored."""
+
+
+@dataclass(frozen=True, slots=True)
+class Accounting:
+    """Where every data line (a non-empty line below the header) of a delivered file went. Each is
+    exactly one of: accepted to be phoned (a call case, or no case because every number is on the
+    do-not-call list: ``do_not_call`` of them), accepted and not phoned (mail/post), rejected, or a
+    duplicate."""
+
+    lines: int
+    phoned: int
+    mail_post: int
+    rejected: int
+    duplicates: int
+    do_not_call: int = 0  # of ``phoned``
+
+    @property
+    def accounted(self) -> int:
+        return self.phoned + self.mail_post + self.rejected + self.duplicates
+
+    @property
+    def balanced(self) -> bool:
+        return self.accounted == self.lines and 0 <= self.do_not_call <= self.phoned
+
+    def text(self) -> str:
+        """The sum in words, as the import summary shows it."""
+        dnc = f" (waarvan {self.do_not_call} alleen met niet-bellen-nummers)" if self.do_not_call else ""
+        lines = f"{self.lines} regel{'' if self.lines == 1 else 's'} met gegevens"
+        return (f"{lines} = {self.phoned} te bellen{dnc} + {self.mail_post} niet gebeld "
+                f"(mail/post) + {self.rejected} afgewezen + {self.duplicates} dubbel")
+
+    def check(self) -> None:
+        """Raise :class:`AccountingError` unless every line is accounted for exactly once."""
+        if not self.balanced:
+            raise AccountingError(f"De telling van het bestand klopt niet ({self.text()}, samen {self.accounted}); "
+                                  "er is niets opgeslagen. Dit is een fout in cati: meld het, met het bestand.")
+
+
 @dataclass(frozen=True, slots=True)
 class RowWarning:
     line: int
@@ -98,6 +156,7 @@ class ClientRecord:
     learning_profile: int | None
     phone_option: bool  # telefonisch=ja AND the provider bought the option
     queue: Queue
+    language: str | None = None  # the client's language (ISO 639-1), from the optional column taal
 
     @property
     def phone_numbers(self) -> tuple[str, ...]:
@@ -218,6 +277,10 @@ def validate_row(
     """Check one row (canonical column -> raw cell) for the given period and provider contract."""
     reasons: list[str] = []
     warnings: list[str] = []
+    for value in values.values():  # (every character _SUSPECT finds is one str.isprintable() refuses)
+        if type(value) is str and not value.isprintable() and _SUSPECT.search(value):
+            values = _cleaned(values, warnings)
+            break
 
     client_number = _text(values.get("klantnummer"))
     if client_number is None:
@@ -229,6 +292,12 @@ def validate_row(
     name = _text(values.get("naam"))
     if name is None:
         reasons.append("naam ontbreekt")
+    email = _text(values.get("email"))
+    if (client_number is not None and len(client_number) > _MAX_ID or name is not None and len(name) > _MAX_NAME
+            or email is not None and len(email) > _MAX_EMAIL):
+        for column, value in (("klantnummer", client_number), ("naam", name), ("email", email)):
+            if value is not None and len(value) > MAX_LENGTHS[column]:
+                reasons.append(f"{column} is {len(value)} tekens lang; cati bewaart er hoogstens {MAX_LENGTHS[column]}")
 
     service: Dienst | None = None
     try:
@@ -279,14 +348,37 @@ def validate_row(
 
     if reasons or client_number is None or name is None or service is None or end_date is None or variant is None:
         return Rejection(line, client_number, tuple(reasons))
-    email = _text(values.get("email"))
     if email is not None and not _EMAIL_RE.match(email):
         warnings.append(f"e-mailadres '{email}' lijkt ongeldig")
+    language = parse_language(_text(values.get("taal")))
+    if language is None and _text(values.get("taal")) is not None:
+        warnings.append(f"taal '{_text(values.get('taal'))}' onbekend; genegeerd (gebruik een taalnaam of -code "
+                        "zoals Arabisch of ar)")
     record = ClientRecord(
         line=line, client_number=client_number, name=name, phones=phones, email=email, service=service,
         end_date=end_date, variant=variant, learning_profile=profile, phone_option=phone_option, queue=queue,
+        language=language,
     )
     return Accepted(record, tuple(RowWarning(line, w) for w in warnings))
+
+
+def _cleaned(values: Mapping[str, RawValue], warnings: list[str]) -> dict[str, RawValue]:
+    """The row without the characters no value should hold (see the module docstring), a warning per
+    column that had any."""
+    out = dict(values)
+    for column, value in values.items():
+        if type(value) is not str or not _SUSPECT.search(value):
+            continue
+        found = sorted({f"U+{ord(c):04X}" for c in _SUSPECT.findall(value)
+                        if column in _MULTI_LINE and c not in "\t\n\r" or column not in _MULTI_LINE})
+        text = _INVISIBLE.sub("", _ANSI.sub("", value))
+        if column not in _MULTI_LINE:
+            text = _BREAKS.sub(" ", text)
+        out[column] = text.strip()
+        if found:
+            warnings.append(f"{column}: onzichtbare tekens of stuurtekens ({', '.join(found[:5])}) verwijderd of "
+                            "door een spatie vervangen")
+    return out
 
 
 def _dienst_value(value: RawValue) -> str | int | float | None:

@@ -6,7 +6,11 @@ Rules (docs/dispositions.md, "Numbers"):
   numbers for a look -> ``Phone`` with ``flag`` set;
 - repair Excel damage only where it is exact (``612345678.0``, ``6.12345678E+08``, a lost leading 0,
   ``31612345678`` without ``+``/``00``); every repair is reported, nothing is changed silently;
-- several numbers in one cell (``/``, ``;``, ``,``, `` of ``) are several numbers.
+- several numbers in one cell (``/``, ``;``, ``,``, `` of ``) are several numbers;
+- typographic dashes and spaces (a non-breaking hyphen U+2011, a narrow no-break space) read as ``-``
+  and a space; a label (``tel:``, ``mobiel:``), Excel's text formula (``="0612345678"``) and an
+  extension (``toestel 12``, ``ext. 12``, ``x12``) are taken off the number, each with a warning (the
+  extension's says which one to ask for: cati dials the number itself).
 
 The Dutch prefixes are checked on the national number first, so the never-dial rule does not depend
 on the metadata version of ``phonenumbers``; its number type is the fallback.
@@ -64,6 +68,22 @@ _COMMENT_RE = re.compile(r"\([^)]*[^\d\s)][^)]*\)")  # "(moeder)", "(werk)": not
 _NOISE_RE = re.compile(r"[\s\-.()\u00a0]")
 _LETTERS_RE = re.compile(r"[^\d+]")
 _NL_NATIONAL_RE = re.compile(r"^0([1-9]\d{8})$")
+_NEEDS_PREP = re.compile(r"[^\d\s+\-.()/]")
+_DASHES = re.compile("[\u2010-\u2015\u2212\ufe58\ufe63\uff0d]")
+_SPACES = re.compile("[\u00a0\u2000-\u200a\u202f\u205f\u3000]")
+_ZERO_WIDTH = re.compile("[\u200b-\u200d\u2060\ufeff]")
+_LABEL = re.compile(r"^(?:tel(?:efoon(?:nummer)?)?|tel\.?\s*nr|mob(?:iel)?|gsm|phone|t|m|callto|sip)\s*[:.]+\s*",
+                    re.IGNORECASE)
+_TEXT_FORMULA = re.compile(r'^=\s*"(.*)"$')
+_EXTENSION = re.compile(r"\s*[,;]?\s*\(?\s*(?:toestel|tst|ext|extensie|extension|doorkiesnummer|doorkies|x|#)\.?\s*:?\s*"
+                        r"(\d{1,6})\s*\)?$", re.IGNORECASE)
+_EXTENSION_ONLY = re.compile(r"^\(?\s*(?:toestel|tst|ext|extensie|extension|doorkiesnummer|doorkies|x|#)\.?\s*:?\s*"
+                             r"\d{1,6}\s*\)?$", re.IGNORECASE)
+
+
+#: a number's final code when it is on the do-not-call list: the call outcome's own code
+#: (``cati.calls.rules.outcomes.DO_NOT_CALL``; a test checks they stay one)
+NUMBER_DO_NOT_CALL = "DO_NOT_CALL"
 
 
 @dataclass(frozen=True, slots=True)
@@ -184,12 +204,32 @@ def _classify(num: phonenumbers.PhoneNumber, raw: str) -> Phone | PhoneProblem:
     return Phone(f"+{num.country_code}{num.national_number}", "foreign", f"buitenlands nummer ({region})")
 
 
+def _prepare(raw: str) -> tuple[str, list[str]]:
+    """Typographic dashes and spaces made plain; a label, Excel's text formula and an extension taken
+    off (each a repair, in Dutch)."""
+    text = _SPACES.sub(" ", _DASHES.sub("-", _ZERO_WIDTH.sub("", raw))).strip()
+    notes: list[str] = []
+    if m := _TEXT_FORMULA.match(text):
+        text = m.group(1).strip()
+        notes.append("Excel-tekstformule =\"…\" weggelaten")
+    if m := _LABEL.match(text):
+        notes.append(f"voorvoegsel '{m.group(0).strip()}' weggelaten")
+        text = text[m.end():]
+    m = _EXTENSION.search(text)
+    if m and sum(c.isdigit() for c in text[:m.start()]) >= 6:
+        notes.append(f"toestel {m.group(1)} weggelaten: vraag bij opnemen naar toestel {m.group(1)}")
+        text = text[:m.start()]
+    return text.strip(), notes
+
+
 def parse_phone(text: str) -> tuple[Phone | PhoneProblem, tuple[str, ...]]:
     """Parse one number (no splitting). Returns the result and the repairs made (Dutch, may be empty)."""
     raw = text.strip()
-    digits, repairs, error = _undo_excel_text(raw)
+    prepared, notes = _prepare(raw) if _NEEDS_PREP.search(raw) else (raw, [])
+    digits, repairs, error = _undo_excel_text(prepared)
     if error:
         return PhoneProblem(raw, error), ()
+    repairs = notes + repairs
     cleaned = _TRUNK_ZERO_RE.sub("+31", digits)
     cleaned = _COMMENT_RE.sub("", cleaned)
     cleaned = _NOISE_RE.sub("", cleaned)
@@ -220,6 +260,9 @@ def _split(text: str) -> list[str]:
     if not _MAY_SPLIT_RE.search(text) or _FLOAT_RE.match(text) or _SCI_RE.match(text):  # "6,12345678E+08" is one damaged number
         return [text]
     parts = [p for p in _SPLIT_RE.split(text.strip()) if p.strip()]
+    for i in range(len(parts) - 1, 0, -1):  # "020 1234567, toestel 12": the extension belongs to the number
+        if _EXTENSION_ONLY.match(parts[i].strip()):
+            parts[i - 1] = f"{parts[i - 1]} {parts.pop(i).strip()}"
     if len(parts) > 1:
         # "010/1234567" is one number written with a slash, not two numbers.
         short = [p for p in parts if len(re.sub(r"\D", "", p)) < 5]

@@ -21,6 +21,13 @@ Choices where the issue was silent:
   is still stored, and the summary says when the same file (sha256) went in before.
 - Rows rejected and duplicates go to ``<name>_afgewezen.csv`` next to the file (or the path given);
   if it cannot be written the import still stands and the summary says why.
+- Every data line is accounted for (``Accounting``: to be phoned, mail/post, rejected, duplicate) and
+  the sum is checked inside the unit of work, after the inserts and against the rows the database now
+  holds for the batch, before the commit: a difference stores nothing.
+- Two imports into the same period at once: the second waits for the first (PostgreSQL: a
+  transaction-scoped advisory lock per period; SQLite: its write lock, taken at BEGIN) and then finds
+  the first one's clients as duplicates. Waiting longer than ``IMPORT_WAIT_SECONDS`` ends in
+  ``ImportBusy`` ("er loopt al een import …"), nothing stored.
 """
 
 from __future__ import annotations
@@ -28,33 +35,46 @@ from __future__ import annotations
 import hashlib
 import json
 import secrets
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import asdict, dataclass, field, replace
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any, Protocol
 
 from sqlalchemy import update
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
 from cati.accounts.rules.roles import Actor, Permission, require
 from cati.accounts.service.audit import record
-from cati.calls.rules.outcomes import DO_NOT_CALL
+from cati.core.languages import needed
 from cati.platform.context import ServiceContext
 from cati.platform.models import CallCase, Client, ImportBatch, MeasurementPeriod, PhoneNumber, Provider
 from cati.sample.io.client_file import ClientFileError, ImportResult, import_client_file, rejects_path
+from cati.sample.io.client_file import write_rejects as write_rejects_file
+from cati.sample.io.dnc_file import read_do_not_call
+from cati.sample.rules.client_rows import Accounting, AccountingError, find_duplicates
 from cati.sample.rules.client_rows import MeasurementPeriod as PeriodRange
-from cati.sample.rules.client_rows import find_duplicates
-from cati.sample.rules.phones import parse_phone_cell
+from cati.sample.rules.phones import NUMBER_DO_NOT_CALL
 from cati.sample.store import clients_repo as repo
 
-__all__ = ["ClientFileError", "DncSummary", "ImportCancelled", "ImportFailed", "ImportService", "ImportSummary"]
+__all__ = ["AccountingError", "ClientFileError", "DncSummary", "ImportBusy", "ImportCancelled", "ImportFailed",
+           "ImportService", "ImportSummary"]
+
+#: how long an import waits for another import into the same period (and, on SQLite, for any other
+#: write) before it gives up, nothing stored
+IMPORT_WAIT_SECONDS = 120
 
 QUEUE_KEYS: tuple[str, ...] = ("purchased", "inburgering", "mail_post")
 
 
 class ImportFailed(ValueError):
     """The import cannot start (unknown provider or period); the message is Dutch."""
+
+
+class ImportBusy(Exception):
+    """Another import into the same period (or, on SQLite, another write) held the lock longer than
+    the import waits; nothing was stored. The message is Dutch."""
 
 
 class ImportCancelled(Exception):
@@ -123,6 +143,15 @@ class ImportSummary:
     rejects_file: str | None = None
     rejects_error: str | None = None
     imported_before: datetime | None = None  # the same file went into this period before
+    lines: int = 0  # data lines (non-empty lines below the header): see ``accounting``
+    empty_lines: int = 0
+    file_notes: tuple[str, ...] = ()  # about the file as a whole (a title above the header, …), Dutch
+
+    @property
+    def accounting(self) -> Accounting:
+        """Where each data line went; checked before the import was committed."""
+        return Accounting(self.lines, self.accepted - self.mail_post, self.mail_post, self.rejected, self.duplicates,
+                          self.do_not_call)
 
     def counts(self) -> dict[str, Any]:
         """The counts only (for the batch row, the audit trail and JSON output): no names or numbers."""
@@ -131,18 +160,23 @@ class ImportSummary:
             "duplicates": self.duplicates, "do_not_call": self.do_not_call, "mail_post": self.mail_post,
             "warnings": self.warnings, "cases": dict(self.cases),
             "by_queue": {q: asdict(c) for q, c in self.by_queue.items()},
+            "lines": self.lines, "empty_lines": self.empty_lines,
         }
 
 
 @dataclass(frozen=True)
 class DncSummary:
-    lines: int  # non-empty lines read
+    lines: int  # data lines read (not empty, no comment) = with_number + duplicate_lines + rejected_lines
     numbers: int  # distinct numbers understood
     added: int  # new on the list
     already: int  # were on the list already
     unparseable: tuple[WarningRow, ...] = field(default_factory=tuple)
     phones_marked: int = 0  # numbers of imported clients now marked do_not_call
     cases_closed: int = 0  # open cases closed with DO_NOT_CALL
+    with_number: int = 0  # lines with at least one number not on an earlier line
+    duplicate_lines: int = 0  # lines whose numbers were all on earlier lines
+    rejected_lines: int = 0  # lines without any number
+    encoding: str = ""
 
 
 @dataclass
@@ -163,9 +197,17 @@ def _sha256(path: Path) -> str:
     return h.hexdigest()
 
 
+class CaseCloser(Protocol):
+    """Ends, in the caller's transaction, the open cases of these clients that have no callable number
+    left (``CallService.close_without_number``, handed over by the composition root); how many."""
+
+    def __call__(self, s: Session, client_ids: Collection[int], now: datetime) -> int: ...
+
+
 class ImportService:
-    def __init__(self, ctx: ServiceContext) -> None:
+    def __init__(self, ctx: ServiceContext, close_without_number: CaseCloser) -> None:
         self.ctx = ctx
+        self.close_without_number = close_without_number
 
     # -- client files -----------------------------------------------------------------------------
     def import_file(
@@ -209,16 +251,26 @@ class ImportService:
                 raise ImportCancelled()
 
         now = self.ctx.now()
-        with self.ctx.db.unit_of_work(immediate=True) as s:
-            summary = self._store(s, actor, target, p, sha, result, now, progress, check)
-            check()  # the last moment a cancel still undoes everything
+        try:
+            with self.ctx.db.unit_of_work(immediate=True, wait_seconds=IMPORT_WAIT_SECONDS) as s:
+                repo.lock_period_for_import(s, target.period_id, IMPORT_WAIT_SECONDS)
+                summary = self._store(s, actor, target, p, sha, result, now, progress, check)
+                check()  # the last moment a cancel still undoes everything
+        except OperationalError as exc:
+            if not self.ctx.db.is_lock_timeout(exc):
+                raise
+            raise ImportBusy(f"Er loopt al een import voor deze aanbieder ({target.provider}, meetperiode "
+                             f"{target.start}..{target.end}), of een ander programma schrijft in de database; cati "
+                             f"heeft {IMPORT_WAIT_SECONDS} seconden gewacht. Probeer het over een paar minuten "
+                             "opnieuw. Er is niets veranderd.") from None
         if write_rejects and summary.rejected_rows:
             out = Path(rejects) if rejects else rejects_path(p)
             try:
-                _write_rejects(out, summary.rejected_rows)
+                write_rejects_file(out, ((r.line, r.client_number, r.text) for r in summary.rejected_rows))
                 summary = replace(summary, rejects_file=str(out))
             except OSError as exc:
-                summary = replace(summary, rejects_error=f"Afgewezen regels niet opgeslagen in {out}: {exc}")
+                summary = replace(summary, rejects_error=f"Afgewezen regels niet opgeslagen in {out}: "
+                                                         f"{exc.strerror or exc}")
         return summary
 
     def _target(self, s: Session, provider: str | int, period: tuple[date, date] | None) -> _Target:
@@ -269,10 +321,11 @@ class ImportService:
                 key = secrets.token_hex(8)
             used_keys.add(key)
             clients.append({
-                "period_id": t.period_id, "import_id": batch.id, "client_number": rec.client_number[:100],
-                "respondent_key": key, "name": rec.name[:300], "email": (rec.email or None),
+                "period_id": t.period_id, "import_id": batch.id, "client_number": rec.client_number,
+                "respondent_key": key, "name": rec.name, "email": (rec.email or None),
                 "service": rec.service.number, "end_date": rec.end_date, "variant": rec.variant,
                 "learning_profile": rec.learning_profile, "phone_option": rec.phone_option, "created_at": now,
+                "language": rec.language,
             })
         total = len(clients)
         ids = repo.allocate_ids(s, Client, total)
@@ -300,7 +353,7 @@ class ImportService:
                                "flagged": ph.doubtful, "status": "active", "final_outcome": None, "attempts": 0})
             for pos, ph in enumerate(stopped, start=len(dialable)):
                 phones.append({"client_id": client_id, "position": pos, "e164": ph.e164, "kind": ph.kind,
-                               "flagged": ph.doubtful, "status": "do_not_call", "final_outcome": DO_NOT_CALL,
+                               "flagged": ph.doubtful, "status": "do_not_call", "final_outcome": NUMBER_DO_NOT_CALL,
                                "attempts": 0})
             c = counts[rec.queue]
             c["accepted"] += 1
@@ -314,8 +367,10 @@ class ImportService:
                 case_counts[rec.queue] += 1
                 cases.append({
                     "client_id": client_id, "period_id": t.period_id, "queue": rec.queue, "status": "new",
-                    "attempts": 0, "contacted": False, "current_phone_position": 0, "next_call_at": None,
-                    "priority": 0, "day_parts_tried": "", "state": "{}", "created_at": now, "updated_at": now,
+                    "attempts": 0, "contacted": False, "current_phone_position": 0,
+                    "next_call_at": now,  # due from now on: a new case's "due since" is when it came in
+                    "day_parts_tried": "", "state": "{}", "created_at": now, "updated_at": now,
+                    "language": needed(rec.language),  # Dutch needs no speaker: everyone speaks it
                 })
         repo.insert_rows(s, PhoneNumber, phones, check)
         repo.insert_rows(s, CallCase, cases, check)
@@ -338,7 +393,15 @@ class ImportService:
             do_not_call=do_not_call, mail_post=mail_post, warnings=len(warnings), cases=case_counts,
             by_queue={q: QueueCounts(**v) for q, v in counts.items()}, rejected_rows=tuple(rejected_rows),
             warning_rows=warnings, imported_before=before.imported_at if before else None,
+            lines=result.file.data_lines, empty_lines=result.file.empty_lines, file_notes=result.file.notes,
         )
+        # Every line accounted for, and the database holds what the summary says: checked before the commit.
+        summary.accounting.check()
+        stored = repo.batch_counts(s, batch.id)
+        if stored != (summary.accepted, sum(case_counts.values())):
+            raise AccountingError(f"De import zou {summary.accepted} cliënten en {sum(case_counts.values())} zaken "
+                                  f"opslaan, de database kreeg er {stored[0]} en {stored[1]}; er is niets opgeslagen. "
+                                  "Dit is een fout in cati: meld het, met het bestand.")
         s.execute(update(ImportBatch).where(ImportBatch.id == batch.id)
                   .values(summary=json.dumps(summary.counts(), sort_keys=True)),
                   execution_options={"synchronize_session": False})
@@ -349,52 +412,23 @@ class ImportService:
 
     # -- the do-not-call list ---------------------------------------------------------------------
     def import_do_not_call(self, actor: Actor | None, path: str | Path, *, source: str | None = None) -> DncSummary:
-        """Load a do-not-call list: one number per line, any format. Applies it to imported clients."""
+        """Load a do-not-call list: one number per line, any format (:mod:`cati.sample.io.dnc_file`).
+        Applies it to imported clients."""
         require(actor, Permission.IMPORT_CLIENTS)
         p = Path(path)
-        if not p.is_file():
-            raise ClientFileError(f"Bestand '{p.name}' bestaat niet of is geen bestand.")
-        data = p.read_bytes()
-        if data.startswith(b"\xef\xbb\xbf"):
-            text = data[3:].decode("utf-8", errors="replace")
-        else:
-            try:
-                text = data.decode("utf-8")
-            except UnicodeDecodeError:
-                text = data.decode("cp1252", errors="replace")
-        if "\x00" in text[:4096]:
-            raise ClientFileError(f"'{p.name}' is geen tekstbestand met telefoonnummers.")
-        numbers: list[str] = []
-        bad: list[WarningRow] = []
-        lines = 0
-        for n, raw in enumerate(text.splitlines(), start=1):
-            line = raw.strip().strip('"').strip()
-            if not line or line.startswith("#"):
-                continue
-            lines += 1
-            cell = parse_phone_cell(line)
-            numbers.extend(ph.e164 for ph in cell.phones)
-            for prob in cell.problems:
-                bad.append(WarningRow(n, f"'{prob.raw}': {prob.reason}"))
-        distinct = sorted(set(numbers))
+        listed = read_do_not_call(p)
+        bad = tuple(WarningRow(ln.line, problem) for ln in listed.lines for problem in ln.problems)
+        distinct = sorted(set(listed.numbers))
+        label = source or p.name
+        if len(label) > 100:
+            label = label[:99] + "…"  # only the list's label, shown as its source
         now = self.ctx.now()
-        with self.ctx.db.unit_of_work(immediate=True) as s:
-            added = repo.add_do_not_call(s, distinct, (source or p.name)[:100], now)
-            marked, closed = repo.apply_do_not_call(s, distinct, now)
-            record(s, actor, "dnc_import", at=now, object_type="do_not_call", file=p.name, lines=lines,
+        with self.ctx.db.unit_of_work(immediate=True, wait_seconds=IMPORT_WAIT_SECONDS) as s:
+            added = repo.add_do_not_call(s, distinct, label, now)
+            marked, clients = repo.apply_do_not_call(s, distinct)
+            closed = self.close_without_number(s, clients, now)
+            record(s, actor, "dnc_import", at=now, object_type="do_not_call", file=p.name, lines=len(listed.lines),
                    numbers=len(distinct), added=added, unparseable=len(bad), phones_marked=marked,
-                   cases_closed=closed)
-        return DncSummary(lines, len(distinct), added, len(distinct) - added, tuple(bad), marked, closed)
-
-
-
-def _write_rejects(out: Path, rows: tuple[RejectedRow, ...]) -> None:
-    """The same layout as ``cati.sample.io.client_file.write_rejects_csv`` (UTF-8 with BOM, ';', for Dutch Excel):
-    regel, klantnummer, redenen; rejected rows and duplicates together, in line order."""
-    import csv
-
-    out.parent.mkdir(parents=True, exist_ok=True)
-    with out.open("w", encoding="utf-8-sig", newline="") as fh:
-        writer = csv.writer(fh, delimiter=";")
-        writer.writerow(["regel", "klantnummer", "redenen"])
-        writer.writerows((r.line, r.client_number, r.text) for r in rows)
+                   cases_closed=closed, duplicate_lines=listed.duplicate_lines, rejected_lines=listed.rejected_lines)
+        return DncSummary(len(listed.lines), len(distinct), added, len(distinct) - added, bad, marked, closed,
+                          listed.with_number, listed.duplicate_lines, listed.rejected_lines, listed.encoding)

@@ -11,12 +11,13 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from datetime import date
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from sqlalchemy.orm import Session
 
 from cati.accounts.rules.roles import Actor, Permission, require
 from cati.accounts.service.audit import record
+from cati.core.money import MoneyError, from_cents, parse_amount, to_cents
 from cati.platform.context import ServiceContext
 from cati.platform.models import MeasurementPeriod, Provider
 from cati.sample.store import clients_repo as repo
@@ -51,34 +52,10 @@ def check_period(start: date, end: date) -> None:
 
 def parse_tariff(text: str | Decimal | int | float) -> Decimal:
     """'42.50', '42,50', '€ 42,50' -> Decimal('42.50'); whole cents, not negative."""
-    if isinstance(text, float):
-        text = repr(text)
-    raw = str(text).strip().replace("€", "").replace(" ", "")
-    if "," in raw and "." in raw:
-        raw = raw.replace(".", "")
-    raw = raw.replace(",", ".")
     try:
-        value = Decimal(raw)
-    except InvalidOperation:
-        raise ProviderError(f"Tarief '{text}' is geen bedrag (bijvoorbeeld 42,50).") from None
-    if not value.is_finite() or value < 0:
-        raise ProviderError(f"Tarief '{text}' moet een bedrag van 0 of meer zijn.")
-    if value != value.quantize(Decimal("0.01")):
-        raise ProviderError(f"Tarief '{text}' heeft meer dan twee decimalen (hele centen).")
-    return value.quantize(Decimal("0.01"))
-
-
-def cents(value: Decimal) -> int:
-    return int(value * 100)
-
-
-def format_euro(value: Decimal) -> str:
-    """Dutch display: € 42,50."""
-    return "€ " + f"{value:.2f}".replace(".", ",")
-
-
-def euros(value_cents: int) -> Decimal:
-    return (Decimal(value_cents) / 100).quantize(Decimal("0.01"))
+        return parse_amount(text, "Tarief")
+    except MoneyError as e:
+        raise ProviderError(str(e)) from None
 
 
 @dataclass(frozen=True)
@@ -144,7 +121,7 @@ class ProviderService:
             changes: dict[str, object] = {}
             if provider is None:
                 provider = Provider(name=name, phone_option=bool(phone_option),
-                                    tariff_cents=cents(tariff_value) if tariff_value is not None else 0,
+                                    tariff_cents=to_cents(tariff_value) if tariff_value is not None else 0,
                                     created_at=now)
                 s.add(provider)
                 s.flush()
@@ -152,9 +129,9 @@ class ProviderService:
                 if phone_option is not None and provider.phone_option != phone_option:
                     changes["phone_option"] = phone_option
                     provider.phone_option = phone_option
-                if tariff_value is not None and provider.tariff_cents != cents(tariff_value):
-                    changes["tariff_cents"] = cents(tariff_value)
-                    provider.tariff_cents = cents(tariff_value)
+                if tariff_value is not None and provider.tariff_cents != to_cents(tariff_value):
+                    changes["tariff_cents"] = to_cents(tariff_value)
+                    provider.tariff_cents = to_cents(tariff_value)
             period_added = repo.period_of(s, provider.id, start, end) is None
             if period_added:
                 s.add(MeasurementPeriod(provider_id=provider.id, start_date=start, end_date=end))
@@ -193,7 +170,7 @@ class ProviderService:
                 for mp in periods
             )
             rows.append(ProviderRow(
-                provider.id, provider.name, provider.phone_option, euros(provider.tariff_cents), prow,
+                provider.id, provider.name, provider.phone_option, from_cents(provider.tariff_cents), prow,
                 sum(p.clients for p in prow), {q: sum(p.cases[q] for p in prow) for q in QUEUES},
             ))
         return rows

@@ -23,6 +23,7 @@ from cati.platform.models import (
     PhoneNumber,
     Provider,
 )
+from cati.sample.rules.phones import NUMBER_DO_NOT_CALL
 from cati.sample.store import dnc
 
 T = TypeVar("T")
@@ -84,6 +85,31 @@ def previous_import(s: Session, period_id: int, sha256: str) -> ImportBatch | No
                     .order_by(ImportBatch.id).limit(1))
 
 
+# -- one import per period at a time -------------------------------------------------------------
+IMPORT_LOCK = 0x63617469  # "cati": the first key of the import's advisory lock, the period id the second
+
+
+def lock_period_for_import(s: Session, period_id: int, wait_seconds: int) -> None:
+    """Make a second import into the same period wait for the first (PostgreSQL: a transaction-scoped
+    advisory lock, released at commit or rollback; it waits at most ``wait_seconds``, then the database
+    raises a lock timeout). SQLite needs nothing: the import's unit of work holds the database's write
+    lock from BEGIN."""
+    if s.get_bind().dialect.name != "postgresql":
+        return
+    s.execute(text(f"SET LOCAL lock_timeout = '{int(wait_seconds)}s'"))
+    s.execute(text("SELECT pg_advisory_xact_lock(CAST(:k AS integer), CAST(:p AS integer))"),
+              {"k": IMPORT_LOCK, "p": period_id})
+    s.execute(text("SET LOCAL lock_timeout = 0"))
+
+
+def batch_counts(s: Session, batch_id: int) -> tuple[int, int]:
+    """(clients, call cases) the database holds for one import batch."""
+    clients = s.scalar(select(func.count()).select_from(Client).where(Client.import_id == batch_id)) or 0
+    cases = s.scalar(select(func.count()).select_from(CallCase).join(Client, CallCase.client_id == Client.id)
+                     .where(Client.import_id == batch_id)) or 0
+    return int(clients), int(cases)
+
+
 # -- the do-not-call list -------------------------------------------------------------------------
 def on_do_not_call(s: Session, numbers: Iterable[str]) -> set[str]:
     """The numbers among ``numbers`` on the do-not-call list (plain or hashed entries)."""
@@ -115,11 +141,9 @@ def add_do_not_call(s: Session, numbers: Sequence[str], source: str, now: Any) -
     return len(new)
 
 
-def apply_do_not_call(s: Session, numbers: Sequence[str], now: Any) -> tuple[int, int]:
-    """Mark active phone numbers on the list ``do_not_call``; a case still open whose client has no
-    active number left becomes final with outcome DO_NOT_CALL. Returns (numbers marked, cases closed)."""
-    from cati.calls.rules.outcomes import DO_NOT_CALL
-
+def apply_do_not_call(s: Session, numbers: Sequence[str]) -> tuple[int, set[int]]:
+    """Mark active phone numbers on the list ``do_not_call``. Returns (numbers marked, the clients
+    they belong to: the call service ends their open cases that have no active number left)."""
     marked = 0
     clients: set[int] = set()
     for part in chunks(sorted(set(numbers)), IN_CHUNK):
@@ -131,23 +155,10 @@ def apply_do_not_call(s: Session, numbers: Sequence[str], now: Any) -> tuple[int
         clients.update(h[1] for h in hits)
         for id_part in chunks(ids, IN_CHUNK):
             s.execute(update(PhoneNumber).where(PhoneNumber.id.in_(id_part))
-                      .values(status="do_not_call", final_outcome=DO_NOT_CALL),
+                      .values(status="do_not_call", final_outcome=NUMBER_DO_NOT_CALL),
                       execution_options={"synchronize_session": False})
         marked += len(ids)
-    closed = 0
-    for client_part in chunks(sorted(clients), IN_CHUNK):
-        dialable = set(s.scalars(select(PhoneNumber.client_id).where(
-            PhoneNumber.client_id.in_(client_part), PhoneNumber.status == "active")))
-        dead = [c for c in client_part if c not in dialable]
-        if not dead:
-            continue
-        result = s.execute(
-            update(CallCase).where(CallCase.client_id.in_(dead), CallCase.status != "final")
-            .values(status="final", final_outcome=DO_NOT_CALL, last_outcome=DO_NOT_CALL, next_call_at=None,
-                    updated_at=now),
-            execution_options={"synchronize_session": False})
-        closed += int(getattr(result, "rowcount", 0) or 0)
-    return marked, closed
+    return marked, clients
 
 
 # -- bulk inserts ---------------------------------------------------------------------------------

@@ -3,6 +3,8 @@
 Numbers as the reports print them: one decimal, half up; text and CSV with the Dutch decimal
 comma (CSV with ``;`` and a BOM so a Dutch Excel opens it as it is); JSON with plain numbers.
 The commissioners' line is printed empty: they are surveyed by e-mail, not phoned.
+Texts that come from outside (the provider's name) cannot become formulas: CSV cells are guarded, XLSX
+texts are string cells (:mod:`cati.core.cells`).
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from cati.core.cells import csv_row, xlsx_formula_like, xlsx_text
 from cati.supervision.rules.report_figures import RowKind, TableRow, format_number
 
 if TYPE_CHECKING:  # io does not depend on services at run time
@@ -123,20 +126,12 @@ def report_text(fig: ReportFigures) -> str:
 
 
 def report_csv(fig: ReportFigures) -> str:
+    rows: list[list[Any]] = [list(HEADERS), *table_rows(fig, "nl"), [], ["Keurmerk", fig.keurmerk.verdict.value]]
+    rows += [["", reason] for reason in fig.keurmerk.reasons]
+    rows += [[], ["Cijfer", "Aantal"], *([g, n] for g, n in fig.grades.items()), []]
+    rows.append(["Actuele promotorscore", format_number(fig.promoter_score, "nl")])
     buf = io.StringIO()
-    w = csv.writer(buf, delimiter=";", lineterminator="\n")
-    w.writerow(HEADERS)
-    w.writerows(table_rows(fig, "nl"))
-    w.writerow([])
-    w.writerow(["Keurmerk", fig.keurmerk.verdict.value])
-    for reason in fig.keurmerk.reasons:
-        w.writerow(["", reason])
-    w.writerow([])
-    w.writerow(["Cijfer", "Aantal"])
-    for g, n in fig.grades.items():
-        w.writerow([g, n])
-    w.writerow([])
-    w.writerow(["Actuele promotorscore", format_number(fig.promoter_score, "nl")])
+    csv.writer(buf, delimiter=";", lineterminator="\n").writerows(csv_row(r) for r in rows)
     return buf.getvalue()
 
 
@@ -167,24 +162,32 @@ def write_report_xlsx(fig: ReportFigures, path: Path) -> None:
     ws = wb.active
     assert ws is not None
     ws.title = "tabel 1.1"
-    ws.append([f"{fig.provider} {fig.period_start:%d-%m-%Y} t/m {fig.period_end:%d-%m-%Y}"])
-    ws.append(list(HEADERS))
+    _append(ws, [f"{fig.provider} {fig.period_start:%d-%m-%Y} t/m {fig.period_end:%d-%m-%Y}"])
+    _append(ws, list(HEADERS))
     for cell in ws[2]:
         cell.font = Font(bold=True)
     for row in (*fig.table.services, fig.table.total):
-        ws.append([_label(row), row.net_sample, row.completed, _d(row.response_pct), _d(row.mean_grade),
-                   "ja" if row.published else "nee"])
+        _append(ws, [_label(row), row.net_sample, row.completed, _d(row.response_pct), _d(row.mean_grade),
+                     "ja" if row.published else "nee"])
         for cell in ws[ws.max_row][3:5]:
             cell.number_format = "0.0"
-    ws.append([_label(fig.table.commissioners)])
-    ws.append([])
-    ws.append(["Keurmerk", fig.keurmerk.verdict.value])
+    _append(ws, [_label(fig.table.commissioners)])
+    _append(ws, [])
+    _append(ws, ["Keurmerk", fig.keurmerk.verdict.value])
     for reason in fig.keurmerk.reasons:
-        ws.append(["", reason])
-    ws.append(["Actuele promotorscore", _d(fig.promoter_score)])
+        _append(ws, ["", reason])
+    _append(ws, ["Actuele promotorscore", _d(fig.promoter_score)])
     ws.column_dimensions["A"].width = 50
     grades = wb.create_sheet("rapportcijfers")
-    grades.append(["Cijfer", "Aantal"])
+    _append(grades, ["Cijfer", "Aantal"])
     for g, n in fig.grades.items():
-        grades.append([g, n])
+        _append(grades, [g, n])
     wb.save(path)
+
+
+def _append(ws: Any, values: list[Any]) -> None:
+    """A row whose texts are string cells: never a formula, characters XML cannot hold escaped."""
+    ws.append([xlsx_text(v) if isinstance(v, str) else v for v in values])
+    for cell in ws[ws.max_row]:
+        if isinstance(cell.value, str) and xlsx_formula_like(cell.value):
+            cell.data_type = "s"

@@ -4,17 +4,20 @@ Definitions (the GUI's progress page and ``cati progress`` show the same figures
 
 * **sample**: cases in the queue; **net sample**: minus the cases that ended unreachable (a final
   NE/4.x outcome other than quota-full, see :mod:`cati.supervision.service.reports`).
-* **never called**: open cases without an attempt; **in progress**: open cases with one or more
+* **never called**: open cases without an attempt; **called, open**: open cases with one or more
   attempts; **held now**: cases leased to an interviewer at this moment.
-* **appointments today**: open appointments due today (Europe/Amsterdam calendar day).
+* **appointments today**: open appointments due today (local calendar day (cati.core.localtime)).
 * **dispositions**: final cases per AAPOR group (MAX_ATTEMPTS is UO when never contacted, else O).
   Only final dispositions enter the AAPOR rates (open cases carry a temporary disposition).
 * **completes**: complete, not voided interviews; the inburgering queue shows them against the
   cap (setting ``queue.inburgering.cap``).
 * **e**: an explicit value (``--e``, or the GUI's field) wins; else the setting
   ``rates.eligibility_e``; else AAPOR's default estimate from the data.
+* **the line** (attempts dialled by cati's softphone, which knows when it was answered):
+  **dials**, **answered** (the share of dials answered) and **talk time** (answer to hang-up).
+  Attempts dialled by hand or by URI are not in these figures: cati does not know their line.
 
-Interviewers, per Europe/Amsterdam day in the chosen range:
+Interviewers, per local day in the chosen range:
 
 * **hours logged in**: every ``login`` audit event opens a session that lasts until the end of the
   last call attempt started before the next login that day; calls before the day's first login
@@ -24,26 +27,34 @@ Interviewers, per Europe/Amsterdam day in the chosen range:
   in the outcome table; **completes**: attempts that ended with ``COMPLETE``.
 * **mean interview length**: started_at -> completed_at of the complete, not voided interviews
   that the interviewer started and that were completed in the range.
+* **dials, answered, talk time**: as per queue, over the attempts started in the range.
+
+Per language (of the open measurement periods):
+
+* **open**: open cases that need the language (a case that needs none counts as Dutch);
+  **waiting for a speaker**: those of them that need a language no interviewer who logged in today
+  speaks (``cati queue --explain`` says so per case); **completes**: complete, not voided interviews
+  by their main language (the language most answers were given in).
 """
 
 from __future__ import annotations
 
-import bisect
 import json
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
 from typing import Any
-from zoneinfo import ZoneInfo
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from cati.accounts.rules.roles import Actor, Permission, require
+from cati.accounts.rules.roles import Actor, Permission, Role, require
 from cati.accounts.service.settings import SettingsService
 from cati.calls.rules.outcomes import COMPLETE
+from cati.core.languages import SOURCE, name_nl
+from cati.core.localtime import days_bounds, local_day
 from cati.platform.context import ServiceContext
 from cati.platform.models import (
     Appointment,
@@ -54,26 +65,40 @@ from cati.platform.models import (
     MeasurementPeriod,
     Provider,
     User,
+    UserLanguage,
+    UserRole,
 )
+from cati.supervision.rules.hours import logged_in_seconds
 from cati.supervision.rules.rates import DispositionCounts, OutcomeRates, as_percentage, outcome_rates
 from cati.supervision.service.reports import find_provider, is_unreachable, outcome_table
 
-LOCAL = ZoneInfo("Europe/Amsterdam")
 GROUPS = ("I", "P", "R", "NC", "O", "UH", "UR", "UO", "NE")
 RATE_NAMES = ("rr1", "rr2", "rr3", "rr4", "rr5", "rr6", "coop1", "coop2", "coop3", "coop4",
               "ref1", "ref2", "ref3", "con1", "con2", "con3")  # fmt: skip
 E_SETTING = "rates.eligibility_e"
 
 
-def day_bounds(first: date, last: date) -> tuple[datetime, datetime]:
-    """UTC bounds of the Europe/Amsterdam days ``first``..``last`` (inclusive)."""
-    start = datetime.combine(first, time(0), LOCAL).astimezone(UTC)
-    end = datetime.combine(last + timedelta(days=1), time(0), LOCAL).astimezone(UTC)
-    return start, end
+@dataclass(frozen=True)
+class LineFigures:
+    """What the softphone's line says about a set of attempts: how many it dialled, how many were
+    answered, and the seconds talked (answer to hang-up)."""
 
+    dials: int
+    answered: int
+    talk_seconds: int
 
-def local_day(moment: datetime) -> date:
-    return moment.astimezone(LOCAL).date()
+    @property
+    def answered_pct(self) -> Decimal | None:
+        """The share of dials answered, in percent with one decimal (None without dials)."""
+        if not self.dials:
+            return None
+        return (Decimal(self.answered * 100) / self.dials).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+
+    @property
+    def talk_text(self) -> str:
+        """Talk time as hours and minutes (``3:07``)."""
+        minutes = (self.talk_seconds + 30) // 60
+        return f"{minutes // 60}:{minutes % 60:02d}"
 
 
 @dataclass(frozen=True)
@@ -87,7 +112,7 @@ class QueueProgress:
     sample: int
     net_sample: int
     never_called: int
-    in_progress: int
+    called_open: int  # open cases with one or more attempts (not: interviews in progress)
     held_now: int
     appointments_today: int
     final: int
@@ -96,6 +121,7 @@ class QueueProgress:
     cap: int | None
     rates: OutcomeRates
     e_source: str  # "override", "setting" or "data"
+    line: LineFigures = field(default_factory=lambda: LineFigures(0, 0, 0))
 
     @property
     def cap_text(self) -> str:
@@ -122,6 +148,7 @@ class InterviewerStats:
     contacts: int
     completes: int
     interview_seconds: tuple[int, ...] = field(repr=False)
+    line: LineFigures = field(default_factory=lambda: LineFigures(0, 0, 0))
 
     @property
     def hours(self) -> Decimal:
@@ -139,6 +166,15 @@ class InterviewerStats:
             return None
         mean = Decimal(sum(self.interview_seconds)) / len(self.interview_seconds) / 60
         return mean.quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+
+
+@dataclass(frozen=True)
+class LanguageProgress:
+    language: str  # ISO 639-1; "nl" also for cases that need no language
+    name: str  # Dutch name
+    open: int
+    waiting: int  # open, and nobody who logged in today speaks it
+    completes: int
 
 
 @dataclass(frozen=True)
@@ -160,6 +196,7 @@ class ProgressSnapshot:
     completes_per_day: tuple[tuple[date, int], ...]
     outcome_mix: tuple[OutcomeCount, ...]
     e_setting: Decimal | None
+    languages: tuple[LanguageProgress, ...] = ()
 
 
 def _to_fraction(e: Fraction | Decimal | float | str | None) -> Fraction | None:
@@ -172,21 +209,22 @@ def _to_fraction(e: Fraction | Decimal | float | str | None) -> Fraction | None:
 
 
 class ProgressService:
-    def __init__(self, ctx: ServiceContext) -> None:
+    def __init__(self, ctx: ServiceContext, settings: SettingsService) -> None:
         self.ctx = ctx
+        self.settings = settings
 
     # -- e --------------------------------------------------------------------------------
     def eligibility(self, actor: Actor | None) -> Decimal | None:
         """The stored e (setting ``rates.eligibility_e``); None: estimated from the data."""
         require(actor, Permission.VIEW_PROGRESS)
-        value = SettingsService(self.ctx).get(E_SETTING)
+        value = self.settings.get(E_SETTING)
         return None if value is None else Decimal(str(value))
 
     def set_eligibility(self, actor: Actor | None, e: Decimal | float | str | None) -> None:
         """Store e from today on (None: back to the data estimate). A setting: CHANGE_SETTINGS."""
         require(actor, Permission.CHANGE_SETTINGS)
         fraction = _to_fraction(e)
-        SettingsService(self.ctx).set(actor, E_SETTING, None if fraction is None else str(Decimal(str(e))))
+        self.settings.set(actor, E_SETTING, None if fraction is None else str(Decimal(str(e))))
 
     # -- lists ----------------------------------------------------------------------------
     def providers(self, actor: Actor | None) -> list[tuple[int, str]]:
@@ -206,9 +244,9 @@ class ProgressService:
         """One row per provider, open measurement period and queue that has cases."""
         require(actor, Permission.VIEW_PROGRESS)
         override = _to_fraction(e)
-        stored = None if override is not None else _to_fraction(SettingsService(self.ctx).get(E_SETTING))
-        cap = SettingsService(self.ctx).get("queue.inburgering.cap")
-        purchased_cap = SettingsService(self.ctx).get("queue.purchased.cap")
+        stored = None if override is not None else _to_fraction(self.settings.get(E_SETTING))
+        cap = self.settings.get("queue.inburgering.cap")
+        purchased_cap = self.settings.get("queue.purchased.cap")
         caps = {"inburgering": cap, "purchased": purchased_cap}
         with self.ctx.db.unit_of_work() as s:
             return self._queues(s, provider, override, stored, caps, include_closed)
@@ -248,12 +286,12 @@ class ProgressService:
                 if is_unreachable(final, bool(contacted)):
                     t["unreachable"] += 1
             elif attempts:
-                t["in_progress"] += 1
+                t["called_open"] += 1
             else:
                 t["never_called"] += 1
             if held_by is not None and lease is not None and lease > now:
                 t["held"] += 1
-        today_start, today_end = day_bounds(local_day(now), local_day(now))
+        today_start, today_end = days_bounds(local_day(now), local_day(now))
         for period_id, queue in s.execute(
             select(CallCase.period_id, CallCase.queue)
             .join(Appointment, Appointment.case_id == CallCase.id)
@@ -267,6 +305,13 @@ class ProgressService:
             .where(CallCase.period_id.in_(ids), Interview.status == "complete", Interview.voided_at.is_(None))
         ):
             tally[(period_id, queue)]["completes"] += 1
+        lines = {(period_id, queue): LineFigures(int(dials), int(answered), int(talk or 0))
+                 for period_id, queue, dials, answered, talk in s.execute(
+                     select(CallCase.period_id, CallCase.queue, func.count(CallAttempt.dialled_at),
+                            func.count(CallAttempt.answered_at), func.sum(CallAttempt.talk_seconds))
+                     .join(CallAttempt, CallAttempt.case_id == CallCase.id)
+                     .where(CallCase.period_id.in_(ids), CallAttempt.dialled_at.is_not(None))
+                     .group_by(CallCase.period_id, CallCase.queue))}
         rows = []
         for (period_id, queue), t in tally.items():
             g = groups[(period_id, queue)]
@@ -279,17 +324,55 @@ class ProgressService:
                 QueueProgress(
                     provider_id=prov_id, provider=prov_name, period_id=period_id, period_start=start,
                     period_end=end, queue=queue, sample=t["sample"], net_sample=t["sample"] - t["unreachable"],
-                    never_called=t["never_called"], in_progress=t["in_progress"], held_now=t["held"],
+                    never_called=t["never_called"], called_open=t["called_open"], held_now=t["held"],
                     appointments_today=t["appointments"], final=t["final"],
                     groups={k: g[k] for k in GROUPS}, completes=t["completes"],
                     cap=None if cap is None else int(cap), rates=outcome_rates(counts, e), e_source=source,
+                    line=lines.get((period_id, queue), LineFigures(0, 0, 0)),
                 )
             )
         return sorted(rows, key=lambda r: (r.provider, r.period_end, r.queue))
 
+    # -- per language ---------------------------------------------------------------------
+    def languages(self, actor: Actor | None, provider: str | int | None = None) -> list[LanguageProgress]:
+        """Per language: open cases, those waiting for a speaker, completes (see the module)."""
+        require(actor, Permission.VIEW_PROGRESS)
+        with self.ctx.db.unit_of_work() as s:
+            return self._languages(s, provider)
+
+    def _languages(self, s: Session, provider: str | int | None) -> list[LanguageProgress]:
+        periods = select(MeasurementPeriod.id).where(MeasurementPeriod.closed_at.is_(None))
+        if provider is not None:
+            periods = periods.where(MeasurementPeriod.provider_id == find_provider(s, provider).id)
+        ids = list(s.scalars(periods))
+        if not ids:
+            return []
+        day_start, _ = days_bounds(local_day(self.ctx.now()), local_day(self.ctx.now()))
+        spoken = set(s.scalars(
+            select(UserLanguage.language).distinct().join(User, User.id == UserLanguage.user_id)
+            .join(UserRole, UserRole.user_id == User.id)
+            .where(UserRole.role == Role.INTERVIEWER.value, User.disabled.is_(False), User.last_login_at >= day_start)
+        ))
+        open_cases: Counter[str] = Counter()
+        for language, n in s.execute(
+            select(CallCase.language, func.count()).where(CallCase.period_id.in_(ids), CallCase.status != "final")
+            .group_by(CallCase.language)
+        ):
+            open_cases[language or SOURCE] += int(n)
+        completes: Counter[str] = Counter()
+        for language, n in s.execute(
+            select(Interview.language, func.count()).join(CallCase, CallCase.id == Interview.case_id)
+            .where(CallCase.period_id.in_(ids), Interview.status == "complete", Interview.voided_at.is_(None))
+            .group_by(Interview.language)
+        ):
+            completes[language or SOURCE] += int(n)
+        languages = sorted(set(open_cases) | set(completes), key=lambda c: (c != SOURCE, name_nl(c)))
+        return [LanguageProgress(c, name_nl(c), open_cases[c], 0 if c == SOURCE or c in spoken else open_cases[c],
+                                 completes[c]) for c in languages]
+
     # -- per interviewer ------------------------------------------------------------------
     def interviewers(self, actor: Actor | None, first: date, last: date) -> list[InterviewerStats]:
-        """Per interviewer over the days ``first``..``last`` (Europe/Amsterdam), see module doc."""
+        """Per interviewer over the days ``first``..``last`` (local days), see module doc."""
         require(actor, Permission.VIEW_PROGRESS)
         if last < first:
             raise ValueError("de einddatum ligt voor de begindatum")
@@ -297,14 +380,18 @@ class ProgressService:
             return self._interviewers(s, first, last)
 
     def _interviewers(self, s: Session, first: date, last: date) -> list[InterviewerStats]:
-        start, end = day_bounds(first, last)
+        start, end = days_bounds(first, last)
         attempts: dict[int, list[tuple[datetime, datetime, str | None]]] = defaultdict(list)
-        for user_id, started, ended, outcome in s.execute(
-            select(CallAttempt.user_id, CallAttempt.started_at, CallAttempt.ended_at, CallAttempt.outcome)
+        line: dict[int, Counter[str]] = defaultdict(Counter)
+        for user_id, started, ended, outcome, dialled, answered, talk in s.execute(
+            select(CallAttempt.user_id, CallAttempt.started_at, CallAttempt.ended_at, CallAttempt.outcome,
+                   CallAttempt.dialled_at, CallAttempt.answered_at, CallAttempt.talk_seconds)
             .where(CallAttempt.started_at >= start, CallAttempt.started_at < end, CallAttempt.user_id.is_not(None))
         ):
             if user_id is not None:
                 attempts[user_id].append((started, ended or started, outcome))
+                if dialled is not None:
+                    line[user_id].update(dials=1, answered=int(answered is not None), talk=talk or 0)
         if not attempts:
             return []
         logins: dict[int, list[datetime]] = defaultdict(list)
@@ -341,6 +428,7 @@ class ProgressService:
                     contacts=contacts,
                     completes=completes,
                     interview_seconds=tuple(lengths.get(user_id, ())),
+                    line=LineFigures(line[user_id]["dials"], line[user_id]["answered"], line[user_id]["talk"]),
                 )
             )
         return sorted(out, key=lambda r: r.username)
@@ -354,7 +442,7 @@ class ProgressService:
             return self._per_day(s, first, last, provider)
 
     def _per_day(self, s: Session, first: date, last: date, provider: str | int | None) -> list[tuple[date, int]]:
-        start, end = day_bounds(first, last)
+        start, end = days_bounds(first, last)
         stmt = (
             select(Interview.completed_at)
             .where(Interview.status == "complete", Interview.voided_at.is_(None),
@@ -378,7 +466,7 @@ class ProgressService:
             return self._mix(s, first, last, provider)
 
     def _mix(self, s: Session, first: date, last: date, provider: str | int | None) -> list[OutcomeCount]:
-        start, end = day_bounds(first, last)
+        start, end = days_bounds(first, last)
         stmt = select(CallAttempt.outcome).where(
             CallAttempt.started_at >= start, CallAttempt.started_at < end, CallAttempt.outcome.is_not(None)
         )
@@ -414,26 +502,8 @@ class ProgressService:
             completes_per_day=tuple(self.completes_per_day(actor, first, last, provider)),
             outcome_mix=tuple(self.outcome_mix(actor, first, last, provider)),
             e_setting=self.eligibility(actor),
+            languages=tuple(self.languages(actor, provider)),
         )
-
-
-def logged_in_seconds(logins: list[datetime], attempts: list[tuple[datetime, datetime]]) -> int:
-    """Hours-logged-in rule (module doc), per Europe/Amsterdam day, in whole seconds."""
-    by_day_logins: dict[date, list[datetime]] = defaultdict(list)
-    for at in logins:
-        by_day_logins[local_day(at)].append(at)
-    sessions: dict[tuple[date, datetime], datetime] = {}  # (day, session start) -> last call end
-    for started, ended in sorted(attempts):
-        day = local_day(started)
-        day_logins = sorted(by_day_logins.get(day, []))
-        i = bisect.bisect_right(day_logins, started)
-        if i:
-            key = (day, day_logins[i - 1])
-        else:  # before the day's first login: find the session opened by an earlier such call
-            earlier = [k for k in sessions if k[0] == day and (not day_logins or k[1] < day_logins[0])]
-            key = min(earlier, key=lambda k: k[1]) if earlier else (day, started)
-        sessions[key] = max(sessions.get(key, ended), ended)
-    return int(sum((end - start).total_seconds() for (_, start), end in sessions.items() if end > start))
 
 
 def snapshot_json(snap: ProgressSnapshot) -> dict[str, Any]:
@@ -451,10 +521,11 @@ def snapshot_json(snap: ProgressSnapshot) -> dict[str, Any]:
             {
                 "provider": q.provider, "period": f"{q.period_start}..{q.period_end}", "queue": q.queue,
                 "sample": q.sample, "net_sample": q.net_sample, "never_called": q.never_called,
-                "in_progress": q.in_progress, "held_now": q.held_now, "appointments_today": q.appointments_today,
+                "called_open": q.called_open, "held_now": q.held_now, "appointments_today": q.appointments_today,
                 "final": q.final, "dispositions": q.groups, "completes": q.completes, "cap": q.cap,
                 "e": num(q.e_value), "e_source": q.e_source,
                 "rates_pct": {k: num(v) for k, v in q.percentages().items()},
+                **line_json(q.line),
             }
             for q in snap.queues
         ],
@@ -462,13 +533,21 @@ def snapshot_json(snap: ProgressSnapshot) -> dict[str, Any]:
             {
                 "user": i.username, "hours": num(i.hours), "calls": i.calls, "contacts": i.contacts,
                 "completes": i.completes, "completes_per_hour": num(i.completes_per_hour),
-                "mean_interview_minutes": num(i.mean_interview_minutes),
+                "mean_interview_minutes": num(i.mean_interview_minutes), **line_json(i.line),
             }
             for i in snap.interviewers
         ],
         "completes_per_day": {d.isoformat(): n for d, n in snap.completes_per_day},
         "outcome_mix": {o.code: o.count for o in snap.outcome_mix},
+        "languages": [{"language": x.language, "name": x.name, "open": x.open, "waiting_for_speaker": x.waiting,
+                       "completes": x.completes} for x in snap.languages],
     }
+
+
+def line_json(line: LineFigures) -> dict[str, Any]:
+    pct = line.answered_pct
+    return {"dials": line.dials, "answered": line.answered, "answered_pct": None if pct is None else float(pct),
+            "talk_seconds": line.talk_seconds}
 
 
 def dumps(snap: ProgressSnapshot) -> str:

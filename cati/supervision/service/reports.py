@@ -32,6 +32,7 @@ from sqlalchemy.orm import Session
 from cati.accounts.rules.roles import Actor, Permission, require
 from cati.accounts.service.settings import SettingsService
 from cati.calls.rules.outcomes import QUOTA_FULL, OutcomeTable, load_outcome_table
+from cati.core.localtime import local_day
 from cati.interviews.rules import Special
 from cati.interviews.rules.codec import answer_from_json
 from cati.platform.context import ServiceContext
@@ -125,8 +126,7 @@ def find_periods(s: Session, provider: Provider, spec: str | None) -> list[Measu
     return chosen
 
 
-def figure_settings(ctx: ServiceContext, on: date) -> FigureSettings:
-    settings = SettingsService(ctx)
+def figure_settings(settings: SettingsService, on: date) -> FigureSettings:
     return FigureSettings(
         publish_min_response_pct=Decimal(str(settings.get("report.publish_min_response_pct", on))),
         publish_min_completed=int(settings.get("report.publish_min_completed", on)),
@@ -168,8 +168,9 @@ class PeriodChoice:
 
 
 class ReportService:
-    def __init__(self, ctx: ServiceContext) -> None:
+    def __init__(self, ctx: ServiceContext, settings: SettingsService) -> None:
         self.ctx = ctx
+        self.settings = settings
 
     def periods(self, actor: Actor | None) -> list[PeriodChoice]:
         """Every provider's measurement periods (for choosing one in the GUI)."""
@@ -194,7 +195,7 @@ class ReportService:
             mp = periods[0]
             data = _collect(s, mp.id)
             name, pid, start, end = prov.name, mp.id, mp.start_date, mp.end_date
-        settings = figure_settings(self.ctx, min(end, self.ctx.now().date()))
+        settings = figure_settings(self.settings, min(end, local_day(self.ctx.now())))
         return _figures(name, pid, start, end, data, settings)
 
 

@@ -142,7 +142,7 @@ def test_unreadable_files_say_why(data_dir: Path, name: str, words: list[str]) -
 def test_xlsx_renamed_or_broken(tmp_path: Path, data_dir: Path) -> None:
     broken = tmp_path / "kapot.xlsx"
     broken.write_bytes(b"dit is geen excel")
-    with pytest.raises(ClientFileError, match="geen leesbaar Excel"):
+    with pytest.raises(ClientFileError, match="is beschadigd: het is geen volledig Excel-bestand"):
         open_client_file(broken)
     old = tmp_path / "oud.xls"
     old.write_bytes(b"\xd0\xcf\x11\xe0rest")

@@ -102,3 +102,27 @@ def test_type_cache_agrees_with_phonenumbers() -> None:
             result, _ = parse_phone("+31" + national)
             assert isinstance(result, Phone) == (phonenumbers.is_valid_number(num)
                                                  and not national.startswith(("90", "66")))
+
+
+@pytest.mark.parametrize(("cell", "numbers", "repair"), [
+    ("tel: 06-12345678", ["+31612345678"], "voorvoegsel 'tel:' weggelaten"),
+    ("Tel.: 020 1234567 toestel 12", ["+31201234567"], "toestel 12 weggelaten: vraag bij opnemen naar toestel 12"),
+    ("020 1234567, ext. 5", ["+31201234567"], "toestel 5 weggelaten"),
+    ("0201234567x12", ["+31201234567"], "toestel 12 weggelaten"),
+    ("(020) 1234567 (toestel 3)", ["+31201234567"], "toestel 3 weggelaten"),
+    ('="0612345678"', ["+31612345678"], "Excel-tekstformule"),
+    ("020 1234567 ext. 5 / 06 12345678", ["+31201234567", "+31612345678"], "toestel 5 weggelaten"),
+    ("06\u201112345678", ["+31612345678"], None),  # a non-breaking hyphen is a hyphen
+    ("06\u202f1234\u202f5678", ["+31612345678"], None),
+])
+def test_notations_of_numbers(cell: str, numbers: list[str], repair: str | None) -> None:
+    parsed = parse_phone_cell(cell)
+    assert [p.e164 for p in parsed.phones] == numbers and parsed.problems == ()
+    if repair is None:
+        assert parsed.repairs == ()
+    else:
+        assert repair in parsed.repairs[0].what
+
+
+def test_an_extension_alone_is_no_number() -> None:
+    assert parse_phone_cell("toestel 4").phones == ()

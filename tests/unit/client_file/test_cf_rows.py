@@ -203,3 +203,36 @@ def test_a_duration_cell_as_end_date_is_rejected_not_a_crash() -> None:
     from cati.sample.rules.client_rows import parse_end_date
 
     assert parse_end_date(timedelta(hours=30)) == (None, None, "einddatum is geen datum")
+
+
+def test_the_longest_values_are_the_client_table_columns() -> None:
+    """A value longer than its column is rejected, never cut: the limits are the columns'."""
+    from cati.platform.models import Client
+    from cati.sample.rules.client_rows import MAX_LENGTHS
+
+    columns = {"klantnummer": "client_number", "naam": "name", "email": "email"}
+    assert {k: Client.__table__.c[c].type.length for k, c in columns.items()} == MAX_LENGTHS
+
+
+def test_a_value_longer_than_its_column_is_rejected_not_cut(period: MeasurementPeriod) -> None:
+    from cati.sample.rules.client_rows import Rejection, validate_row
+
+    row = {"klantnummer": "1" * 101, "naam": "N" * 301, "email": "e" * 290 + "@example.nl", "dienst": "5",
+           "einddatum": "1-6-2021", "telefonisch": "nee"}
+    out = validate_row(row, 7, period, True)
+    assert isinstance(out, Rejection)
+    assert out.reasons == ("klantnummer is 101 tekens lang; cati bewaart er hoogstens 100",
+                           "naam is 301 tekens lang; cati bewaart er hoogstens 300",
+                           "email is 301 tekens lang; cati bewaart er hoogstens 300")
+
+
+def test_control_characters_are_removed_with_a_warning(period: MeasurementPeriod) -> None:
+    from cati.sample.rules.client_rows import Accepted, validate_row
+
+    row = {"klantnummer": "12\u200b3", "naam": "\x1b[1mJan\x1b[0m\x00 de\tVries\u202e", "dienst": "5",
+           "einddatum": "1-6-2021", "telefoon": "0612345678\n0201234567", "telefonisch": "ja"}
+    out = validate_row(row, 3, period, True)
+    assert isinstance(out, Accepted)
+    assert (out.record.client_number, out.record.name) == ("123", "Jan de Vries")
+    assert out.record.phone_numbers == ("+31612345678", "+31201234567")  # a line break separates numbers there
+    assert sorted(w.message.split(":")[0] for w in out.warnings) == ["klantnummer", "naam"]

@@ -4,8 +4,8 @@ from dataclasses import replace
 from datetime import date, datetime, timedelta
 
 from cati.calls.rules.explain import explain
+from cati.calls.rules.leases import claim
 from cati.calls.rules.outcomes import OutcomeTable
-from cati.calls.rules.priority import claim
 from cati.calls.rules.scheduling import Appointment, CaseState, SchedulerSettings, apply_outcome
 
 AMS = SchedulerSettings().calendar.tz
@@ -54,13 +54,13 @@ def test_appointment_texts(settings: SchedulerSettings, outcomes: OutcomeTable) 
     state, _ = apply_outcome(base(), "APPOINTMENT", WED, settings, outcomes, appt)
     e = explain(state, WED, settings)
     assert (e.code, e.reason_nl) == ("APPOINTMENT_PLANNED", "Afspraak op donderdag 12-03-2026 19:30")
-    e = explain(state, ams(2026, 3, 12, 19, 31), settings, user_id=8)
+    e = explain(state, ams(2026, 3, 12, 19, 31), settings, who=8)
     assert not e.callable_now and e.code == "RESERVED_FOR_OWN_INTERVIEWER"
     assert e.reason_nl == "Afspraak is tot donderdag 12-03-2026 19:35 voorbehouden aan interviewer 7"
     assert e.next_callable_at == ams(2026, 3, 12, 19, 35)
-    e = explain(state, ams(2026, 3, 12, 19, 31), settings, user_id=7)
+    e = explain(state, ams(2026, 3, 12, 19, 31), settings, who=7)
     assert e.callable_now and e.code == "DUE_APPOINTMENT"
-    e = explain(state, ams(2026, 3, 12, 20, 0), settings, user_id=8)
+    e = explain(state, ams(2026, 3, 12, 20, 0), settings, who=8)
     assert e.callable_now and e.code == "DUE_MISSED_APPOINTMENT"
 
 

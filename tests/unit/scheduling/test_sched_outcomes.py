@@ -37,6 +37,7 @@ EXPECTED = {
     "FAX_DATA": ("4.20", "NE", Finality.NUMBER),
     "NOT_ELIGIBLE": ("4.70", "NE", Finality.CASE),
     "QUOTA_FULL": ("4.80", "NE", Finality.CASE),
+    "DESK_LOST": ("3.16", "UH", Finality.NO),  # system: a desk that stopped holding the case
     "MAX_ATTEMPTS": ("3.90", "UO", Finality.CASE),
 }
 
@@ -64,7 +65,7 @@ def test_shipped_table_matches_dispositions(outcomes: OutcomeTable) -> None:
 
 
 def test_system_only_codes_are_not_selectable(outcomes: OutcomeTable) -> None:
-    assert {o.code for o in outcomes.system_only()} == {"QUOTA_FULL", "MAX_ATTEMPTS"}
+    assert {o.code for o in outcomes.system_only()} == {"QUOTA_FULL", "MAX_ATTEMPTS", "DESK_LOST"}
     selectable = outcomes.selectable()
     assert len(selectable) == 20
     assert selectable[0].code == "COMPLETE"
@@ -128,6 +129,8 @@ def test_load_from_mapping_equals_load_from_path() -> None:
         ("REFUSAL_SOFT", {"retry": {"delay_days": 7, "max_retries": 1, "exhausted_as": "BUSY"}},
          "outcome REFUSAL_SOFT: field 'retry.exhausted_as' BUSY must be a final outcome"),
         ("MAX_ATTEMPTS", {"group_if_contacted": None}, "outcome MAX_ATTEMPTS: field 'aapor_if_contacted'"),
+        ("LANGUAGE", {"route": "elsewhere"}, "outcome LANGUAGE: field 'route' must be one of language"),
+        ("BUSY", {"route": "language"}, "outcome BUSY: field 'route' must be one of language, on a final outcome"),
     ],
 )
 def test_invalid_tables_name_code_and_field(code: str, changes: dict[str, Any], fragment: str) -> None:
@@ -145,3 +148,10 @@ def test_duplicate_and_missing_codes() -> None:
     data["outcomes"] = [o for o in data["outcomes"] if o["code"] != "QUOTA_FULL"]
     with pytest.raises(OutcomeTableError, match="QUOTA_FULL"):
         load_outcome_table(data)
+
+
+def test_a_number_on_the_do_not_call_list_carries_the_outcome_code() -> None:
+    from cati.calls.rules.outcomes import DO_NOT_CALL
+    from cati.sample.rules.phones import NUMBER_DO_NOT_CALL
+
+    assert NUMBER_DO_NOT_CALL == DO_NOT_CALL

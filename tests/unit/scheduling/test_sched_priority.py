@@ -1,24 +1,14 @@
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
+from cati.calls.rules.leases import claim, lease_expired, release
+from cati.calls.rules.order import Tier, appointment_missed, is_due, next_case, priority_key, tier_of
 from cati.calls.rules.outcomes import OutcomeTable
-from cati.calls.rules.priority import (
-    Tier,
-    appointment_missed,
-    can_start_interview,
-    claim,
-    is_due,
-    lease_expired,
-    next_case,
-    priority_key,
-    quota_full,
-    release,
-    tier_of,
-)
+from cati.calls.rules.quota import can_start_interview, quota_full
 from cati.calls.rules.scheduling import (
     Appointment,
     CaseState,
@@ -124,11 +114,23 @@ def test_lease_expiry(settings: SchedulerSettings) -> None:
     with pytest.raises(SchedulingError, match="in behandeling"):
         claim(held, OTHER, ams(2026, 3, 11, 14, 29), settings)
     assert lease_expired(held, ams(2026, 3, 11, 14, 30))
-    assert is_due(held, ams(2026, 3, 11, 14, 30), OTHER, settings)
+    # a lease that ran out still holds the case until the lost attempt is closed and the case released
+    assert not is_due(held, ams(2026, 3, 11, 14, 30), OTHER, settings)
+    assert is_due(release(held), ams(2026, 3, 11, 14, 30), OTHER, settings)
     taken = claim(held, OTHER, ams(2026, 3, 11, 14, 30), settings)
     assert taken.held_by == OTHER
     assert release(taken) == base("l")
     assert not lease_expired(base("l"), WED)
+
+
+def test_a_lost_attempt_runs_from_the_claim_to_the_last_renewal() -> None:
+    from cati.calls.rules.leases import lost_attempt
+
+    claimed = ams(2026, 3, 11, 14, 0)
+    assert lost_attempt(claimed, ams(2026, 3, 11, 15, 10), 30) == (claimed.astimezone(UTC), ams(2026, 3, 11, 14, 40))
+    # never renewed: the attempt is the claim's moment (no minutes are invented)
+    assert lost_attempt(claimed, ams(2026, 3, 11, 14, 30), 30) == (claimed.astimezone(UTC),) * 2
+    assert lost_attempt(None, ams(2026, 3, 11, 14, 30), 30) == (ams(2026, 3, 11, 14, 0),) * 2
 
 
 def test_own_lease_can_be_renewed(settings: SchedulerSettings) -> None:

@@ -1,0 +1,1 @@
+"""The questionnaire engine's file formats: the translator's spreadsheet."""
