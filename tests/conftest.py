@@ -244,6 +244,8 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     workers in turn, packs them onto as few workers as the longest one allows (longest first), and the
     quick tests fill in beside them. A slow test runs on PostgreSQL first: SQLite's 8-process claim
     run, whose writers queue for one lock, suffers most from company and comes when the others are done.
+    So the other workers take slow tests only for as long as the longest one's first run (PostgreSQL);
+    a slow test that fits nowhere else follows the longest on its worker.
     """
     slow = _units([item for item in items if item.get_closest_marker("slow")])
     rest = _units([item for item in items if not item.get_closest_marker("slow")])
@@ -252,10 +254,11 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     workers = int(os.environ.get("PYTEST_XDIST_WORKER_COUNT", "1"))
     lanes: list[list[list[pytest.Item]]] = [[] for _ in range(max(1, workers))]
     load = [0.0] * len(lanes)
-    longest = max((_seconds(unit) for unit in slow), default=0.0)
-    for unit in sorted(slow, key=_seconds, reverse=True):  # into as few workers as the longest allows
-        fits = [w for w in range(len(lanes)) if load[w] + _seconds(unit) <= longest]
-        lane = fits[0] if fits else load.index(min(load))
+    by_length = sorted(slow, key=_seconds, reverse=True)
+    first_run = _seconds(by_length[0][:1]) if by_length else 0.0  # the longest one's run on PostgreSQL
+    for i, unit in enumerate(by_length):  # into as few workers as the longest allows, done before its second run
+        fits = [w for w in range(1, len(lanes)) if load[w] + _seconds(unit) <= first_run]
+        lane = fits[0] if fits and i else 0
         lanes[lane].append(unit)
         load[lane] += _seconds(unit)
     fill = iter(rest)
