@@ -6,6 +6,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
+from cati.accounts.rules.passwords import PRODUCTION_COST, ScryptCost
 from cati.accounts.service.audit import AuditService
 from cati.accounts.service.settings import SettingsService
 from cati.accounts.service.users import UserService
@@ -49,7 +50,10 @@ def build_services(
     *,
     clock: Callable[[], datetime] = system_clock,
     upgrade: bool = True,
+    password_cost: ScryptCost = PRODUCTION_COST,
 ) -> Services:
+    """Every service on one database. ``password_cost`` is for the test fixtures only (cheap scrypt for
+    the users they make); the app, the CLI and the tools never pass it."""
     db = Database(url)
     if upgrade:
         db.upgrade()
@@ -60,7 +64,7 @@ def build_services(
     exports = ExportService(ctx)
     return Services(
         ctx=ctx,
-        users=UserService(ctx),
+        users=UserService(ctx, password_cost),
         audit=AuditService(ctx),
         settings=settings,
         providers=ProviderService(ctx),

@@ -94,7 +94,7 @@ def test_only_on_a_test_database(services, clock) -> None:  # type: ignore[no-un
         simulate(services, u["sanne"], workers=1, duration=1)
 
 
-@pytest.mark.slow
+@pytest.mark.slow(seconds=20)
 def test_eight_worker_processes_never_double_claim_and_keep_the_cap(services, clock) -> None:  # type: ignore[no-untyped-def]
     """8 interviewer processes for 20 s on one provider's queues (a few thousand cases). The inburgering
     cap fills while many appointments are open (issue 15: the closing of the full queue once deadlocked

@@ -230,14 +230,12 @@ def _big_file(tmp_path: Path, rows: int) -> Path:
     return make_large_client_file(tmp_path / "groot.csv", rows)
 
 
-def test_two_imports_of_one_provider_at_once(db_url, services, sanne, tmp_path, clock) -> None:  # type: ignore[no-untyped-def]
+def test_two_imports_of_one_provider_at_once(db_url, services, sanne, tmp_path, clock, make_services) -> None:  # type: ignore[no-untyped-def]
     """Two desks import the same file at the same moment (each with its own engine, as two processes
     would): the second waits for the first and finds every client a duplicate. No traceback, no
     duplicate client, both summaries add up."""
-    from cati.container import build_services
-
     big = _big_file(tmp_path, 3000)
-    other = build_services(db_url, clock=clock)
+    other = make_services(db_url, clock=clock)
     results: list[object] = []
     start = threading.Barrier(2)
 

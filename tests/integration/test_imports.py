@@ -298,10 +298,10 @@ def run(argv: list[str], monkeypatch: pytest.MonkeyPatch, stdin: str = "") -> in
     return main(argv)
 
 
-def test_import_and_dnc_cli(db_url, monkeypatch, capsys, files, tmp_path) -> None:  # type: ignore[no-untyped-def]
-    from cati.container import build_services
-
-    s = build_services(db_url)
+def test_import_and_dnc_cli(  # type: ignore[no-untyped-def]
+    db_url, monkeypatch, capsys, files, tmp_path, make_services
+) -> None:
+    s = make_services(db_url)
     s.users.add_user(None, "admin", "admin-wachtwoord", {Role.ADMIN})
     admin = s.users.login("admin", "admin-wachtwoord")
     s.users.add_user(admin, "sanne", "welkom-sanne", {Role.SUPERVISOR})

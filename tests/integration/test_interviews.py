@@ -31,7 +31,7 @@ def _rows(services, interview_id):  # type: ignore[no-untyped-def]
         return {r.variable: r for r in conn.execute(sa.select(AnswerRow).where(AnswerRow.interview_id == interview_id))}
 
 
-def test_answers_are_saved_at_once_and_changes_are_kept(services, clock) -> None:  # type: ignore[no-untyped-def]
+def test_answers_are_saved_at_once_and_changes_are_kept(services, clock, make_services) -> None:  # type: ignore[no-untyped-def]
     u = users(services)
     anna = u["anna"]
     _, card, st = _claim_and_start(services, anna)
@@ -46,9 +46,7 @@ def test_answers_are_saved_at_once_and_changes_are_kept(services, clock) -> None
     assert set(rows) == {v for v, _ in INBURGERING_START}
     assert rows["cijfer_cursus"].user_id == anna.user_id and rows["cijfer_cursus"].answered_at == clock.now
     # a crash loses nothing: a fresh service sees the answers and the place
-    from cati.container import build_services
-
-    other = build_services(services.db.url, clock=clock)
+    other = make_services(services.db.url, clock=clock)
     assert other.interviews.state(anna, st.interview_id).current_variable == "cijfer_docent"
     other.db.dispose()
     with pytest.raises(AnswerRejected, match="1 tot en met 10"):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from cati.accounts.rules.passwords import PRODUCTION_COST, ScryptCost, cost_of
 from cati.accounts.rules.roles import Permission, PermissionDenied, Role
 from cati.accounts.service.users import LoginFailed, UserError
 
@@ -83,3 +84,58 @@ def test_token_login_for_scheduled_jobs(services) -> None:  # type: ignore[no-un
     assert actor.username == "nachtjob"
     with pytest.raises(LoginFailed):
         services.users.login_token(token + "x")
+
+
+def _stored_cost(services, username: str) -> ScryptCost | None:  # type: ignore[no-untyped-def]
+    import sqlalchemy as sa
+
+    from cati.platform.models import User
+
+    with services.db.engine.connect() as conn:
+        return cost_of(conn.execute(sa.select(User.password_hash).where(User.username == username)).scalar_one())
+
+
+def test_the_apps_composition_hashes_at_production_cost_and_verifies_cheap_hashes(  # type: ignore[no-untyped-def]
+    services, monkeypatch
+) -> None:
+    """The fixtures make users with cheap scrypt; the app's own composition (the CLI here, as users run it)
+    hashes at the production cost, and either side logs in with the other's hashes: each names its cost."""
+    import io
+
+    from cati.cli import main
+    from cati.container import build_services
+    from tests.conftest import FIXTURE_PASSWORD_COST
+
+    assert FIXTURE_PASSWORD_COST.work < PRODUCTION_COST.work
+    _admin(services)
+    assert _stored_cost(services, "admin") == FIXTURE_PASSWORD_COST
+    # the CLI logs the admin in (a cheap hash) and adds anna (a production hash)
+    monkeypatch.setattr("sys.stdin", io.StringIO("admin-wachtwoord\nwachtwoord-anna\n"))
+    assert main(["--db", services.db.url, "--user", "admin", "--password-stdin", "user", "add", "anna",
+                 "--role", "interviewer"]) == 0
+    assert _stored_cost(services, "anna") == PRODUCTION_COST
+    app = build_services(services.db.url)
+    try:
+        assert app.users.password_cost == PRODUCTION_COST
+        admin = app.users.login("admin", "admin-wachtwoord")
+        app.users.set_password(admin, "admin", "nieuw-wachtwoord")
+        assert _stored_cost(services, "admin") == PRODUCTION_COST
+    finally:
+        app.db.dispose()
+    assert services.users.login("anna", "wachtwoord-anna").username == "anna"
+    assert services.users.login("admin", "nieuw-wachtwoord").username == "admin"
+    with pytest.raises(LoginFailed):
+        services.users.login("anna", "wachtwoord-bram")
+
+
+def test_a_cost_below_production_is_refused_outside_the_test_suite(  # type: ignore[no-untyped-def]
+    services, monkeypatch
+) -> None:
+    from cati.accounts.service.users import UserService
+    from tests.conftest import FIXTURE_PASSWORD_COST
+
+    monkeypatch.delenv("PYTEST_CURRENT_TEST")
+    with pytest.raises(ValueError, match="weaker than production"):
+        UserService(services.ctx, FIXTURE_PASSWORD_COST)
+    assert UserService(services.ctx).password_cost == PRODUCTION_COST
+    assert UserService(services.ctx, ScryptCost(n=2**17)).password_cost.n == 2**17  # dearer is fine

@@ -8,12 +8,12 @@ from datetime import date
 from functools import cache
 from typing import Any
 
-import yaml
 from sqlalchemy import func, select
 
 from cati.accounts.rules.roles import Actor, Permission, require
 from cati.accounts.service.audit import record
 from cati.core.paths import resources_dir
+from cati.core.yaml_files import safe_load
 from cati.platform.context import ServiceContext
 from cati.platform.models import Client, DatabaseInfo, Interview, Provider, Setting, User
 
@@ -21,7 +21,7 @@ from cati.platform.models import Client, DatabaseInfo, Interview, Provider, Sett
 @cache
 def defaults() -> dict[str, Any]:
     with (resources_dir() / "settings.yaml").open(encoding="utf-8") as fh:
-        data = yaml.safe_load(fh)
+        data = safe_load(fh)
     assert isinstance(data, dict)
     return data
 

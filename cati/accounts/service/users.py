@@ -5,6 +5,7 @@ from __future__ import annotations
 import functools
 import hashlib
 import math
+import os
 import secrets
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -14,6 +15,8 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from cati.accounts.rules.passwords import (
+    PRODUCTION_COST,
+    ScryptCost,
     hash_password,
     login_delay_seconds,
     password_problem,
@@ -29,6 +32,8 @@ from cati.platform.models import ApiToken, User, UserLanguage, UserRole
 #: lock while it saves): the login's audit row is written in a transaction that waits, so a read-only
 #: command is never refused because logging in writes. Longer than this ends in "database bezet".
 LOGIN_WAIT_SECONDS = 120
+
+_PYTEST = "PYTEST_CURRENT_TEST"  # set by pytest while a test runs
 
 
 class LoginFailed(Exception):
@@ -67,8 +72,16 @@ def _row(u: User) -> UserRow:
 
 
 class UserService:
-    def __init__(self, ctx: ServiceContext) -> None:
+    def __init__(self, ctx: ServiceContext, password_cost: ScryptCost = PRODUCTION_COST) -> None:
+        """``password_cost``: the scrypt cost of new hashes. Only the test fixtures pass a cheaper one, and
+        that is refused outside pytest, so no code path can weaken production hashes by accident."""
+        if password_cost.work < PRODUCTION_COST.work and _PYTEST not in os.environ:
+            raise ValueError(f"scrypt {password_cost} is weaker than production: for the test suite only")
         self.ctx = ctx
+        self.password_cost = password_cost
+
+    def _hash(self, password: str) -> str:
+        return hash_password(password, self.password_cost)
 
     # -- accounts --------------------------------------------------------------------------
     def has_users(self) -> bool:
@@ -100,7 +113,8 @@ class UserService:
                 raise UserError("De eerste gebruiker moet de rol admin hebben.")
             if s.scalar(select(User).where(User.username == username)):
                 raise UserError(f"Gebruiker {username} bestaat al.")
-            user = User(username=username, display_name=display_name or username, password_hash=hash_password(password))
+            user = User(username=username, display_name=display_name or username,
+                        password_hash=self._hash(password))
             user.roles = [UserRole(role=r.value) for r in sorted(roles)]
             s.add(user)
             s.flush()
@@ -167,7 +181,7 @@ class UserService:
             raise UserError(problem)
         with self.ctx.db.unit_of_work() as s:
             user = self._get(s, username)
-            user.password_hash = hash_password(password)
+            user.password_hash = self._hash(password)
             user.failed_logins = 0
             record(s, actor, "user_password", at=self.ctx.now(), object_type="user", object_id=user.id)
 
@@ -185,7 +199,7 @@ class UserService:
         with self.ctx.db.unit_of_work(immediate=True, wait_seconds=LOGIN_WAIT_SECONDS) as s:
             user = s.scalar(select(User).where(User.username == username.strip()))
             if user is None:
-                verify_password(password, _dummy_hash())  # same cost as a real check
+                verify_password(password, _dummy_hash(self.password_cost))  # same cost as a real check
                 record(s, None, "login_failed", at=now, object_type="user", reason="unknown_user")
                 return LoginFailed(generic)
             wait = login_delay_seconds(user.failed_logins)
@@ -240,5 +254,5 @@ def _token_hash(token: str) -> str:
 
 
 @functools.cache
-def _dummy_hash() -> str:
-    return hash_password(secrets.token_hex(8))
+def _dummy_hash(cost: ScryptCost) -> str:
+    return hash_password(secrets.token_hex(8), cost)
