@@ -13,6 +13,7 @@ from __future__ import annotations
 import multiprocessing as mp
 import queue
 import random
+import secrets
 import time
 from collections import Counter
 from collections.abc import Callable, Mapping
@@ -22,7 +23,7 @@ from datetime import time as wall_time
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 
 from cati.accounts.rules.passwords import hash_password
 from cati.accounts.rules.roles import Actor, Permission, Role, require
@@ -30,8 +31,6 @@ from cati.accounts.service.audit import record
 from cati.calls.rules.calendar import CallingCalendar
 from cati.interviews.rules import Answer, AnswerRejected, Form, QType, Question
 from cati.platform.models import CallAttempt, CallCase, Interview, MeasurementPeriod, Provider, User, UserRole
-
-SIM_PASSWORD = "simulatie-wachtwoord-1"
 
 
 def default_start(now: datetime, calendar: CallingCalendar) -> datetime:
@@ -170,15 +169,28 @@ def simulate(
     progress: Callable[[str], None] | None = None,
 ) -> SimReport:
     """Run ``workers`` interviewer processes on this (test) database; see the module docstring."""
-    require(actor, Permission.SIMULATE)
+    actor = require(actor, Permission.SIMULATE)
     db = services.db
     if not db.is_test_database():
         raise SimulationError("Simuleren kan alleen op een testdatabase (cati init --test of cati demo).")
     if workers < 1:
         raise SimulationError("Geef minstens één werker.")
-    names = _sim_users(services, actor, workers)
-    # log the interviewers in here (through the real login), so the workers start working at once
-    actors = [_login(services, name) for name in names]
+    password = secrets.token_urlsafe(24)  # this run's, never shown: the accounts are disabled after it
+    names = _sim_users(services, actor, workers, password)
+    try:
+        # log the interviewers in here (through the real login), so the workers start working at once
+        actors = [_login(services, name, password) for name in names]
+        return _run(services, actor, actors, provider_id=provider_id, seed=seed, completes=completes,
+                    until_empty=until_empty, respond_rate=respond_rate, duration=duration, start=start,
+                    workers=workers)
+    finally:
+        _disable_sim_users(services, actor, names)
+
+
+def _run(services: Any, actor: Actor, actors: list[Actor], *, provider_id: int | None, seed: int,
+         completes: int | None, until_empty: bool, respond_rate: float, duration: float, start: datetime | None,
+         workers: int) -> SimReport:
+    db = services.db
     with db.unit_of_work() as s:
         first_attempt = int(s.scalar(select(func.max(CallAttempt.id))) or 0)
     ctx = _process_context()
@@ -237,20 +249,29 @@ def _process_context() -> Any:
     return ctx
 
 
-def _sim_users(services: Any, actor: Actor | None, n: int) -> list[str]:
-    """Interviewer accounts sim01..simNN on the test database (made here, not through user admin)."""
+def _sim_users(services: Any, actor: Actor | None, n: int, password: str) -> list[str]:
+    """Interviewer accounts sim01..simNN on the test database (made here, not through user admin), with
+    this run's random password and enabled for the run only (:func:`_disable_sim_users`)."""
     names = [f"sim{i + 1:02d}" for i in range(n)]
+    hashed = hash_password(password, services.users.password_cost)
     with services.db.unit_of_work() as s:
-        existing = set(s.scalars(select(User.username).where(User.username.in_(names))))
+        existing = {u.username: u for u in s.scalars(select(User).where(User.username.in_(names)))}
         missing = [n for n in names if n not in existing]
-        if missing:
-            hashed = hash_password(SIM_PASSWORD, services.users.password_cost)
-            for name in missing:
-                user = User(username=name, display_name=f"Simulatie {name[3:]}", password_hash=hashed)
-                user.roles = [UserRole(role=Role.INTERVIEWER.value)]
-                s.add(user)
-            record(s, actor, "simulate_users", at=services.ctx.now(), users=missing)
+        for name in missing:
+            user = User(username=name, display_name=f"Simulatie {name[3:]}", password_hash=hashed)
+            user.roles = [UserRole(role=Role.INTERVIEWER.value)]
+            s.add(user)
+        for user in existing.values():
+            user.password_hash, user.disabled = hashed, False
+        record(s, actor, "simulate_users", at=services.ctx.now(), users=names, new=missing)
     return names
+
+
+def _disable_sim_users(services: Any, actor: Actor | None, names: list[str]) -> None:
+    """After the run, whatever its end: the simulated accounts can no longer log in."""
+    with services.db.unit_of_work() as s:
+        s.execute(update(User).where(User.username.in_(names)).values(disabled=True))
+        record(s, actor, "simulate_users_disabled", at=services.ctx.now(), users=names)
 
 
 def _worker(url: str, actor: Actor, provider_id: int | None, seed: int, respond_rate: float, start: Any,
@@ -368,13 +389,13 @@ def _work(url: str, actor: Actor, provider_id: int | None, seed: int, respond_ra
         services.db.dispose()
 
 
-def _login(services: Any, username: str) -> Actor:
+def _login(services: Any, username: str, password: str) -> Actor:
     """Log in; on SQLite a login (a read, then a write) may meet another writer: try again."""
     from sqlalchemy.exc import OperationalError
 
     for attempt in range(20):
         try:
-            actor: Actor = services.users.login(username, SIM_PASSWORD)
+            actor: Actor = services.users.login(username, password)
             return actor
         except OperationalError:
             if attempt == 19:
