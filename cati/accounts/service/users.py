@@ -85,7 +85,7 @@ def this_source() -> str:
     """Where logins of this process come from: the operating-system user and the machine."""
     try:
         who = getpass.getuser()
-    except Exception:  # no user name in the environment or the password database
+    except (KeyError, OSError, ImportError):  # no user name in the environment or the password database
         who = "?"
     return f"{who}@{socket.gethostname()}"
 
