@@ -39,21 +39,19 @@ from cati.core.cells import csv_cell
 from cati.sample.io.csv_table import HEADER_SEARCH, CsvRecord, CsvTable, read_table
 from cati.sample.io.errors import ClientFileError
 from cati.sample.io.text_file import DecodedText, binary_message, damaged_message, decode_text, file_kind
+from cati.sample.rules.accounting import Accounting
 from cati.sample.rules.client_rows import (
     REQUIRED_COLUMNS,
     Accepted,
-    Accounting,
     ClientRecord,
-    Duplicate,
     MeasurementPeriod,
-    PhoneOwners,
-    RawValue,
     Rejection,
     RowWarning,
-    find_duplicates,
     validate_row,
 )
+from cati.sample.rules.client_values import RawValue
 from cati.sample.rules.dienst import normalize
+from cati.sample.rules.duplicates import Duplicate, PhoneOwners, find_duplicates
 
 if TYPE_CHECKING:
     from cati.sample.io.xlsx_errors import SheetNotes

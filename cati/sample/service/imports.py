@@ -55,8 +55,9 @@ from cati.platform.models import CallCase, Client, ImportBatch, MeasurementPerio
 from cati.sample.io.client_file import ClientFileError, ImportResult, import_client_file, rejects_path
 from cati.sample.io.client_file import write_rejects as write_rejects_file
 from cati.sample.io.dnc_file import read_do_not_call
-from cati.sample.rules.client_rows import Accounting, AccountingError, find_duplicates
+from cati.sample.rules.accounting import Accounting, AccountingError
 from cati.sample.rules.client_rows import MeasurementPeriod as PeriodRange
+from cati.sample.rules.duplicates import find_duplicates
 from cati.sample.rules.phones import NUMBER_DO_NOT_CALL
 from cati.sample.store import clients_repo as repo
 
