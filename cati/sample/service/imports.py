@@ -52,11 +52,13 @@ from cati.platform import do_not_call as dnc_list
 from cati.platform.contact import contact_sealer
 from cati.platform.context import ServiceContext
 from cati.platform.models import CallCase, Client, ImportBatch, MeasurementPeriod, PhoneNumber, Provider
-from cati.sample.io.client_file import ClientFileError, ImportResult, import_client_file, rejects_path
-from cati.sample.io.client_file import write_rejects as write_rejects_file
+from cati.sample.io.client_file import ClientFileError, ImportResult, import_client_file
 from cati.sample.io.dnc_file import read_do_not_call
-from cati.sample.rules.client_rows import Accounting, AccountingError, find_duplicates
+from cati.sample.io.rejects_file import rejects_path
+from cati.sample.io.rejects_file import write_rejects as write_rejects_file
+from cati.sample.rules.accounting import Accounting, AccountingError
 from cati.sample.rules.client_rows import MeasurementPeriod as PeriodRange
+from cati.sample.rules.duplicates import find_duplicates
 from cati.sample.rules.phones import NUMBER_DO_NOT_CALL
 from cati.sample.store import clients_repo as repo
 

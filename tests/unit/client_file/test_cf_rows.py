@@ -8,11 +8,11 @@ from cati.sample.rules.client_rows import (
     Accepted,
     ClientRecord,
     MeasurementPeriod,
-    RawValue,
     Rejection,
-    find_duplicates,
     validate_row,
 )
+from cati.sample.rules.client_values import RawValue
+from cati.sample.rules.duplicates import find_duplicates
 
 
 def row(**over: RawValue) -> dict[str, RawValue]:
@@ -200,7 +200,7 @@ def test_duplicates_against_an_earlier_import(period: MeasurementPeriod) -> None
 def test_a_duration_cell_as_end_date_is_rejected_not_a_crash() -> None:
     from datetime import timedelta
 
-    from cati.sample.rules.client_rows import parse_end_date
+    from cati.sample.rules.client_values import parse_end_date
 
     assert parse_end_date(timedelta(hours=30)) == (None, None, "einddatum is geen datum")
 
