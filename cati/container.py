@@ -6,6 +6,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
+from cati.accounts.rules.passwords import PRODUCTION_COST, ScryptCost
 from cati.accounts.service.audit import AuditService
 from cati.accounts.service.settings import SettingsService
 from cati.accounts.service.users import UserService
@@ -51,7 +52,10 @@ def build_services(
     *,
     clock: Callable[[], datetime] = system_clock,
     upgrade: bool = True,
+    password_cost: ScryptCost = PRODUCTION_COST,
 ) -> Services:
+    """Every service on one database. ``password_cost`` is for the test fixtures only (cheap scrypt for
+    the users they make); the app, the CLI and the tools never pass it."""
     db = Database(url)
     if upgrade:
         db.upgrade()
@@ -65,7 +69,7 @@ def build_services(
     interviews = InterviewService(ctx, calls, exports.write_records, quality.backcheck_done)
     return Services(
         ctx=ctx,
-        users=UserService(ctx),
+        users=UserService(ctx, password_cost),
         audit=AuditService(ctx),
         settings=settings,
         providers=ProviderService(ctx),

@@ -3,14 +3,32 @@
 from __future__ import annotations
 
 import os
+import re
+import shutil
 import uuid
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import pytest
 
+from cati.accounts.rules.passwords import ScryptCost
+
+if TYPE_CHECKING:
+    from cati.container import Services
+
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+if not os.environ.get("CATI_KEY_DIR") and not os.environ.get("CATI_KEY_FILE"):
+    # the databases' key files (cati.platform.keys): never in the user's own data directory
+    import atexit
+    import shutil
+    import tempfile
+
+    _KEYS = tempfile.mkdtemp(prefix="cati-keys-")
+    os.environ["CATI_KEY_DIR"] = _KEYS
+    atexit.register(shutil.rmtree, _KEYS, True)
 
 BACKENDS = ("sqlite", "postgresql")
 PG_ENV = "CATI_TEST_PG_URL"
@@ -44,44 +62,257 @@ def _pg_base_url() -> str | None:
     return url
 
 
-@pytest.fixture
-def pg_url() -> Iterator[str]:
-    """A fresh, empty schema on the test PostgreSQL server, dropped afterwards."""
-    import sqlalchemy as sa
+def _schema_url(base: str, schema: str) -> str:
+    sep = "&" if "?" in base else "?"
+    return f"{base}{sep}options=-csearch_path%3D{schema}"
 
+
+class _PgSchemas:
+    """Schemas on the test server, one per test, dropped afterwards unless the server is thrown away
+    after the run anyway (``CATI_TEST_PG_THROWAWAY``, set by scripts/test)."""
+
+    def __init__(self, base: str) -> None:
+        import sqlalchemy as sa
+
+        self.base = base
+        self.admin = sa.create_engine(base, isolation_level="AUTOCOMMIT")
+        self.keep = bool(os.environ.get("CATI_TEST_PG_THROWAWAY"))
+
+    def create(self, prefix: str = "t", ddl: str = "") -> tuple[str, str]:
+        schema = f"{prefix}_{uuid.uuid4().hex[:12]}"
+        with self.admin.connect() as conn:
+            conn.exec_driver_sql(f'CREATE SCHEMA "{schema}"')
+            if ddl:  # in the new schema, in one transaction and one round trip
+                script = f'SET search_path TO "{schema}"; BEGIN; {ddl}; COMMIT; RESET search_path'
+                conn.exec_driver_sql(script)
+        return schema, _schema_url(self.base, schema)
+
+    def drop(self, schema: str) -> None:
+        if self.keep:
+            return
+        with self.admin.connect() as conn:
+            conn.exec_driver_sql(f'DROP SCHEMA "{schema}" CASCADE')
+
+
+@pytest.fixture(scope="session")
+def _pg_schemas() -> Iterator[_PgSchemas]:
     base = _pg_base_url()
     assert base
-    schema = f"t_{uuid.uuid4().hex[:12]}"
-    admin = sa.create_engine(base)
-    with admin.begin() as conn:
-        conn.exec_driver_sql(f'CREATE SCHEMA "{schema}"')
-    sep = "&" if "?" in base else "?"
-    yield f"{base}{sep}options=-csearch_path%3D{schema}"
-    with admin.begin() as conn:
-        conn.exec_driver_sql(f'DROP SCHEMA "{schema}" CASCADE')
-    admin.dispose()
+    schemas = _PgSchemas(base)
+    yield schemas
+    schemas.admin.dispose()
+
+
+@pytest.fixture(scope="session")
+def _pg_migration(_pg_schemas: _PgSchemas) -> str:
+    """The SQL the Alembic migrations ran to bring an empty schema to the newest revision (once per
+    worker): replaying it gives each test a migrated schema at the price of the DDL alone."""
+    from sqlalchemy import event
+
+    from cati.platform.database import Database
+
+    schema, url = _pg_schemas.create("template")
+    db = Database(url)
+    statements: list[str] = []
+
+    def capture(conn, cursor, statement, parameters, context, executemany):  # type: ignore[no-untyped-def]
+        if statement.lstrip().upper().startswith("SELECT"):
+            return  # Alembic looking around: reads change nothing
+        if parameters:
+            raise AssertionError(f"a migration statement with parameters cannot be replayed: {statement}")
+        statements.append(statement.strip())
+
+    event.listen(db.engine, "before_cursor_execute", capture)
+    db.upgrade()
+    db.dispose()
+    _pg_schemas.drop(schema)
+    return ";\n".join(statements)
+
+
+@pytest.fixture(scope="session")
+def _sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A SQLite file the Alembic migrations brought to the newest revision, once per worker."""
+    from cati.platform.database import Database
+
+    path = tmp_path_factory.mktemp("template") / "cati.sqlite"
+    db = Database(f"sqlite:///{path}")
+    db.upgrade()
+    with db.engine.connect() as conn:
+        conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+    db.dispose()
+    wal = path.with_name(path.name + "-wal")
+    assert not wal.exists() or wal.stat().st_size == 0, "checkpoint the template's WAL before copying it"
+    return path
 
 
 @pytest.fixture
-def sqlite_url(tmp_path) -> str:  # type: ignore[no-untyped-def]
-    return f"sqlite:///{tmp_path / 'cati.sqlite'}"
+def empty_pg_url(_pg_schemas: _PgSchemas) -> Iterator[str]:
+    """A fresh, empty schema on the test PostgreSQL server, dropped afterwards."""
+    schema, url = _pg_schemas.create()
+    yield url
+    _pg_schemas.drop(schema)
+
+
+@pytest.fixture
+def empty_sqlite_url(tmp_path: Path) -> str:
+    """A SQLite file name that does not exist yet."""
+    return f"sqlite:///{tmp_path / 'empty.sqlite'}"
 
 
 @pytest.fixture(params=BACKENDS)
-def db_url(request) -> str:  # type: ignore[no-untyped-def]
-    """An empty database on each backend: the test runs once on SQLite and once on PostgreSQL."""
-    if request.param == "sqlite":
-        return str(request.getfixturevalue("sqlite_url"))
-    return str(request.getfixturevalue("pg_url"))
+def empty_db_url(request: pytest.FixtureRequest) -> str:
+    """An empty database on each backend, for the migrations themselves."""
+    return str(request.getfixturevalue(f"empty_{_fixture_backend(request.param)}_url"))
 
 
 @pytest.fixture
-def services(db_url, clock):  # type: ignore[no-untyped-def]
+def pg_url(_pg_schemas: _PgSchemas, _pg_migration: str) -> Iterator[str]:
+    """A schema of its own on the test PostgreSQL server, at the newest revision; dropped afterwards."""
+    schema, url = _pg_schemas.create(ddl=_pg_migration)
+    yield url
+    _pg_schemas.drop(schema)
+
+
+@pytest.fixture
+def sqlite_url(tmp_path: Path, _sqlite_template: Path) -> str:
+    """A SQLite file of its own at the newest revision (a copy of the worker's migrated file)."""
+    path = tmp_path / "cati.sqlite"
+    shutil.copyfile(_sqlite_template, path)
+    return f"sqlite:///{path}"
+
+
+def _fixture_backend(backend: str) -> str:
+    return "pg" if backend == "postgresql" else backend
+
+
+@pytest.fixture(params=BACKENDS)
+def db_url(request: pytest.FixtureRequest) -> str:
+    """A database at the newest schema revision on each backend: the test runs once on SQLite and once
+    on PostgreSQL. (``empty_db_url`` for an empty one.)"""
+    return str(request.getfixturevalue(f"{_fixture_backend(request.param)}_url"))
+
+
+#: The scrypt cost of the users the fixtures make: about a thousandth of production's, so that making
+#: and logging in users costs next to nothing. A test-only choice, passed explicitly: ``UserService``
+#: refuses it outside pytest, and the password tests check the production cost (docs/design.md).
+FIXTURE_PASSWORD_COST = ScryptCost(n=2**4, r=8, p=1)
+
+
+@pytest.fixture
+def make_services() -> Iterator[Callable[..., Services]]:
+    """``build_services`` for tests: the same services, with cheap scrypt for the users they add.
+    ``make_services(url, clock=..., upgrade=...)``; disposed at the end of the test."""
     from cati.container import build_services
 
-    s = build_services(db_url, clock=clock)
-    yield s
-    s.db.dispose()
+    made: list[Services] = []
+
+    def make(url: str, **kwargs: Any) -> Services:
+        kwargs.setdefault("password_cost", FIXTURE_PASSWORD_COST)
+        made.append(build_services(url, **kwargs))
+        return made[-1]
+
+    yield make
+    for services in made:
+        services.db.dispose()
+
+
+@pytest.fixture
+def services(db_url: str, clock: FakeClock, make_services: Callable[..., Services]) -> Services:
+    """Every service on ``db_url``, with the fixture ``clock`` and cheap scrypt. ``db_url`` is at the newest
+    revision already (test_migrations.py checks that), so the app's upgrade on start is skipped."""
+    return make_services(db_url, clock=clock, upgrade=False)
+
+
+# -- the slow tests first, spread over the workers ------------------------------------------
+_BACKEND_PARAM = re.compile(r"\b(?:" + "|".join(BACKENDS) + r")\b")
+
+
+def _same_test(nodeid: str) -> str:
+    return _BACKEND_PARAM.sub("", nodeid)
+
+
+def _units(items: list[pytest.Item]) -> list[list[pytest.Item]]:
+    """Consecutive runs of one test on the backends, together (the scheduler below deals them so)."""
+    units: list[list[pytest.Item]] = []
+    for item in items:
+        last = units[-1] if units else []
+        if last and len(last) < len(BACKENDS) and _same_test(last[0].nodeid) == _same_test(item.nodeid):
+            last.append(item)
+        else:
+            units.append([item])
+    return units
+
+
+def _seconds(unit: list[pytest.Item]) -> float:
+    return sum(float(m.kwargs.get("seconds", 10)) for item in unit for m in item.iter_markers("slow"))
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """The ``slow`` tests (``@pytest.mark.slow(seconds=N)``: processes that run for a set time) first.
+    Under xdist they are laid out so that the scheduler below, which deals the first tests out to the
+    workers in turn, packs them onto as few workers as the longest one allows (longest first), and the
+    quick tests fill in beside them. A slow test runs on PostgreSQL first: SQLite's 8-process claim
+    run, whose writers queue for one lock, suffers most from company and comes when the others are done.
+    So the other workers take slow tests only for as long as the longest one's first run (PostgreSQL);
+    a slow test that fits nowhere else follows the longest on its worker.
+    """
+    slow = _units([item for item in items if item.get_closest_marker("slow")])
+    rest = _units([item for item in items if not item.get_closest_marker("slow")])
+    for unit in slow:
+        unit.sort(key=lambda item: "postgresql" not in item.nodeid)
+    workers = int(os.environ.get("PYTEST_XDIST_WORKER_COUNT", "1"))
+    lanes: list[list[list[pytest.Item]]] = [[] for _ in range(max(1, workers))]
+    load = [0.0] * len(lanes)
+    by_length = sorted(slow, key=_seconds, reverse=True)
+    first_run = _seconds(by_length[0][:1]) if by_length else 0.0  # the longest one's run on PostgreSQL
+    for i, unit in enumerate(by_length):  # into as few workers as the longest allows, done before its second run
+        fits = [w for w in range(1, len(lanes)) if load[w] + _seconds(unit) <= first_run]
+        lane = fits[0] if fits and i else 0
+        lanes[lane].append(unit)
+        load[lane] += _seconds(unit)
+    fill = iter(rest)
+    ordered: list[pytest.Item] = []
+    for turn in range(max(len(lane) for lane in lanes)):  # worker w gets the w-th unit of each turn
+        for lane in lanes:
+            ordered.extend(lane[turn] if turn < len(lane) else next(fill, []))
+    items[:] = ordered + [item for unit in fill for item in unit]
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_xdist_make_scheduler(config: pytest.Config, log: Any) -> Any:
+    """xdist's ``load`` scheduling, except for the first batch: instead of consecutive chunks (which gave
+    every slow test to the first worker, one after another), it is dealt out a test at a time to the
+    workers in turn, the runs of one test on the two backends together. So the slow tests start side
+    by side, yet the two 8-process claim runs never overlap (on 2 cores they starve each other's SQLite
+    writers). No fixture here is module-scoped: neighbours gain nothing from sharing a worker."""
+    from itertools import cycle
+
+    from xdist.scheduler import LoadScheduling
+
+    class DealtLoadScheduling(LoadScheduling):
+        def schedule(self) -> None:
+            if self.collection is not None or not self.collection_is_completed \
+                    or not self._check_nodes_have_same_collection():
+                return super().schedule()
+            self.collection = next(iter(self.node2collection.values()))
+            self.pending[:] = range(len(self.collection))
+            if self.maxschedchunk is None:
+                self.maxschedchunk = len(self.collection)
+            first_batch = max(2, len(self.collection) // len(self.nodes) // 4) * len(self.nodes)  # as xdist's
+            workers = cycle(self.nodes)
+            dealt = 0
+            while self.pending and dealt < first_batch:
+                test = [_same_test(self.collection[i]) for i in self.pending[:len(BACKENDS)]]
+                runs = 1  # this test's consecutive runs on the other backends go along
+                while runs < len(test) and test[runs] == test[0]:
+                    runs += 1
+                self._send_tests(next(workers), runs)
+                dealt += runs
+            if not self.pending:
+                for node in self.nodes:
+                    node.shutdown()
+
+    return DealtLoadScheduling(config, log)
 
 
 # -- a per-backend tally at the end, so the output shows both databases ran ----------------

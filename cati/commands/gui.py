@@ -10,8 +10,6 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p = sub.add_parser("gui", help="de app openen (standaard)")
     p.add_argument("--lang", choices=["nl", "en"], default="nl", help="taal van de schermen (standaard nl)")
     p.add_argument("--screenshot", type=Path, metavar="FILE", help="schrijf een PNG van het hoofdvenster en stop")
-    p.add_argument("--screenshot-user", metavar="NAAM", help="met --screenshot: toon het venster als deze gebruiker "
-                   "(alleen op een testdatabase)")
     p.set_defaults(func=run)
 
 

@@ -54,6 +54,8 @@ def run_purge(args: argparse.Namespace) -> int:
     else:
         print(f"Gewist voor {result.provider} {args.period}: {result.clients} cliënten (naam, e-mail), "
               f"{result.phone_numbers} telefoonnummers, {result.notes_cleared} notities; "
-              f"{result.do_not_call_hashed} niet-bellen-nummers onleesbaar gemaakt, "
-              f"{result.screen_visits} schermbezoeken (paradata) gewist. Antwoorden blijven.")
+              f"{result.screen_visits} schermbezoeken (paradata) gewist; "
+              + ("de sleutel van de periode is vernietigd: ook oude kopieën zijn onleesbaar. "
+                 if result.key_destroyed else "")
+              + "Antwoorden blijven.")
     return 0

@@ -15,7 +15,7 @@ from cati.exports.io.table import ExportCancelled
 from cati.exports.service.exports import FAMILIES, ExportError
 from cati.supervision.io.report_files import write_report
 from cati.supervision.rules.report_figures import format_number
-from cati.supervision.service.progress import RATE_NAMES, snapshot_json
+from cati.supervision.service.progress_figures import RATE_NAMES, snapshot_json
 from cati.supervision.service.reports import ReportError
 
 

@@ -37,6 +37,14 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p.add_argument("languages", help="taalcodes of -namen met komma's ertussen (ar,en of Arabisch,Engels); "
                                      "'' = alleen Nederlands")
     p.set_defaults(func=run_languages)
+    p = user.add_parser("lockouts", help="namen en bronnen die na mislukte pogingen moeten wachten")
+    add_format(p)
+    p.set_defaults(func=run_lockouts)
+    p = user.add_parser("unlock", help="een gebruikersnaam (op elke bron) of een bron weer laten inloggen")
+    who = p.add_mutually_exclusive_group(required=True)
+    who.add_argument("username", nargs="?")
+    who.add_argument("--source", help="de bron (gebruiker@computer) uit 'cati user lockouts'")
+    p.set_defaults(func=run_unlock)
     p = user.add_parser("token", help="token voor geplande taken (CATI_TOKEN)")
     p.add_argument("username")
     p.add_argument("--label", default="")
@@ -83,6 +91,28 @@ def run_list(args: argparse.Namespace) -> int:
         print_table(["gebruiker", "naam", "rollen", "talen", "uitgeschakeld", "mislukte pogingen"],
                     [(r.username, r.display_name, ",".join(r.roles), ",".join(("nl", *r.languages)),
                       "ja" if r.disabled else "nee", r.failed_logins) for r in rows])
+    return 0
+
+
+def run_lockouts(args: argparse.Namespace) -> int:
+    services = open_services(args)
+    rows = services.users.lockouts(login(args, services))
+    if args.format == "json":
+        print_json(rows)
+    else:
+        print_table(["soort", "naam", "bron", "mislukt", "wacht tot"],
+                    [("naam" if r.kind == "name" else "bron", r.name, r.source, r.failures,
+                      r.until.astimezone().strftime("%d-%m-%Y %H:%M:%S")) for r in rows])
+    return 0
+
+
+def run_unlock(args: argparse.Namespace) -> int:
+    services = open_services(args)
+    try:
+        n = services.users.clear_lockout(login(args, services), name=args.username, source=args.source)
+    except UserError as e:
+        raise CommandError(str(e)) from None
+    print(f"{n} teller(s) gewist; {args.username or args.source} kan weer inloggen.")
     return 0
 
 

@@ -11,9 +11,8 @@ from datetime import UTC, date, datetime, time, timedelta
 from functools import lru_cache
 from zoneinfo import ZoneInfo
 
-import yaml
-
 from cati.core.paths import resources_dir
+from cati.core.yaml_files import safe_load
 
 DEFAULT_ZONE = "Europe/Amsterdam"
 
@@ -24,7 +23,7 @@ def zone() -> ZoneInfo:
     path = resources_dir() / "scheduling.yaml"
     name = DEFAULT_ZONE
     if path.is_file():
-        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        data = safe_load(path.read_text(encoding="utf-8")) or {}
         if isinstance(data, dict) and data.get("timezone"):
             name = str(data["timezone"])
     return ZoneInfo(name)

@@ -16,12 +16,13 @@ from typing import Any, TypeVar
 
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import URL, make_url
-from sqlalchemy.exc import DBAPIError, DisconnectionError
+from sqlalchemy.exc import DBAPIError, DisconnectionError, OperationalError, ProgrammingError
 from sqlalchemy.orm import Session, sessionmaker
 
 from cati.platform import models_billing as _billing_tables  # noqa: F401  (registers the billing tables)
 from cati.platform.failures import transient
-from cati.platform.models import DatabaseInfo
+from cati.platform.keys import KeyFileError, KeyStore, key_file_path, store_for
+from cati.platform.models import DatabaseInfo, MeasurementPeriod
 
 ENV_URL = "CATI_DATABASE_URL"
 #: how often :meth:`Database.retrying` runs a transaction the database ended for a deadlock or a
@@ -78,6 +79,7 @@ def _sqlite_pragmas(dbapi_connection: Any, record: Any) -> None:
     cur.execute("PRAGMA foreign_keys=ON")
     cur.execute(f"PRAGMA busy_timeout={WRITE_WAIT_SECONDS * 1000}")
     cur.execute("PRAGMA synchronous=NORMAL")
+    cur.execute("PRAGMA secure_delete=ON")  # deleted and overwritten content is zeroed, not left in free space
     cur.close()
     record.info["busy_ms"] = WRITE_WAIT_SECONDS * 1000
 
@@ -130,7 +132,9 @@ class Database:
         else:  # instead of pool_pre_ping, which costs a round trip on every checkout
             event.listen(self.engine, "checkin", _idle_since)
             event.listen(self.engine, "checkout", _ping_when_idle(self.engine))
-        self._sessions = sessionmaker(self.engine, expire_on_commit=False)
+        self._sessions = sessionmaker(self.engine, expire_on_commit=False, info={"db": self})
+        self._keys: KeyStore | None = None
+        self._period_keys: dict[int, str] = {}  # period id -> key id, once read
 
     @property
     def is_sqlite(self) -> bool:
@@ -145,6 +149,8 @@ class Database:
         ``wait_seconds`` is how long SQLite waits for another process's write lock (default
         ``WRITE_WAIT_SECONDS``). On PostgreSQL writers do not lock each other out this way: a unit of
         work that must wait for another one takes its own lock (the import's advisory lock)."""
+        if self._keys is None:
+            self._load_keys()
         session = self._sessions()
         try:
             if self.is_sqlite and (immediate or wait_seconds):
@@ -188,6 +194,72 @@ class Database:
 
         upgrade(self)
 
+    @property
+    def keys(self) -> KeyStore:
+        """This database's key file (:mod:`cati.platform.keys`): read once, made when the database has
+        none yet; :class:`KeyFileError` when it is lost or another database's."""
+        if self._keys is None:
+            with self.engine.begin() as conn:
+                self._keys = store_for(conn)
+        return self._keys
+
+    def key_file_path(self) -> Path:
+        """Where this database's key file belongs (whether or not it is there)."""
+        with self.engine.begin() as conn:
+            return key_file_path(conn)
+
+    def _load_keys(self) -> None:
+        """Before a unit of work: read the key file (its own short transaction; inside another one it
+        could wait for that one's write lock). A database without its schema yet, or whose key file is
+        lost, goes on: what needs the keys asks :attr:`keys`, which says what is wrong."""
+        try:
+            self.keys  # noqa: B018 - loads the key file
+        except (KeyFileError, OperationalError, ProgrammingError):
+            pass
+
+    def period_key(self, s: Session, period_id: int) -> str:
+        """The key id of a period's contact data; made (in the key file first) when it has none.
+        :class:`KeyFileError` when the period's key is gone (purged, or the key file replaced)."""
+        known = self._period_keys.get(period_id)
+        if known is not None and self.keys.has(known):
+            return known
+        period = s.get(MeasurementPeriod, period_id)
+        if period is not None and period.key_id is None and not self.is_sqlite:
+            # the first one to seal for this period makes its key; others wait for it (no lock otherwise:
+            # the period row is locked before case rows, never after)
+            period = s.get(MeasurementPeriod, period_id, with_for_update=True, populate_existing=True)
+        if period is None:
+            raise ValueError(f"measurement period {period_id} does not exist")
+        if period.purged_at is not None:
+            raise KeyFileError(f"Meetperiode {period_id} is gewist; er kunnen geen contactgegevens meer bij.")
+        if period.key_id is None:
+            period.key_id = self.keys.new_period_key()
+            s.flush()
+        elif not self.keys.has(period.key_id):
+            raise KeyFileError(f"De sleutel van meetperiode {period_id} ontbreekt in {self.keys.path}; "
+                               "de contactgegevens van deze periode zijn niet meer te lezen.")
+        self._period_keys[period_id] = period.key_id
+        return period.key_id
+
+    def compact(self, tables: tuple[str, ...] = ("client", "phone_number", "call_attempt", "appointment")) -> None:
+        """After contact data was deleted (a purge): SQLite rewrites the file without free pages and
+        empties the WAL; PostgreSQL VACUUMs ``tables`` (their dead rows become free space). What is
+        left on disk was sealed with a destroyed key either way (:mod:`cati.platform.keys`)."""
+        if self.is_sqlite:  # on the driver's connection: outside any transaction (it is in autocommit)
+            raw = self.engine.raw_connection()
+            try:
+                cur = raw.cursor()
+                for stmt in ("PRAGMA wal_checkpoint(TRUNCATE)", "VACUUM", "PRAGMA wal_checkpoint(TRUNCATE)"):
+                    cur.execute(stmt)
+                cur.close()
+            finally:
+                raw.close()
+            return
+        with self.engine.connect() as conn:
+            conn = conn.execution_options(isolation_level="AUTOCOMMIT")
+            for table in tables:
+                conn.exec_driver_sql(f'VACUUM "{table}"')
+
     def info(self, key: str) -> str | None:
         with self.unit_of_work() as s:
             row = s.get(DatabaseInfo, key)
@@ -212,3 +284,16 @@ class Database:
     def dispose(self) -> None:
         self.engine.dispose()
 
+
+
+def database_of(s: Session) -> Database:
+    """The database a session (made by :meth:`Database.unit_of_work`) works on."""
+    db = s.info.get("db")
+    if not isinstance(db, Database):
+        raise RuntimeError("a session made by Database.unit_of_work is needed for the keys")
+    return db
+
+
+def keys_of(s: Session) -> KeyStore:
+    """The key file of the database a session works on."""
+    return database_of(s).keys

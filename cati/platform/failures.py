@@ -12,6 +12,8 @@ import errno
 import sqlite3
 from dataclasses import dataclass
 
+from cati.platform.keys import KeyFileError
+
 EXIT_OK = 0
 EXIT_DIFFERENCES = 1  # a check found differences (billing --check, simulate)
 EXIT_USER = 2  # a problem you can fix: a refused file, a wrong argument, an unknown provider
@@ -67,6 +69,8 @@ def transient(exc: BaseException) -> bool:
 
 def classify(exc: BaseException) -> Failure | None:
     """One line and an exit code for a failure a user can meet; None for anything else (a fault)."""
+    if isinstance(exc, KeyFileError):  # the key file is missing, unreadable or another database's
+        return Failure(EXIT_DISK, str(exc))
     orig = _orig(exc)
     if lock_timeout(exc):
         return Failure(EXIT_BUSY, "De database is bezet: een ander programma schrijft er al langer in dan cati wacht "

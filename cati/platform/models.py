@@ -24,7 +24,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
-from cati.platform.types import UTCDateTime, utcnow
+from cati.platform.types import Sealed, UTCDateTime, utcnow
 
 NAMING = {
     "ix": "ix_%(column_0_label)s",
@@ -85,6 +85,15 @@ class UserLanguage(Base):
     language: Mapped[str] = mapped_column(String(8), primary_key=True)
 
 
+class LoginThrottle(Base):
+    """Failed logins per name typed at a source and per source (``accounts.rules.throttle``)."""
+
+    __tablename__ = "login_throttle"
+    key: Mapped[str] = mapped_column(String(200), primary_key=True)
+    failures: Mapped[int] = mapped_column(Integer, default=0)
+    last_failed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
 class ApiToken(Base):
     """A token for scheduled jobs (``CATI_TOKEN``); only its SHA-256 is stored."""
 
@@ -141,6 +150,7 @@ class MeasurementPeriod(Base):
     end_date: Mapped[date] = mapped_column(Date)
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     purged_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    key_id: Mapped[str | None] = mapped_column(String(16))  # its contact data's key (in the key file)
     provider: Mapped[Provider] = relationship(back_populates="periods")
 
 
@@ -163,8 +173,8 @@ class Client(Base):
     import_id: Mapped[int | None] = mapped_column(ForeignKey("import_batch.id"))
     client_number: Mapped[str] = mapped_column(String(100))
     respondent_key: Mapped[str] = mapped_column(String(32), unique=True)
-    name: Mapped[str | None] = mapped_column(String(300))
-    email: Mapped[str | None] = mapped_column(String(300))
+    name: Mapped[str | None] = mapped_column(Sealed)  # sealed with the period's key (cati.platform.keys)
+    email: Mapped[str | None] = mapped_column(Sealed)
     service: Mapped[int] = mapped_column(Integer)
     end_date: Mapped[date] = mapped_column(Date)
     variant: Mapped[str] = mapped_column(String(20), default="regular")
@@ -183,7 +193,8 @@ class PhoneNumber(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     client_id: Mapped[int] = mapped_column(ForeignKey("client.id", ondelete="CASCADE"), index=True)
     position: Mapped[int] = mapped_column(Integer)
-    e164: Mapped[str | None] = mapped_column(String(20), index=True)  # NULL once purged
+    e164: Mapped[str | None] = mapped_column(Sealed)  # sealed with the period's key; NULL once purged
+    e164_hash: Mapped[str | None] = mapped_column(String(20), index=True)  # looked up by (keys.number_hash)
     kind: Mapped[str] = mapped_column(String(20), default="")  # mobile, fixed, voip, uan, ...
     flagged: Mapped[bool] = mapped_column(Boolean, default=False)
     status: Mapped[str] = mapped_column(String(20), default="active")  # active | final
@@ -193,6 +204,9 @@ class PhoneNumber(Base):
 
 
 class DoNotCall(Base):
+    """The do-not-call list: numbers by their keyed hash (``h:…``, ``KeyStore.number_hash``, the key in
+    the key file), never readable; the column keeps its first name."""
+
     __tablename__ = "do_not_call"
     e164: Mapped[str] = mapped_column(String(20), primary_key=True)
     source: Mapped[str] = mapped_column(String(100), default="")
@@ -265,7 +279,7 @@ class CallAttempt(Base):
     started_at: Mapped[datetime] = mapped_column(UTCDateTime)
     ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     outcome: Mapped[str | None] = mapped_column(String(30))
-    note: Mapped[str] = mapped_column(Text, default="")
+    note: Mapped[str] = mapped_column(Sealed, default="")  # free text: sealed like contact data
     # the softphone's line (revision 0006); empty when the number was dialled by hand or by URI
     dialled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     answered_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
@@ -284,7 +298,7 @@ class Appointment(Base):
     due_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
     day_part: Mapped[str | None] = mapped_column(String(20))
     status: Mapped[str] = mapped_column(String(10), default="open")  # open | done | missed | cancelled
-    note: Mapped[str] = mapped_column(Text, default="")
+    note: Mapped[str] = mapped_column(Sealed, default="")  # free text: sealed like contact data
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 

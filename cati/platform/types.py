@@ -5,9 +5,11 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import DateTime
+from sqlalchemy import DateTime, Text
 from sqlalchemy.engine import Dialect
 from sqlalchemy.types import TypeDecorator
+
+from cati.platform.keys import SealedText, seal, sealing_key, unseal
 
 
 class UTCDateTime(TypeDecorator[datetime]):
@@ -37,6 +39,29 @@ class UTCDateTime(TypeDecorator[datetime]):
         if value.tzinfo is None:
             return value.replace(tzinfo=UTC)
         return value.astimezone(UTC)
+
+
+class Sealed(TypeDecorator[str]):
+    """Contact data (a name, a phone number, an e-mail address), stored sealed with its measurement
+    period's key (:mod:`cati.platform.keys`) and read back as text: None when the key is gone.
+
+    A value written must be sealed already (``keys.seal``), or written inside
+    ``keys.sealing(period key)``; plain text written outside it is refused, so contact data never
+    reaches the disk readable. "" and None are stored as they are."""
+
+    impl = Text
+    cache_ok = True
+
+    def process_bind_param(self, value: str | None, dialect: Dialect) -> Any:
+        if not value or isinstance(value, SealedText):
+            return value
+        key_id = sealing_key()
+        if key_id is None:
+            raise ValueError("contact data must be sealed with its period's key (cati.platform.keys.sealing)")
+        return seal(value, key_id)
+
+    def process_result_value(self, value: Any, dialect: Dialect) -> str | None:
+        return unseal(value)
 
 
 def utcnow() -> datetime:

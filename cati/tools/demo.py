@@ -22,6 +22,7 @@ from sqlalchemy import func, select
 
 from cati.accounts.rules.roles import Role
 from cati.accounts.service.audit import record
+from cati.accounts.service.settings import SettingError
 from cati.container import Services
 from cati.platform.models import Provider
 from cati.sample.service.imports import ImportSummary
@@ -167,7 +168,10 @@ def _seed(services: Services, seed: int, clients_per_provider: int, year: int) -
     with db.unit_of_work() as s:
         if s.scalar(select(func.count()).select_from(Provider)):
             raise DemoError("Deze database bevat al aanbieders; demo-gegevens gaan alleen in een lege database.")
-    db.set_info("test_database", "yes")
+    try:
+        services.settings.mark_test_database(None)  # only a new, empty database
+    except SettingError as e:
+        raise DemoError(str(e)) from None
     admin = None
     # The first user must be an admin (bootstrap rule); the admin then adds the others.
     for username, display, role, password in sorted(DEMO_USERS, key=lambda u: u[2] is not Role.ADMIN):

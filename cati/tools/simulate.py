@@ -1,7 +1,8 @@
 """`cati simulate`: worker processes acting as interviewers through the real services.
 
 Only on a test database (``cati init --test`` / ``cati demo``). Each worker is a separate process
-(multiprocessing, spawn) with its own services on the same database; all share one simulated clock
+(multiprocessing: forked from a clean fork server that has imported the services once, or spawned
+where there is none) with its own services on the same database; all share one simulated clock
 (a weekday in the calling window, advanced per call), so a run works at any real time. At the end
 the run checks its own invariants from the database: no overlapping attempts on one case by two
 workers, no quota exceeded, every attempt has an outcome.
@@ -22,6 +23,7 @@ from __future__ import annotations
 import multiprocessing as mp
 import queue
 import random
+import secrets
 import time
 from collections import Counter
 from collections.abc import Callable, Mapping
@@ -31,7 +33,7 @@ from datetime import time as wall_time
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 
 from cati.accounts.rules.passwords import hash_password
 from cati.accounts.rules.roles import Actor, Permission, Role, require
@@ -40,8 +42,6 @@ from cati.calls.rules.calendar import CallingCalendar
 from cati.interviews.rules import Answer, AnswerRejected, Form, QType, Question
 from cati.interviews.rules.paradata import Arrival, Leave, ScreenVisit, count_words, words_to_read
 from cati.platform.models import CallAttempt, CallCase, Interview, MeasurementPeriod, Provider, User, UserRole
-
-SIM_PASSWORD = "simulatie-wachtwoord-1"
 
 
 def default_start(now: datetime, calendar: CallingCalendar) -> datetime:
@@ -242,7 +242,7 @@ def simulate(
 ) -> SimReport:
     """Run ``workers`` interviewer processes on this (test) database; see the module docstring.
     ``careless``: the number of the worker (1 = sim01) who reads too fast and straight-lines grids."""
-    require(actor, Permission.SIMULATE)
+    actor = require(actor, Permission.SIMULATE)
     db = services.db
     if not db.is_test_database():
         raise SimulationError("Simuleren kan alleen op een testdatabase (cati init --test of cati demo).")
@@ -250,12 +250,26 @@ def simulate(
         raise SimulationError("Geef minstens één werker.")
     if careless is not None and not 1 <= careless <= workers:
         raise SimulationError(f"--careless is het nummer van een werker: 1 tot en met {workers}.")
-    names = _sim_users(services, actor, workers)
-    # log the interviewers in here (through the real login), so the workers start working at once
-    actors = [_login(services, name) for name in names]
+    password = secrets.token_urlsafe(24)  # this run's, never shown: the accounts are disabled after it
+    names = _sim_users(services, actor, workers, password)
+    try:
+        # log the interviewers in here (through the real login), so the workers start working at once
+        actors = [_login(services, name, password) for name in names]
+        return _run(services, actor, actors, provider_id=provider_id, seed=seed, completes=completes,
+                    until_empty=until_empty, respond_rate=respond_rate, duration=duration, start=start,
+                    workers=workers, careless=careless)
+    finally:
+        _disable_sim_users(services, actor, names)
+
+
+def _run(services: Any, actor: Actor, actors: list[Actor], *, provider_id: int | None, seed: int,
+         completes: int | None, until_empty: bool, respond_rate: float, duration: float, start: datetime | None,
+         workers: int, careless: int | None) -> SimReport:
+    db = services.db
+    names = [a.username for a in actors]
     with db.unit_of_work() as s:
         first_attempt = int(s.scalar(select(func.max(CallAttempt.id))) or 0)
-    ctx = mp.get_context("spawn")
+    ctx = _process_context()
     if start is None:
         start = default_start(services.ctx.now(), services.calls.scheduler.calendar)
     clock = ctx.Value("d", start.timestamp())
@@ -291,7 +305,7 @@ def simulate(
     if len(stats) < len(procs):
         errors.append(f"{len(procs) - len(stats)} werker(s) gaven geen resultaat")
     report = _report(services, first_attempt, stats, len(procs), seconds, errors)
-    if careless is not None and actor is not None and actor.may(Permission.REVIEW_INTERVIEWS):
+    if careless is not None and actor.may(Permission.REVIEW_INTERVIEWS):
         report = replace(report, careless=careless_check(services, actor, names, names[careless - 1]))
     with db.unit_of_work() as s:
         record(s, actor, "simulate", at=services.ctx.now(), workers=workers, seed=seed, claims=report.claims,
@@ -331,20 +345,44 @@ def careless_check(services: Any, actor: Actor, names: list[str], careless: str)
     )
 
 
-def _sim_users(services: Any, actor: Actor | None, n: int) -> list[str]:
-    """Interviewer accounts sim01..simNN on the test database (made here, not through user admin)."""
+#: what every worker imports; a fork server imports it once, and each worker starts in milliseconds
+_WORKER_MODULES = ["cati.tools.simulate", "cati.container", "cati.calls.service.calls",
+                   "cati.interviews.service.interviews"]
+
+
+def _process_context() -> Any:
+    """Fork server where the platform has one (a fresh single-threaded process, so forking from it is
+    safe, unlike forking this one), else spawn: a new interpreter per worker, importing everything."""
+    if "forkserver" not in mp.get_all_start_methods():
+        return mp.get_context("spawn")
+    ctx = mp.get_context("forkserver")
+    ctx.set_forkserver_preload(_WORKER_MODULES)
+    return ctx
+
+
+def _sim_users(services: Any, actor: Actor | None, n: int, password: str) -> list[str]:
+    """Interviewer accounts sim01..simNN on the test database (made here, not through user admin), with
+    this run's random password and enabled for the run only (:func:`_disable_sim_users`)."""
     names = [f"sim{i + 1:02d}" for i in range(n)]
+    hashed = hash_password(password, services.users.password_cost)
     with services.db.unit_of_work() as s:
-        existing = set(s.scalars(select(User.username).where(User.username.in_(names))))
+        existing = {u.username: u for u in s.scalars(select(User).where(User.username.in_(names)))}
         missing = [n for n in names if n not in existing]
-        if missing:
-            hashed = hash_password(SIM_PASSWORD)
-            for name in missing:
-                user = User(username=name, display_name=f"Simulatie {name[3:]}", password_hash=hashed)
-                user.roles = [UserRole(role=Role.INTERVIEWER.value)]
-                s.add(user)
-            record(s, actor, "simulate_users", at=services.ctx.now(), users=missing)
+        for name in missing:
+            user = User(username=name, display_name=f"Simulatie {name[3:]}", password_hash=hashed)
+            user.roles = [UserRole(role=Role.INTERVIEWER.value)]
+            s.add(user)
+        for user in existing.values():
+            user.password_hash, user.disabled = hashed, False
+        record(s, actor, "simulate_users", at=services.ctx.now(), users=names, new=missing)
     return names
+
+
+def _disable_sim_users(services: Any, actor: Actor | None, names: list[str]) -> None:
+    """After the run, whatever its end: the simulated accounts can no longer log in."""
+    with services.db.unit_of_work() as s:
+        s.execute(update(User).where(User.username.in_(names)).values(disabled=True))
+        record(s, actor, "simulate_users_disabled", at=services.ctx.now(), users=names)
 
 
 def _worker(url: str, actor: Actor, provider_id: int | None, seed: int, respond_rate: float, start: Any,
@@ -474,13 +512,13 @@ def _work(url: str, actor: Actor, provider_id: int | None, seed: int, respond_ra
         services.db.dispose()
 
 
-def _login(services: Any, username: str) -> Actor:
+def _login(services: Any, username: str, password: str) -> Actor:
     """Log in; on SQLite a login (a read, then a write) may meet another writer: try again."""
     from sqlalchemy.exc import OperationalError
 
     for attempt in range(20):
         try:
-            actor: Actor = services.users.login(username, SIM_PASSWORD)
+            actor: Actor = services.users.login(username, password)
             return actor
         except OperationalError:
             if attempt == 19:

@@ -51,6 +51,34 @@
         <translation>Details</translation>
     </message>
     <message>
+        <source>Kind</source>
+        <translation>Soort</translation>
+    </message>
+    <message>
+        <source>user name</source>
+        <translation>gebruikersnaam</translation>
+    </message>
+    <message>
+        <source>source</source>
+        <translation>bron</translation>
+    </message>
+    <message>
+        <source>User name typed</source>
+        <translation>Getypte gebruikersnaam</translation>
+    </message>
+    <message>
+        <source>Source</source>
+        <translation>Bron</translation>
+    </message>
+    <message>
+        <source>Failed</source>
+        <translation>Mislukt</translation>
+    </message>
+    <message>
+        <source>Waits until</source>
+        <translation>Wacht tot</translation>
+    </message>
+    <message>
         <source>Users</source>
         <translation>Gebruikers</translation>
     </message>
@@ -99,8 +127,20 @@
         <translation>Audittrail exporteren…</translation>
     </message>
     <message>
+        <source>After failed logins a user name must wait at the computer it was typed at, and a computer that tried many names waits for every name. Clearing lets them try again at once.</source>
+        <translation>Na mislukte pogingen wacht een gebruikersnaam op de computer waar hij is ingetypt, en een computer die veel namen probeerde wacht voor elke naam. Wissen laat ze meteen opnieuw proberen.</translation>
+    </message>
+    <message>
+        <source>Clear selected lock-out</source>
+        <translation>Geselecteerde blokkade wissen</translation>
+    </message>
+    <message>
         <source>Audit trail (newest first)</source>
         <translation>Audittrail (nieuwste eerst)</translation>
+    </message>
+    <message>
+        <source>Lock-outs</source>
+        <translation>Blokkades</translation>
     </message>
     <message>
         <source>Settings</source>
@@ -145,6 +185,14 @@
     <message>
         <source>%1 speaks: %2. This counts from their next login.</source>
         <translation>%1 spreekt: %2. Dit geldt vanaf de volgende keer inloggen.</translation>
+    </message>
+    <message>
+        <source>Select a lock-out first.</source>
+        <translation>Kies eerst een blokkade.</translation>
+    </message>
+    <message>
+        <source>%s may log in again.</source>
+        <translation>%s mag weer inloggen.</translation>
     </message>
 </context>
 <context>

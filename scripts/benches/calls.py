@@ -44,9 +44,11 @@ def _fixed_clock() -> datetime:
 def _fill(url: str, n: int) -> tuple[int, list[tuple[int, str]]]:
     """One provider with ``n`` cases in its purchased queue: 70% new, 20% due retries, 10% final."""
     import sqlalchemy as sa
+    from sqlalchemy.orm import Session
 
     from cati.accounts.rules.roles import Role
     from cati.container import build_services
+    from cati.platform.contact import contact_sealer
     from cati.platform.models import CallCase, Client, MeasurementPeriod, PhoneNumber, Provider
 
     services = build_services(url, clock=_fixed_clock)
@@ -60,19 +62,21 @@ def _fill(url: str, n: int) -> tuple[int, list[tuple[int, str]]]:
         pid = conn.execute(sa.insert(Provider).values(name="Bench BV", phone_option=True).returning(Provider.id)).scalar_one()
         mid = conn.execute(sa.insert(MeasurementPeriod).values(provider_id=pid, start_date=date(2026, 1, 1),
                                                                end_date=date(2026, 12, 31)).returning(MeasurementPeriod.id)).scalar_one()
+        with Session(bind=conn, info={"db": services.db}) as s:  # contact data is written sealed
+            sealer = contact_sealer(s, mid)
         step = 20_000
         for lo in range(0, n, step):
             hi = min(n, lo + step)
             conn.execute(sa.insert(Client), [
                 {"period_id": mid, "client_number": f"B{i:07d}", "respondent_key": secrets.token_hex(8),
-                 "name": f"Cliënt {i}", "service": 9, "end_date": date(2026, 1, 1), "variant": "regular",
+                 "name": sealer.text(f"Cliënt {i}"), "service": 9, "end_date": date(2026, 1, 1), "variant": "regular",
                  "phone_option": True} for i in range(lo, hi)
             ])
         ids = list(conn.execute(sa.select(Client.id).where(Client.period_id == mid).order_by(Client.id)).scalars())
         for lo in range(0, n, step):
             chunk = ids[lo:lo + step]
             conn.execute(sa.insert(PhoneNumber), [
-                {"client_id": cid, "position": 0, "e164": f"+316{10_000_000 + cid}", "kind": "mobile"} for cid in chunk
+                {"client_id": cid, "position": 0, **sealer.number(f"+316{10_000_000 + cid}"), "kind": "mobile"} for cid in chunk
             ])
             rows = []
             for cid in chunk:

@@ -78,9 +78,11 @@ def _answer_sets(rng: random.Random, count: int) -> list[list[tuple[str, str]]]:
 
 def _fill(url: str, n: int) -> tuple[Any, Any, float]:
     import sqlalchemy as sa
+    from sqlalchemy.orm import Session
 
     from cati.accounts.rules.roles import Role
     from cati.container import build_services
+    from cati.platform.contact import contact_sealer
     from cati.platform.models import Answer, CallCase, Client, Interview, MeasurementPeriod, Provider
 
     services = build_services(url)
@@ -97,12 +99,14 @@ def _fill(url: str, n: int) -> tuple[Any, Any, float]:
         mp = conn.execute(sa.insert(MeasurementPeriod).values(
             provider_id=pid, start_date=date(2026, 1, 1), end_date=date(2026, 12, 31)).returning(MeasurementPeriod.id)
         ).scalar()
+        with Session(bind=conn, info={"db": services.db}) as s:  # contact data is written sealed
+            sealer = contact_sealer(s, mp)
         batch = 10_000
         for lo in range(0, n, batch):
             ids = range(lo + 1, min(n, lo + batch) + 1)
             conn.execute(sa.insert(Client), [
                 {"id": i, "period_id": mp, "client_number": f"K{i}", "respondent_key": secrets.token_hex(8),
-                 "name": f"Naam {i}", "email": f"c{i}@example.org", "service": rng.choice([1, 3, 5, 7, 9]),
+                 "name": sealer.text(f"Naam {i}"), "email": sealer.text(f"c{i}@example.org"), "service": rng.choice([1, 3, 5, 7, 9]),
                  "end_date": date(2025, 6, 1) + timedelta(days=i % 300), "variant": "regular",
                  "phone_option": True} for i in ids])
             conn.execute(sa.insert(CallCase), [

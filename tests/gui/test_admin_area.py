@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 
 from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QTabWidget
 
 from tests.gui.shots import save_screenshot
 from tests.gui.test_main_window import demo_services, login, window  # noqa: F401  (fixtures)
@@ -48,3 +49,27 @@ def test_an_admin_sets_an_interviewers_languages(qtbot, window, demo_services) -
     area.languages_edit.setText("Klingon")
     qtbot.mouseClick(area.languages_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: "Onbekende taal: Klingon" in area.message.text(), timeout=10_000)
+
+
+def test_an_admin_sees_a_lockout_and_clears_it(qtbot, window, demo_services) -> None:  # type: ignore[no-untyped-def]  # noqa: F811
+    """Issue 15: anna mistyped her password four times at her desk; the admin sees it and lets her in."""
+    from cati.accounts.service.users import LoginFailed
+
+    for _ in range(4):
+        try:
+            demo_services.users.login("anna", "fout-wachtwoord", source="bureau-7")
+        except LoginFailed:
+            pass
+    login(qtbot, window, "admin", "welkom-admin")
+    area = window.tabs.currentWidget()
+    qtbot.waitUntil(lambda: area.lockouts_model.rowCount() == 1, timeout=10_000)
+    [row] = area.lockouts_model.rows()
+    assert (row.name, row.source, row.failures) == ("anna", "bureau-7", 3)
+    area.lockouts_view.selectRow(0)
+    lower = area.findChild(QTabWidget, "adminLower")
+    lower.setCurrentIndex(1)
+    save_screenshot(area, "admin_lockouts")
+    qtbot.mouseClick(area.clear_lockout_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: "anna mag weer inloggen" in area.message.text(), timeout=10_000)
+    qtbot.waitUntil(lambda: area.lockouts_model.rowCount() == 0, timeout=10_000)
+    assert demo_services.users.login("anna", "welkom-anna", source="bureau-7").username == "anna"

@@ -34,11 +34,13 @@ ANSWERS = 7
 
 
 @pytest.mark.skipif(not hasattr(signal, "SIGKILL"), reason="needs SIGKILL")
-def test_killed_mid_interview_resumes_at_the_right_question(qtbot, tmp_path) -> None:  # type: ignore[no-untyped-def]
-    url = f"sqlite:///{tmp_path / 'desk.sqlite'}"
+def test_killed_mid_interview_resumes_at_the_right_question(  # type: ignore[no-untyped-def]
+    qtbot, tmp_path, sqlite_url, make_services
+) -> None:
+    url = sqlite_url
     clock = FakeClock()
-    seeded = build_services(url, clock=clock)
-    seed_demo(seeded, seed=1, clients_per_provider=10)
+    seeded = make_services(url, clock=clock)
+    seed_demo(seeded, seed=1, clients_per_provider=10)  # its users' cheap hashes verify in the app below
     seeded.db.dispose()
 
     status = tmp_path / "status.json"
@@ -63,7 +65,7 @@ def test_killed_mid_interview_resumes_at_the_right_question(qtbot, tmp_path) -> 
     got = json.loads(status.read_text(encoding="utf-8"))
     assert len(got["answered"]) == ANSWERS and got["position"] not in got["answered"]
 
-    # restart: another process, a few minutes later, the same interviewer
+    # restart: another process, a few minutes later, the same interviewer (the app's own composition)
     clock.advance(minutes=5)
     services = build_services(url, clock=clock)
     anna = services.users.login("anna", "welkom-anna")

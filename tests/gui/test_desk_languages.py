@@ -17,7 +17,6 @@ from PySide6.QtCore import Qt
 from sqlalchemy import select
 
 from cati.accounts.rules.roles import Role
-from cati.container import build_services
 from cati.gui.app import make_application
 from cati.gui.desk import Desk
 from cati.gui.main_window import MainWindow
@@ -33,8 +32,8 @@ Y26 = (date(2026, 1, 1), date(2026, 12, 31))
 
 
 @pytest.fixture
-def services(sqlite_url, clock, tmp_path):  # type: ignore[no-untyped-def]
-    s = build_services(sqlite_url, clock=clock)
+def services(sqlite_url, clock, tmp_path, make_services):  # type: ignore[no-untyped-def]
+    s = make_services(sqlite_url, clock=clock)
     s.users.add_user(None, "admin", "welkom-admin", {Role.ADMIN})
     admin = s.users.login("admin", "welkom-admin")
     s.users.add_user(admin, "sanne", "welkom-sanne", {Role.SUPERVISOR})
@@ -52,8 +51,7 @@ def services(sqlite_url, clock, tmp_path):  # type: ignore[no-untyped-def]
             w.writerow([number, name, f"06123450{number[1]}0", "11", "2-2-2026", "1", taal])
     result = s.imports.import_file(sanne, "Taalschool Noord", path, write_rejects=False)
     assert result.cases["inburgering"] == 3
-    yield s
-    s.db.dispose()
+    return s
 
 
 @pytest.fixture

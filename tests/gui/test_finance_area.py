@@ -5,7 +5,6 @@ from __future__ import annotations
 import pytest
 from PySide6.QtCore import Qt
 
-from cati.container import build_services
 from cati.gui.app import make_application
 from cati.gui.areas.finance import FinanceArea
 from cati.gui.tasks import TaskRunner
@@ -14,9 +13,9 @@ from tests.integration.billing_data import add_completes, add_provider, add_user
 
 
 @pytest.fixture
-def finance(qtbot, sqlite_url, clock):  # type: ignore[no-untyped-def]
+def finance(qtbot, sqlite_url, clock, make_services):  # type: ignore[no-untyped-def]
     make_application("nl")
-    services = build_services(sqlite_url, clock=clock)
+    services = make_services(sqlite_url, clock=clock)
     actors = add_users(services)
     _pid, per = add_provider(services.db, "Loopbaan & Co", 4225)
     ids = add_completes(services.db, per, 27)
@@ -29,7 +28,6 @@ def finance(qtbot, sqlite_url, clock):  # type: ignore[no-untyped-def]
     qtbot.waitUntil(lambda: area.lines_model.rowCount() == 27, timeout=10_000)
     yield area, services, actors, ids
     runner.shutdown()
-    services.db.dispose()
 
 
 def test_statement_close_claim_check_export(qtbot, qtmodeltester, finance, tmp_path) -> None:  # type: ignore[no-untyped-def]

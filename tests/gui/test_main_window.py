@@ -5,7 +5,6 @@ from __future__ import annotations
 import pytest
 from PySide6.QtCore import Qt
 
-from cati.container import build_services
 from cati.gui.app import make_application
 from cati.gui.main_window import MainWindow
 from cati.gui.tasks import TaskRunner
@@ -13,11 +12,10 @@ from cati.tools.demo import seed_demo
 
 
 @pytest.fixture
-def demo_services(sqlite_url, clock):  # type: ignore[no-untyped-def]
-    services = build_services(sqlite_url, clock=clock)
+def demo_services(sqlite_url, clock, make_services):  # type: ignore[no-untyped-def]
+    services = make_services(sqlite_url, clock=clock)
     seed_demo(services, seed=1, clients_per_provider=10)
-    yield services
-    services.db.dispose()
+    return services
 
 
 @pytest.fixture

@@ -12,7 +12,6 @@ import sqlalchemy as sa
 from PySide6.QtCore import QDate, Qt
 
 from cati.accounts.rules.roles import Role
-from cati.container import build_services
 from cati.gui.app import make_application
 from cati.gui.areas.supervision_providers import ProvidersPage
 from cati.gui.tasks import TaskRunner
@@ -22,9 +21,9 @@ DATA = Path(__file__).resolve().parents[1] / "data"
 
 
 @pytest.fixture
-def env(qtbot, sqlite_url, clock):  # type: ignore[no-untyped-def]
+def env(qtbot, sqlite_url, clock, make_services):  # type: ignore[no-untyped-def]
     make_application("nl")
-    services = build_services(sqlite_url, clock=clock)
+    services = make_services(sqlite_url, clock=clock)
     services.users.add_user(None, "admin", "admin-wachtwoord", {Role.ADMIN})
     admin = services.users.login("admin", "admin-wachtwoord")
     services.users.add_user(admin, "sanne", "welkom-sanne", {Role.SUPERVISOR})
@@ -35,7 +34,6 @@ def env(qtbot, sqlite_url, clock):  # type: ignore[no-untyped-def]
     page.show()
     yield services, runner, page
     runner.shutdown()
-    services.db.dispose()
 
 
 def _client_count(services) -> int:  # type: ignore[no-untyped-def]

@@ -10,7 +10,6 @@ from datetime import UTC, datetime
 import pytest
 from PySide6.QtCore import Qt
 
-from cati.container import build_services
 from cati.gui.app import make_application
 from cati.gui.areas.supervision_export import ExportPage
 from cati.gui.areas.supervision_progress import REFRESH_MS, ProgressPage
@@ -21,12 +20,11 @@ from tests.integration.report_data import TODAY, add_attempt, build_scenario, ut
 
 
 @pytest.fixture
-def world(sqlite_url, clock):  # type: ignore[no-untyped-def]
+def world(sqlite_url, clock, make_services):  # type: ignore[no-untyped-def]
     clock.now = datetime(2026, 3, 2, 16, 0, tzinfo=UTC)
-    services = build_services(sqlite_url, clock=clock)
+    services = make_services(sqlite_url, clock=clock)
     scenario = build_scenario(services)
-    yield services, scenario
-    services.db.dispose()
+    return services, scenario
 
 
 @pytest.fixture
@@ -187,7 +185,8 @@ def test_report_page_shows_table_verdict_grades_and_saves(qtbot, qtmodeltester, 
     assert page.grades.data()[5] == ("6", 1.0) and sum(v for _, v in page.grades.data()) == 4
     save_screenshot(page, "supervision_report")
     page.save_to(tmp_path / "r.json", "json")
-    qtbot.waitUntil(lambda: (tmp_path / "r.json").exists(), timeout=10_000)
+    # the page says so once the file is written (the file exists a moment earlier, still being written)
+    qtbot.waitUntil(lambda: "r.json" in page.message.text(), timeout=10_000)
     assert '"promoter_score": 20.0' in (tmp_path / "r.json").read_text(encoding="utf-8")
 
 

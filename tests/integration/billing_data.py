@@ -11,6 +11,7 @@ from datetime import UTC, date, datetime, timedelta
 
 from cati.accounts.rules.roles import Actor, Role
 from cati.container import Services
+from cati.platform.contact import contact_sealer
 from cati.platform.database import Database
 from cati.platform.models import CallCase, Client, Interview, MeasurementPeriod, PhoneNumber, Provider
 
@@ -86,7 +87,8 @@ def add_completes(
                 learning_profile=1 if queue == "inburgering" else None,
                 phone_option=queue == "purchased",
             )
-            client.phones.append(PhoneNumber(position=0, e164=f"+3161{k:07d}", kind="mobile"))
+            client.phones.append(PhoneNumber(position=0, **contact_sealer(s, period_id).number(f"+3161{k:07d}"),
+                                             kind="mobile"))
             s.add(client)
             s.flush()
             case = CallCase(

@@ -11,6 +11,8 @@ import sqlalchemy as sa
 
 from cati.accounts.rules.roles import Actor, Role
 from cati.interviews.rules import AnswerRejected
+from cati.platform import do_not_call
+from cati.platform.contact import contact_sealer
 from cati.platform.models import CallCase, Client, MeasurementPeriod, PhoneNumber, Provider
 
 PASSWORDS = {
@@ -58,16 +60,18 @@ def add_queue(
     tag = next(_counter)
     name = provider or f"Aanbieder {tag}"
     service = service if service is not None else (11 if queue == "inburgering" else 9)
-    with db.engine.begin() as conn:
+    with db.unit_of_work() as s:
+        conn = s.connection()
         pid = conn.execute(sa.insert(Provider).values(name=name, phone_option=queue == "purchased")
                            .returning(Provider.id)).scalar_one()
         mid = conn.execute(sa.insert(MeasurementPeriod).values(provider_id=pid, start_date=period[0],
                                                                end_date=period[1]).returning(MeasurementPeriod.id)).scalar_one()
         if n == 0:
             return QueueData(pid, mid, (), ())
+        sealer = contact_sealer(s, mid)
         conn.execute(sa.insert(Client), [
             {"period_id": mid, "client_number": f"K{tag:03d}-{i:06d}", "respondent_key": secrets.token_hex(8),
-             "name": f"Cliënt {tag}-{i}", "service": service, "end_date": period[0], "variant": variant,
+             "name": sealer.text(f"Cliënt {tag}-{i}"), "service": service, "end_date": period[0], "variant": variant,
              "learning_profile": 1 if queue == "inburgering" else None, "phone_option": queue == "purchased"}
             for i in range(n)
         ])
@@ -75,7 +79,7 @@ def add_queue(
         numbers = [tuple(f"+3161{tag % 100:02d}{i:05d}"[:12] if k == 0 else f"+3162{tag % 100:02d}{i:05d}"[:12]
                          for k in range(numbers_per_client)) for i in range(n)]
         conn.execute(sa.insert(PhoneNumber), [
-            {"client_id": cid, "position": k, "e164": num, "kind": "mobile"}
+            {"client_id": cid, "position": k, **sealer.number(num), "kind": "mobile"}
             for cid, nums in zip(client_ids, numbers, strict=True) for k, num in enumerate(nums)
         ])
         came_in = datetime.combine(period[0], time(0), UTC)  # a new case is due from when it came in
@@ -85,6 +89,22 @@ def add_queue(
         ])
         case_ids = list(conn.execute(sa.select(CallCase.id).where(CallCase.period_id == mid).order_by(CallCase.id)).scalars())
     return QueueData(pid, mid, tuple(case_ids), tuple(numbers))
+
+
+def list_do_not_call(db, *numbers: str, at: datetime | None = None) -> None:  # type: ignore[no-untyped-def]
+    """Put numbers on the do-not-call list, as the product stores them (a keyed hash)."""
+    with db.unit_of_work() as s:
+        do_not_call.add(s, numbers, "test", at or datetime(2026, 3, 1, tzinfo=UTC))
+
+
+def set_number(db, e164: str, where: sa.ColumnElement[bool] | None = None) -> None:  # type: ignore[no-untyped-def]
+    """Overwrite phone numbers (all, or those ``where`` selects) as another tool could have: sealed
+    with their period's key, with the number's hash."""
+    with db.unit_of_work() as s:
+        stmt = sa.select(PhoneNumber.id, Client.period_id).join(Client, Client.id == PhoneNumber.client_id)
+        for phone_id, period_id in s.execute(stmt if where is None else stmt.where(where)).all():
+            s.execute(sa.update(PhoneNumber).where(PhoneNumber.id == phone_id)
+                      .values(**contact_sealer(s, period_id).number(e164)))
 
 
 def case_row(db, case_id: int) -> dict[str, object]:  # type: ignore[no-untyped-def]

@@ -93,21 +93,21 @@ def fill_queue(db, q: QueueData, user_ids: Sequence[int], now: datetime, setting
     rng.shuffle(kinds)
     languages = random.Random(seed * 7 + 1)  # its own stream: the states above stay what they were
     with db.engine.begin() as conn:
-        numbers = conn.execute(sa.select(PhoneNumber.id, PhoneNumber.e164, PhoneNumber.position, CallCase.id)
+        numbers = conn.execute(sa.select(PhoneNumber.id, PhoneNumber.e164_hash, PhoneNumber.position, CallCase.id)
                                .join(CallCase, CallCase.client_id == PhoneNumber.client_id)
                                .where(CallCase.period_id == q.period_id)).all() if phones else []
         listed = set(conn.execute(sa.select(DoNotCall.e164)).scalars())
-        dnc = {e164 for _, e164, _, _ in numbers if rng.random() < 0.12 and e164 not in listed}
+        dnc = {h for _, h, _, _ in numbers if rng.random() < 0.12 and h not in listed}  # the list holds hashes
         if dnc:
             conn.execute(sa.insert(DoNotCall), [{"e164": e, "source": "test", "added_at": now} for e in sorted(dnc)])
-        for pid, _e164, _pos, _cid in numbers:
+        for pid, _hash, _pos, _cid in numbers:
             r = rng.random()
             if r < 0.85:
                 continue
             values: dict[str, object] = {"status": rng.choice(["final", "exhausted", "do_not_call"]),
                                          "final_outcome": "DISCONNECTED"}
             if r > 0.97:
-                values["e164"] = None  # purged
+                values.update(e164=None, e164_hash=None)  # purged
             conn.execute(sa.update(PhoneNumber).where(PhoneNumber.id == pid).values(**values))
         for cid, kind in zip(q.case_ids, kinds, strict=True):
             values = {"state": json.dumps({"outcome_counts": {}}), "current_phone_position": rng.choice([0, 0, 1]),

@@ -42,6 +42,7 @@ from cati.accounts.rules.roles import Actor, Role
 from cati.container import Services
 from cati.interviews.rules import Answer as A
 from cati.interviews.rules.codec import answer_to_json
+from cati.platform.contact import contact_sealer
 from cati.platform.models import (
     Answer,
     Appointment,
@@ -108,13 +109,15 @@ def add_client(
     profile: int | None = None,
 ) -> int:
     n = next(_keys)
+    sealer = contact_sealer(s, period_id)
     client = Client(
-        period_id=period_id, client_number=f"K{n:05d}", respondent_key=f"r{n:07d}x", name=name, email=email,
+        period_id=period_id, client_number=f"K{n:05d}", respondent_key=f"r{n:07d}x", name=sealer.text(name),
+        email=sealer.text(email),
         service=service, end_date=date(2025, 11, 1) + timedelta(days=n), variant=variant, learning_profile=profile,
         phone_option=True,
     )
     if phone:
-        client.phones.append(PhoneNumber(position=0, e164=phone, kind="mobile"))
+        client.phones.append(PhoneNumber(position=0, **sealer.number(phone), kind="mobile"))
     s.add(client)
     s.flush()
     return client.id

@@ -11,7 +11,6 @@ import pytest
 import sqlalchemy as sa
 
 from cati.cli import main
-from cati.container import build_services
 from cati.platform.models_billing import BillingStatementLine
 from tests.integration.billing_data import add_completes, add_provider, add_users
 
@@ -28,9 +27,9 @@ def run(
 
 
 @pytest.fixture
-def data(db_url):  # type: ignore[no-untyped-def]
+def data(db_url, make_services):  # type: ignore[no-untyped-def]
     """Two providers in 2021: Loopbaan & Co 27 purchased completes at 42.25 (+3 inburgering), Werkpad 5 at 40.00."""
-    services = build_services(db_url)
+    services = make_services(db_url)
     add_users(services)
     _pid, per = add_provider(services.db, "Loopbaan & Co", 4225, Y2021)
     ids = add_completes(services.db, per, 27, start=START)
@@ -78,7 +77,9 @@ def test_json_overall_summary_amounts_as_strings(db_url, data, monkeypatch, caps
     assert line["cost"] == "42.25" and line["subsidy"] == "21.13" and line["subsidised"] is True
 
 
-def test_close_void_correction_claim_and_check(db_url, data, monkeypatch, capsys) -> None:  # type: ignore[no-untyped-def]
+def test_close_void_correction_claim_and_check(  # type: ignore[no-untyped-def]
+    db_url, data, monkeypatch, capsys, make_services
+) -> None:
     assert run(db_url, [*FIEN, "billing", "--close", "--format", "json"], monkeypatch) == 0
     closed = json.loads(capsys.readouterr().out)
     numbers = [s["number"] for s in closed["statements"]]
@@ -113,14 +114,13 @@ def test_close_void_correction_claim_and_check(db_url, data, monkeypatch, capsys
     assert (claim["count"], claim["amount"]) == (25, str(Decimal("422.60") + Decimal("100.00")))
     assert run(db_url, [*FIEN, "billing", "--check"], monkeypatch) == 0
     assert "Geen verschillen" in capsys.readouterr().out
-    services = build_services(db_url)
+    services = make_services(db_url)
     with services.db.engine.begin() as conn:
         conn.execute(
             sa.update(BillingStatementLine)
             .where(BillingStatementLine.interview_id == data[5])
             .values(cost_cents=9999)
         )
-    services.db.dispose()
     assert run(db_url, [*FIEN, "billing", "--check", "--format", "json"], monkeypatch) == 1
     diffs = json.loads(capsys.readouterr().out)["differences"]
     assert {d["interview_id"] for d in diffs} >= {data[5]} and all(

@@ -9,13 +9,11 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
-import sqlalchemy as sa
-from case_data import add_queue, attempts, users
+from case_data import add_queue, attempts, set_number, users
 
 from cati.accounts.rules.roles import PermissionDenied
 from cati.calls.rules.line import EndCause, Line
 from cati.calls.service.calls import AppointmentRequest, CallError, DialRefused
-from cati.platform.models import PhoneNumber
 
 
 def line(clock, *, answered: float | None, ended: float, cause: EndCause, reason: str) -> Line:  # type: ignore[no-untyped-def]
@@ -72,8 +70,7 @@ def test_nothing_is_dialled_outside_calling_hours(services, clock) -> None:  # t
 def test_a_premium_rate_number_in_the_database_is_never_dialled(services, clock) -> None:  # type: ignore[no-untyped-def]
     u = users(services)
     q = add_queue(services.db, 1)
-    with services.db.engine.begin() as conn:  # written by some other tool, past the import's checks
-        conn.execute(sa.update(PhoneNumber).values(e164="+319001234567"))
+    set_number(services.db, "+319001234567")  # written by some other tool, past the import's checks
     card = services.calls.next_case(u["anna"], q.provider_id)
     assert card is not None and card.dial is not None and card.dial.e164 == "+319001234567"
     with pytest.raises(DialRefused, match="betaalnummer"):

@@ -6,10 +6,11 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 import sqlalchemy as sa
-from case_data import add_queue, attempts, case_row, users
+from case_data import add_queue, attempts, case_row, set_number, users
 
 from cati.accounts.rules.roles import PermissionDenied
 from cati.calls.service.calls import AppointmentRequest, CallError, CaseNotHeld
+from cati.platform import do_not_call
 from cati.platform.models import Appointment, CallCase, DoNotCall, PhoneNumber
 
 # The FakeClock starts Monday 2 March 2026 10:00 UTC = 11:00 in Amsterdam.
@@ -133,10 +134,11 @@ def test_outcome_effects(services, clock) -> None:  # type: ignore[no-untyped-de
     res = _call(services, anna, c, "DO_NOT_CALL", clock)
     assert res.case_final and res.do_not_call == number
     other = add_queue(services.db, 1)
-    with services.db.engine.begin() as conn:
-        assert conn.execute(sa.select(DoNotCall.e164)).scalars().all() == [number]
-        conn.execute(sa.update(PhoneNumber).where(PhoneNumber.client_id == sa.select(CallCase.client_id)
-                     .where(CallCase.id == other.case_ids[0]).scalar_subquery()).values(e164=number))
+    with services.db.unit_of_work() as s:
+        assert s.scalar(sa.select(sa.func.count()).select_from(DoNotCall)) == 1
+        assert do_not_call.listed(s, [number]) == {number}  # the list holds the number's keyed hash
+    set_number(services.db, number, PhoneNumber.client_id == sa.select(CallCase.client_id)
+               .where(CallCase.id == other.case_ids[0]).scalar_subquery())
     assert services.calls.next_case(anna, other.provider_id) is None
     # a week later the soft refusal is due again; a second one ends the case as a hard refusal
     clock.now = datetime(2026, 3, 9, 11, 0, tzinfo=UTC)

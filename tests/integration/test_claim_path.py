@@ -7,10 +7,10 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 import sqlalchemy as sa
-from case_data import add_queue, case_row, users
+from case_data import add_queue, case_row, list_do_not_call, users
 
 from cati.calls.service.calls import AppointmentRequest
-from cati.platform.models import Appointment, CallCase, DoNotCall, MeasurementPeriod, PhoneNumber
+from cati.platform.models import Appointment, CallCase, MeasurementPeriod, PhoneNumber
 
 
 def _call(services, actor, card, code, clock, **kw):  # type: ignore[no-untyped-def]
@@ -63,8 +63,7 @@ def test_card_of_a_retry_shows_attempts_and_the_appointment_maker(services, cloc
 def test_a_case_without_a_callable_number_is_not_offered(services, clock) -> None:  # type: ignore[no-untyped-def]
     u = users(services)
     q = add_queue(services.db, 2)
-    with services.db.engine.begin() as conn:
-        conn.execute(sa.insert(DoNotCall).values(e164=q.numbers[0][0], source="test", added_at=clock.now))
+    list_do_not_call(services.db, q.numbers[0][0])
     card = services.calls.next_case(u["anna"], q.provider_id)
     assert card is not None and card.case_id == q.case_ids[1]
     nxt = services.calls.claim_next(u["bram"], q.provider_id)
@@ -76,13 +75,12 @@ def test_a_case_without_a_callable_number_is_not_offered(services, clock) -> Non
 def test_do_not_call_numbers_of_a_claimed_case_are_marked(services, clock) -> None:  # type: ignore[no-untyped-def]
     u = users(services)
     q = add_queue(services.db, 1, numbers_per_client=2)
-    with services.db.engine.begin() as conn:
-        conn.execute(sa.insert(DoNotCall).values(e164=q.numbers[0][0], source="test", added_at=clock.now))
+    list_do_not_call(services.db, q.numbers[0][0])
     card = services.calls.next_case(u["anna"], q.provider_id)
     assert card is not None and card.dial.e164 == q.numbers[0][1]
-    with services.db.engine.connect() as conn:
-        statuses = dict(conn.execute(sa.select(PhoneNumber.e164, PhoneNumber.status)).all())
-        position = conn.execute(sa.select(CallCase.current_phone_position)).scalar()
+    with services.db.unit_of_work() as s:
+        statuses = dict(s.execute(sa.select(PhoneNumber.e164, PhoneNumber.status)).all())
+        position = s.execute(sa.select(CallCase.current_phone_position)).scalar()
     assert statuses == {q.numbers[0][0]: "do_not_call", q.numbers[0][1]: "active"} and position == 1
 
 

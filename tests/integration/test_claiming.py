@@ -94,7 +94,34 @@ def test_only_on_a_test_database(services, clock) -> None:  # type: ignore[no-un
         simulate(services, u["sanne"], workers=1, duration=1)
 
 
-@pytest.mark.slow
+def test_simulated_interviewers_have_a_random_password_and_are_disabled_after_the_run(services, clock) -> None:  # type: ignore[no-untyped-def]
+    """Issue 15: no fixed password, no account left open."""
+    from cati.accounts.service.users import LoginFailed
+    from cati.platform.models import User
+
+    u = users(services)
+    services.db.set_info("test_database", "yes")
+    q = add_queue(services.db, 20)
+    report = simulate(services, u["sanne"], provider_id=q.provider_id, workers=2, duration=1)
+    assert report.errors == () and report.claims > 0
+    with services.db.engine.connect() as conn:
+        sims = conn.execute(sa.select(User.username, User.disabled, User.password_hash)
+                            .where(User.username.like("sim%"))).all()
+    assert [(n, d) for n, d, _ in sims] == [("sim01", True), ("sim02", True)]
+    for name, _, _ in sims:
+        for password in ("simulatie-wachtwoord-1", ""):
+            with pytest.raises(LoginFailed):
+                services.users.login(name, password, source=f"test-{name}")
+    first_hash = sims[0][2]
+    simulate(services, u["sanne"], provider_id=q.provider_id, workers=1, duration=1)  # enabled for its run only
+    with services.db.engine.connect() as conn:
+        again = conn.execute(sa.select(User.disabled, User.password_hash).where(User.username == "sim01")).one()
+    assert again.disabled and again.password_hash != first_hash  # a new password every run
+    actions = [e.action for e in services.audit.events(u["admin"], limit=50)]
+    assert actions.count("simulate_users_disabled") == 2
+
+
+@pytest.mark.slow(seconds=20)
 def test_eight_worker_processes_never_double_claim_and_keep_the_cap(services, clock) -> None:  # type: ignore[no-untyped-def]
     """8 interviewer processes for 20 s on one provider's queues (a few thousand cases). The inburgering
     cap fills while many appointments are open (issue 15: the closing of the full queue once deadlocked

@@ -34,15 +34,11 @@ def test_demo_fills_every_queue_through_the_import(services) -> None:  # type: i
         seed_demo(services)
 
 
-def test_demo_is_deterministic_per_seed(db_url, clock, tmp_path) -> None:  # type: ignore[no-untyped-def]
-    from cati.container import build_services
-
-    other = build_services(f"sqlite:///{tmp_path / 'b.sqlite'}", clock=clock)
-    first = build_services(db_url, clock=clock)
-    try:
-        a = seed_demo(first, seed=5, clients_per_provider=8)
-        b = seed_demo(other, seed=5, clients_per_provider=8)
-        assert (a.clients, a.cases) == (b.clients, b.cases)
-    finally:
-        first.db.dispose()
-        other.db.dispose()
+def test_demo_is_deterministic_per_seed(  # type: ignore[no-untyped-def]
+    db_url, clock, tmp_path, make_services
+) -> None:
+    other = make_services(f"sqlite:///{tmp_path / 'b.sqlite'}", clock=clock)
+    first = make_services(db_url, clock=clock)
+    a = seed_demo(first, seed=5, clients_per_provider=8)
+    b = seed_demo(other, seed=5, clients_per_provider=8)
+    assert (a.clients, a.cases) == (b.clients, b.cases)

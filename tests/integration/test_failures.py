@@ -15,8 +15,10 @@ import sys
 import threading
 import time
 import uuid
+from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import pytest
 import sqlalchemy as sa
@@ -40,10 +42,8 @@ def one_line(err: str) -> str:
     return lines[0]
 
 
-def _sanne(url: str) -> None:
-    from cati.container import build_services
-
-    services = build_services(url)
+def _sanne(make_services: Callable[..., Any], url: str) -> None:
+    services = make_services(url)
     services.users.add_user(None, "admin", "admin-wachtwoord", {Role.ADMIN})
     admin = services.users.login("admin", "admin-wachtwoord")
     services.users.add_user(admin, "sanne", "welkom-sanne", {Role.SUPERVISOR})
@@ -60,10 +60,12 @@ def _hold_write_lock(url: str, seconds: float, ready: threading.Event) -> None:
     engine.dispose()
 
 
-def test_a_read_only_command_waits_while_another_process_writes(sqlite_url, monkeypatch, capsys) -> None:  # type: ignore[no-untyped-def]
+def test_a_read_only_command_waits_while_another_process_writes(  # type: ignore[no-untyped-def]
+    sqlite_url, monkeypatch, capsys, make_services
+) -> None:
     """The login's audit row is written in a transaction that waits for the write lock (SQLite's busy
     timeout): a report asked for while an import saves is not refused because logging in writes."""
-    _sanne(sqlite_url)
+    _sanne(make_services, sqlite_url)
     ready = threading.Event()
     holder = threading.Thread(target=_hold_write_lock, args=(sqlite_url, 2.0, ready))
     holder.start()
@@ -74,8 +76,10 @@ def test_a_read_only_command_waits_while_another_process_writes(sqlite_url, monk
     assert code == 0, capsys.readouterr().err
 
 
-def test_a_lock_held_longer_than_the_wait_is_one_line(sqlite_url, monkeypatch, capsys) -> None:  # type: ignore[no-untyped-def]
-    _sanne(sqlite_url)
+def test_a_lock_held_longer_than_the_wait_is_one_line(  # type: ignore[no-untyped-def]
+    sqlite_url, monkeypatch, capsys, make_services
+) -> None:
+    _sanne(make_services, sqlite_url)
     monkeypatch.setattr(users_module, "LOGIN_WAIT_SECONDS", 1)
     ready = threading.Event()
     holder = threading.Thread(target=_hold_write_lock, args=(sqlite_url, 4.0, ready))
@@ -118,10 +122,8 @@ def _terminate(url: str, application: str | None = None, pids: list[int] | None 
     return n
 
 
-def test_postgresql_going_away_in_the_middle_of_work(pg_url, capsys) -> None:  # type: ignore[no-untyped-def]
-    from cati.container import build_services
-
-    services = build_services(pg_url)
+def test_postgresql_going_away_in_the_middle_of_work(pg_url, capsys, make_services) -> None:  # type: ignore[no-untyped-def]
+    services = make_services(pg_url)
     services.users.add_user(None, "admin", "admin-wachtwoord", {Role.ADMIN})
     admin = services.users.login("admin", "admin-wachtwoord")
     with services.db.engine.connect() as conn:
@@ -136,7 +138,7 @@ def test_postgresql_going_away_in_the_middle_of_work(pg_url, capsys) -> None:  #
     assert "verbinding is verbroken" in one_line(capsys.readouterr().err)
 
 
-@pytest.mark.slow
+@pytest.mark.slow(seconds=14)  # a demo in its own process, then 8 s of simulate
 def test_simulate_when_postgresql_goes_away(pg_url) -> None:  # type: ignore[no-untyped-def]
     """The server ends every connection of a running `cati simulate` (its workers' and its own): each worker
     reports it in one line, the command ends with a documented code, nothing prints a traceback."""

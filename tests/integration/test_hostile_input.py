@@ -16,6 +16,7 @@ import pytest
 import sqlalchemy as sa
 
 from cati.accounts.rules.roles import Role
+from cati.platform.types import Sealed
 from cati.sample.io.client_file import ClientFileError
 from cati.sample.service import imports as imports_module
 from cati.sample.service.imports import ImportBusy
@@ -52,7 +53,8 @@ def counts(services) -> dict[str, int]:  # type: ignore[no-untyped-def]
 def clients(services) -> dict[str, tuple[str, str | None, int, str]]:  # type: ignore[no-untyped-def]
     """client number -> (name, e-mail, service, end date) as stored."""
     with services.db.engine.connect() as conn:
-        rows = conn.execute(sa.text("SELECT client_number, name, email, service, end_date FROM client"))
+        rows = conn.execute(sa.text("SELECT client_number, name, email, service, end_date FROM client")
+                            .columns(name=Sealed, email=Sealed))
         return {r[0]: (r[1], r[2], r[3], str(r[4])) for r in rows}
 
 
@@ -60,7 +62,7 @@ def numbers(services, client_number: str) -> list[str]:  # type: ignore[no-untyp
     with services.db.engine.connect() as conn:
         return list(conn.execute(sa.text(
             "SELECT p.e164 FROM phone_number p JOIN client c ON c.id = p.client_id WHERE c.client_number = :k "
-            "ORDER BY p.position"), {"k": client_number}).scalars())
+            "ORDER BY p.position").columns(e164=Sealed), {"k": client_number}).scalars())
 
 
 # name -> (lines, to phone, mail/post, rejected, duplicates) or the words of the refusal
@@ -228,14 +230,12 @@ def _big_file(tmp_path: Path, rows: int) -> Path:
     return make_large_client_file(tmp_path / "groot.csv", rows)
 
 
-def test_two_imports_of_one_provider_at_once(db_url, services, sanne, tmp_path, clock) -> None:  # type: ignore[no-untyped-def]
+def test_two_imports_of_one_provider_at_once(db_url, services, sanne, tmp_path, clock, make_services) -> None:  # type: ignore[no-untyped-def]
     """Two desks import the same file at the same moment (each with its own engine, as two processes
     would): the second waits for the first and finds every client a duplicate. No traceback, no
     duplicate client, both summaries add up."""
-    from cati.container import build_services
-
     big = _big_file(tmp_path, 3000)
-    other = build_services(db_url, clock=clock)
+    other = make_services(db_url, clock=clock)
     results: list[object] = []
     start = threading.Barrier(2)
 

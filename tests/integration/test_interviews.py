@@ -31,7 +31,7 @@ def _rows(services, interview_id):  # type: ignore[no-untyped-def]
         return {r.variable: r for r in conn.execute(sa.select(AnswerRow).where(AnswerRow.interview_id == interview_id))}
 
 
-def test_answers_are_saved_at_once_and_changes_are_kept(services, clock) -> None:  # type: ignore[no-untyped-def]
+def test_answers_are_saved_at_once_and_changes_are_kept(services, clock, make_services) -> None:  # type: ignore[no-untyped-def]
     u = users(services)
     anna = u["anna"]
     _, card, st = _claim_and_start(services, anna)
@@ -46,9 +46,7 @@ def test_answers_are_saved_at_once_and_changes_are_kept(services, clock) -> None
     assert set(rows) == {v for v, _ in INBURGERING_START}
     assert rows["cijfer_cursus"].user_id == anna.user_id and rows["cijfer_cursus"].answered_at == clock.now
     # a crash loses nothing: a fresh service sees the answers and the place
-    from cati.container import build_services
-
-    other = build_services(services.db.url, clock=clock)
+    other = make_services(services.db.url, clock=clock)
     assert other.interviews.state(anna, st.interview_id).current_variable == "cijfer_docent"
     other.db.dispose()
     with pytest.raises(AnswerRejected, match="1 tot en met 10"):
@@ -186,3 +184,33 @@ def test_a_desk_that_stops_mid_interview_loses_neither_the_attempt_nor_the_answe
     resumed = services.interviews.start_or_resume(bram, again.case_id)
     assert resumed.interview_id == st.interview_id and resumed.current_variable == INBURGERING_START[3][0]
     assert set(_rows(services, st.interview_id)) == {v for v, _ in INBURGERING_START[:3]}
+
+
+def test_a_complete_after_the_lease_ran_out_is_still_taken_while_nobody_else_has_the_case(services, clock) -> None:  # type: ignore[no-untyped-def]
+    """A desk on the closing screen whose lease ran out (the sweep closed its attempt as DESK_LOST
+    and made the interview partial) still completes it while nobody else has claimed the case: a
+    fully answered interview never loses its COMPLETE. Once a colleague holds the case, it is theirs."""
+    u = users(services)
+    anna, bram = u["anna"], u["bram"]
+    q, card, st = _claim_and_start(services, anna)
+    st = walk(services, anna, st)
+    assert st.complete and st.current_variable is None
+    clock.advance(minutes=31)
+    services.calls.release_lost(force=True)
+    row = case_row(services.db, card.case_id)
+    assert row["held_by"] is None and row["last_outcome"] == "PARTIAL"
+    res = services.interviews.complete(anna, st.interview_id)
+    assert res.case_final and res.final_code == "COMPLETE"
+    assert [a["outcome"] for a in attempts(services.db, card.case_id)] == ["DESK_LOST", "COMPLETE"]
+    assert [e.object_id for e in services.audit.events(u["admin"], action="lease_taken_back")] == [
+        str(card.case_id)]
+    # the other case: bram claims it after anna's lease ran out; her late complete is refused
+    card2 = services.calls.next_case(anna, q.provider_id)
+    st2 = walk(services, anna, services.interviews.start_or_resume(anna, card2.case_id))
+    clock.advance(minutes=31)
+    again = services.calls.next_case(bram, q.provider_id)
+    assert again is not None and again.case_id == card2.case_id
+    with pytest.raises(CaseNotHeld):
+        services.interviews.complete(anna, st2.interview_id)
+    assert services.interviews.complete(bram, services.interviews.start_or_resume(bram, again.case_id).interview_id
+                                        ).final_code == "COMPLETE"

@@ -39,10 +39,8 @@ def texts(path: Path) -> set[str]:
             if isinstance(v, str)}
 
 
-def test_billing_files(db_url, monkeypatch, capsys, tmp_path) -> None:  # type: ignore[no-untyped-def]
-    from cati.container import build_services
-
-    services = build_services(db_url)
+def test_billing_files(db_url, monkeypatch, capsys, tmp_path, make_services) -> None:  # type: ignore[no-untyped-def]
+    services = make_services(db_url)
     add_users(services)
     _, period = add_provider(services.db, EVIL, 4225, (date(2021, 1, 1), date(2021, 12, 31)))
     add_completes(services.db, period, 3, start=datetime(2021, 3, 1, 9, tzinfo=UTC))

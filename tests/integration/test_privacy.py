@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
+import os
+import random
+import string
 from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
 
 from cati.accounts.rules.roles import PermissionDenied, Role
+from cati.platform import do_not_call, keys
+from cati.platform.contact import contact_sealer
 from cati.platform.models import (
     Answer,
     Appointment,
@@ -15,14 +21,12 @@ from cati.platform.models import (
     CallAttempt,
     CallCase,
     Client,
-    DoNotCall,
     Interview,
     MeasurementPeriod,
     PhoneNumber,
     Provider,
 )
 from cati.sample.service.privacy import PrivacyError
-from cati.sample.store import dnc
 
 P2021 = (date(2021, 1, 1), date(2021, 12, 31))
 P2022 = (date(2022, 1, 1), date(2022, 12, 31))
@@ -33,19 +37,22 @@ PEOPLE_2021 = [
 PEOPLE_2022 = [("K9", "Cornelia Wijnberg", "cw@voorbeeld.nl", ["+31612345679"])]
 
 
-def _people(services, admin):  # type: ignore[no-untyped-def]
+def _people(services, admin, people_2021=PEOPLE_2021, people_2022=PEOPLE_2022):  # type: ignore[no-untyped-def]
     now = datetime(2022, 2, 1, 10, tzinfo=UTC)
     with services.db.unit_of_work() as s:
         prov = Provider(name="Werkpad", phone_option=True, tariff_cents=4250)
         s.add(prov)
-        for (start, end), people in ((P2021, PEOPLE_2021), (P2022, PEOPLE_2022)):
+        for (start, end), people in ((P2021, people_2021), (P2022, people_2022)):
             mp = MeasurementPeriod(provider=prov, start_date=start, end_date=end)
             s.add(mp)
             s.flush()
+            sealer = contact_sealer(s, mp.id)
+            sealing = keys.sealing(sealer.key_id)  # names, e-mail and notes sealed as they are written
+            sealing.__enter__()
             for n, (number, name, email, phones) in enumerate(people):
                 c = Client(period_id=mp.id, client_number=number, respondent_key=f"rk{start.year}{n}", name=name,
                            email=email, service=9, end_date=start + timedelta(days=40))
-                c.phones = [PhoneNumber(position=i, e164=p, kind="mobile") for i, p in enumerate(phones)]
+                c.phones = [PhoneNumber(position=i, **sealer.number(p), kind="mobile") for i, p in enumerate(phones)]
                 s.add(c)
                 s.flush()
                 case = CallCase(client_id=c.id, period_id=mp.id, queue="purchased", status="final",
@@ -61,7 +68,9 @@ def _people(services, admin):  # type: ignore[no-untyped-def]
                 s.add(iv)
                 s.flush()
                 s.add(Answer(interview_id=iv.id, variable="rapportcijfer", value='{"number": "8"}', answered_at=now))
-        s.add(DoNotCall(e164="+31612345672", source="outcome"))
+            s.flush()
+            sealing.__exit__(None, None, None)
+        do_not_call.add(s, [people_2021[1][3][0]], "outcome", now)
 
 
 def _everything(services) -> str:  # type: ignore[no-untyped-def]
@@ -96,7 +105,7 @@ def test_purge_leaves_no_trace_of_the_purged_clients(services, admin) -> None:  
         services.privacy.purge(admin, "Werkpad", *P2021)
     services.privacy.close_period(admin, "Werkpad", *P2021)
     result = services.privacy.purge(admin, "Werkpad", *P2021)
-    assert (result.clients, result.phone_numbers, result.notes_cleared, result.do_not_call_hashed) == (2, 3, 4, 1)
+    assert (result.clients, result.phone_numbers, result.notes_cleared, result.key_destroyed) == (2, 3, 4, True)
 
     after = _everything(services)
     leaks = [t for t in _sensitive(PEOPLE_2021) if t in after]
@@ -109,7 +118,7 @@ def test_purge_leaves_no_trace_of_the_purged_clients(services, admin) -> None:  
         assert s.scalar(sa.select(sa.func.count()).select_from(Answer)) == 3
         assert set(s.scalars(sa.select(Client.respondent_key))) == {"rk20210", "rk20211", "rk20220"}
         # the opt-out still works though the number is no longer readable
-        assert dnc.contains(s, ["+31612345672", "+31612345679"]) == {"+31612345672"}
+        assert do_not_call.listed(s, ["+31612345672", "+31612345679"]) == {"+31612345672"}
     events = services.audit.events(admin, action="purge")
     assert len(events) == 1 and events[0].detail["clients"] == 2
 
@@ -157,3 +166,126 @@ def test_purge_cli(services, admin, db_url, monkeypatch, capsys) -> None:  # typ
     monkeypatch.setattr("sys.stdin", io.StringIO("beheer-wachtwoord\n"))
     assert main(["--db", db_url, "--user", "beheer", "purge", "Werkpad", "--period", "2021-01-01..2021-12-31"]) == 0
     assert "2 cliënten" in capsys.readouterr().out
+
+
+# -- what is on the disk: the database files themselves, read byte by byte -------------------------
+def _disk_files(services, db_url) -> list[Path]:  # type: ignore[no-untyped-def]
+    """Every file the database keeps its rows in: SQLite's file, WAL and journal; PostgreSQL's data
+    files of this database and its write-ahead log (after a checkpoint, so the pages are written)."""
+    if db_url.startswith("sqlite"):
+        path = Path(services.db.engine.url.database)
+        return [p for p in (path, Path(f"{path}-wal"), Path(f"{path}-journal")) if p.exists()]
+    with services.db.engine.connect() as conn:
+        conn = conn.execution_options(isolation_level="AUTOCOMMIT")
+        conn.exec_driver_sql("CHECKPOINT")
+        data = Path(conn.exec_driver_sql("SHOW data_directory").scalar())
+        oid = conn.exec_driver_sql("SELECT oid FROM pg_database WHERE datname = current_database()").scalar()
+    if not os.access(data, os.R_OK | os.X_OK):
+        pytest.skip(f"PostgreSQL's data directory {data} is not readable by this user")
+    return [p for folder in (data / "base" / str(oid), data / "pg_wal") for p in folder.rglob("*") if p.is_file()]
+
+
+def _on_disk(files: list[Path], tokens: list[str]) -> set[str]:
+    found: set[str] = set()
+    wanted = {t: t.encode("utf-8") for t in tokens}
+    for path in files:
+        try:
+            blob = path.read_bytes()
+        except FileNotFoundError:  # PostgreSQL removed it meanwhile (a recycled WAL segment, a cache file)
+            continue
+        found |= {t for t, b in wanted.items() if b in blob}
+    return found
+
+
+def _all_forms(people):  # type: ignore[no-untyped-def]
+    """Names, e-mail addresses and every way a number is written: E.164, 06…, spaced, dashed."""
+    out = []
+    for _, name, email, phones in people:
+        out += [name, *name.split(), email]
+        for p in phones:
+            national = "0" + p[3:]
+            out += [p, national, f"{national[:2]} {national[2:]}", f"{national[:2]}-{national[2:]}", p[1:]]
+    return out
+
+
+def _sealed_values(services, period):  # type: ignore[no-untyped-def]
+    with services.db.engine.connect() as conn:
+        rows = conn.execute(sa.text(
+            "SELECT c.name, c.email, p.e164 FROM client c JOIN measurement_period m ON m.id = c.period_id "
+            "LEFT JOIN phone_number p ON p.client_id = c.id WHERE m.start_date = :start"), {"start": period[0]})
+        return sorted({v for row in rows for v in row if v})
+
+
+def test_contact_data_never_reaches_the_disk_readable_and_a_purge_leaves_nothing_to_read(services, admin, db_url) -> None:  # type: ignore[no-untyped-def]
+    """Forensic check on the database's own files (SQLite file and WAL; PostgreSQL's data files and
+    WAL): no name, e-mail address or number in any written form, before or after the purge; after
+    it, what is still on the disk of the purged period was sealed with a key that no longer exists."""
+    # names, addresses and numbers of this run only: the PostgreSQL server's WAL is shared by all tests
+    rng = random.Random()
+    mark = "".join(rng.choice(string.ascii_lowercase) for _ in range(8))
+    people_2021 = [(k, f"{name.split()[0]} {name.split()[1]}{mark}", f"{mark}.{email}",
+                    [f"+316{rng.randrange(10**7, 10**8)}" for _ in phones]) for k, name, email, phones in PEOPLE_2021]
+    people_2022 = [(k, f"{name.split()[0]} {name.split()[1]}{mark}", f"{mark}.{email}",
+                    [f"+316{rng.randrange(10**7, 10**8)}" for _ in phones]) for k, name, email, phones in PEOPLE_2022]
+    _people(services, admin, people_2021, people_2022)
+    files = _disk_files(services, db_url)
+    assert {"rk20210", "rk20220"} <= _on_disk(files, ["rk20210", "rk20220"])  # the scan sees the rows
+    everyone = [(k, name.split()[1], email, phones) for k, name, email, phones in people_2021 + people_2022]
+    assert _on_disk(files, _all_forms(everyone)) == set()
+    sealed = _sealed_values(services, P2021)
+    assert sealed and all(keys.is_sealed(v) for v in sealed)
+    assert _on_disk(files, sealed)  # the sealed values are on disk: the scan below can fail
+    with services.db.unit_of_work() as s:
+        key_id = s.scalar(sa.select(MeasurementPeriod.key_id).where(MeasurementPeriod.start_date == P2021[0]))
+    assert key_id and key_id in services.db.keys.path.read_text()
+
+    services.privacy.close_period(admin, "Werkpad", *P2021)
+    assert services.privacy.purge(admin, "Werkpad", *P2021).key_destroyed
+    files = _disk_files(services, db_url)
+    assert _on_disk(files, _all_forms(everyone)) == set()
+    left = _on_disk(files, sealed)
+    if db_url.startswith("sqlite"):
+        assert left == set()  # secure_delete, VACUUM and an emptied WAL: not even the sealed bytes
+    assert all(keys.unseal(v) is None for v in left)  # PostgreSQL's old pages and WAL: unreadable
+    assert key_id not in services.db.keys.path.read_text()
+    assert _sealed_values(services, P2022)  # the other period keeps its contact data
+
+
+def test_a_lost_key_file_stops_calling_with_one_clear_message_and_answers_stay(services, db_url, clock) -> None:  # type: ignore[no-untyped-def]
+    """Without its key file a database's contact data cannot be read: claims refuse with a message
+    that says what to do (exit code 6, like a full disk), the answers' exports and reports go on."""
+    import io
+
+    from case_data import add_queue, users
+
+    from cati.cli import main
+    from cati.container import build_services
+    from cati.platform.failures import EXIT_DISK, classify
+
+    u = users(services)
+    q = add_queue(services.db, 2)
+    assert services.calls.next_case(u["anna"], q.provider_id) is not None
+    path = services.db.keys.path
+    path.rename(path.with_suffix(".weg"))
+    try:
+        fresh = build_services(db_url, clock=clock)
+        try:
+            with pytest.raises(keys.KeyFileError, match="ontbreekt") as e:
+                fresh.calls.next_case(u["bram"], q.provider_id)
+            failure = classify(e.value)
+            assert failure is not None and failure.code == EXIT_DISK and "reservekopie" in failure.message
+            assert sum(r.cases for r in fresh.calls.queue_summary(u["sanne"], q.provider_id)) == 2  # supervision goes on
+        finally:
+            fresh.db.dispose()
+        out = io.StringIO()
+        with pytest.MonkeyPatch.context() as mp:
+            mp.setattr("sys.stdin", io.StringIO("\n"))
+            mp.setattr("sys.stdout", out)
+            assert main(["--db", db_url, "keys", "path"]) == EXIT_DISK
+    finally:
+        path.with_suffix(".weg").rename(path)
+    out = io.StringIO()
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr("sys.stdout", out)
+        assert main(["--db", db_url, "keys", "path"]) == 0
+    assert out.getvalue().strip() == str(path)

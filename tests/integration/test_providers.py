@@ -85,10 +85,8 @@ def run(argv: list[str], monkeypatch: pytest.MonkeyPatch, stdin: str = "") -> in
     return main(argv)
 
 
-def test_provider_cli(db_url, monkeypatch, capsys) -> None:  # type: ignore[no-untyped-def]
-    from cati.container import build_services
-
-    s = build_services(db_url)
+def test_provider_cli(db_url, monkeypatch, capsys, make_services) -> None:  # type: ignore[no-untyped-def]
+    s = make_services(db_url)
     _users(s)
     s.db.dispose()
     base = ["--db", db_url, "--user", "sanne", "--password-stdin"]

@@ -21,7 +21,7 @@ def run(argv: list[str], monkeypatch: pytest.MonkeyPatch, stdin: str = "") -> in
     return main(argv)
 
 
-@pytest.mark.slow
+@pytest.mark.slow(seconds=20)  # a demo, then five workers until 130 completes
 def test_the_flags_find_the_planted_careless_interviewer(pg_url, monkeypatch, capsys) -> None:  # type: ignore[no-untyped-def]
     assert run(["--db", pg_url, "demo", "--clients", "90"], monkeypatch) == 0
     capsys.readouterr()

@@ -15,7 +15,7 @@ def run(argv: list[str], monkeypatch: pytest.MonkeyPatch, stdin: str = "") -> in
     return main(argv)
 
 
-@pytest.mark.slow
+@pytest.mark.slow(seconds=4)
 def test_simulate_on_the_demo_database(db_url, monkeypatch, capsys) -> None:  # type: ignore[no-untyped-def]
     assert run(["--db", db_url, "demo", "--clients", "40"], monkeypatch) == 0
     capsys.readouterr()

@@ -18,7 +18,7 @@ def run(argv: list[str], monkeypatch: pytest.MonkeyPatch, capsys: pytest.Capture
     return out
 
 
-@pytest.mark.slow
+@pytest.mark.slow(seconds=5)
 def test_billing_matches_the_simulators_tally(db_url, monkeypatch, capsys, tmp_path) -> None:  # type: ignore[no-untyped-def]
     run(["--db", db_url, "demo", "--clients", "40"], monkeypatch, capsys, "")
     sim = json.loads(run(["--db", db_url, "--user", "sanne", "simulate", "--workers", "2", "--duration", "5",

@@ -4,12 +4,19 @@ never read the clock, nothing executes data, and the login screen shows before t
 from __future__ import annotations
 
 import ast
+import functools
 from pathlib import Path
 
 import cati
 
 PACKAGE = Path(cati.__file__).parent
 RULES = sorted(p for p in PACKAGE.glob("*/rules") if p.is_dir())
+
+
+@functools.cache
+def _package_trees() -> tuple[tuple[Path, ast.Module], ...]:
+    """Every module of the package, parsed once for all the checks here."""
+    return tuple((p, ast.parse(p.read_text(encoding="utf-8"))) for p in sorted(PACKAGE.rglob("*.py")))
 
 
 def test_every_feature_with_rules_is_seen() -> None:
@@ -25,8 +32,7 @@ def test_rules_never_read_the_clock() -> None:
 
 
 def test_no_eval_exec_or_unsafe_yaml_in_the_package() -> None:
-    for p in PACKAGE.rglob("*.py"):
-        tree = ast.parse(p.read_text(encoding="utf-8"))
+    for p, tree in _package_trees():
         for node in ast.walk(tree):
             if isinstance(node, ast.Call):
                 f = node.func
@@ -52,3 +58,20 @@ def test_opening_the_app_does_not_import_the_services_first() -> None:
             f"print(sorted(m for m in sys.modules if m.startswith({('sqlalchemy', 'pandas', *services)!r})))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "[]"
+
+
+def test_no_code_in_the_package_picks_a_password_cost() -> None:
+    """Cheap scrypt is a test-fixture choice only (docs/design.md, "Accounts and privacy"): in the package,
+    a cost is made only in the passwords module (the production constant, or read back from a stored
+    hash), and no caller of the composition root or the user service passes one."""
+    made: set[str] = set()
+    for p, tree in _package_trees():
+        rel = p.relative_to(PACKAGE).as_posix()
+        for node in ast.walk(tree):
+            if not isinstance(node, ast.Call):
+                continue
+            f = node.func
+            if (f.id if isinstance(f, ast.Name) else f.attr if isinstance(f, ast.Attribute) else "") == "ScryptCost":
+                made.add(rel)
+            assert "password_cost" not in {k.arg for k in node.keywords}, f"{rel}:{node.lineno} passes a password_cost"
+    assert made == {"accounts/rules/passwords.py"}

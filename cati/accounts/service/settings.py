@@ -8,20 +8,20 @@ from datetime import date
 from functools import cache
 from typing import Any
 
-import yaml
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from cati.accounts.rules.roles import Actor, Permission, require
 from cati.accounts.service.audit import record
 from cati.core.paths import resources_dir
+from cati.core.yaml_files import safe_load
 from cati.platform.context import ServiceContext
-from cati.platform.models import Setting
+from cati.platform.models import Client, DatabaseInfo, Interview, Provider, Setting, User
 
 
 @cache
 def defaults() -> dict[str, Any]:
     with (resources_dir() / "settings.yaml").open(encoding="utf-8") as fh:
-        data = yaml.safe_load(fh)
+        data = safe_load(fh)
     assert isinstance(data, dict)
     return data
 
@@ -108,3 +108,27 @@ class SettingsService:
                 row.value = text
             record(s, actor, "setting_change", at=self.ctx.now(), object_type="setting", object_id=key,
                    valid_from=valid_from.isoformat(), old=old, new=text)
+
+    def mark_test_database(self, actor: Actor | None) -> None:
+        """Mark this database a test database (where ``cati simulate`` may run and make accounts).
+
+        Without a login only while the database is new and empty (no users, providers, clients or
+        interviews): whoever made it may say what it is for. A database in use needs an admin, and
+        the marking is audited either way."""
+        with self.ctx.db.unit_of_work() as s:
+            if actor is None:
+                used = [what for what, model in (("gebruikers", User), ("aanbieders", Provider), ("cliënten", Client),
+                                                 ("interviews", Interview))
+                        if s.scalar(select(func.count()).select_from(model))]
+                if used:
+                    raise SettingError(
+                        f"Deze database is niet leeg (er zijn al {', '.join(used)}): alleen een beheerder kan haar tot "
+                        "testdatabase maken (cati --user NAAM init --test).")
+            else:
+                require(actor, Permission.CHANGE_SETTINGS)
+            row = s.get(DatabaseInfo, "test_database")
+            if row is None:
+                s.add(DatabaseInfo(key="test_database", value="yes"))
+            else:
+                row.value = "yes"
+            record(s, actor, "test_database", at=self.ctx.now(), object_type="database", object_id="test_database")

@@ -3,32 +3,47 @@
 from __future__ import annotations
 
 import functools
+import getpass
 import hashlib
-import math
+import os
 import secrets
+import socket
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, delete, func, select, text
 from sqlalchemy.orm import Session
 
 from cati.accounts.rules.passwords import (
+    PRODUCTION_COST,
+    ScryptCost,
+    cost_of,
     hash_password,
-    login_delay_seconds,
     password_problem,
     verify_password,
 )
 from cati.accounts.rules.roles import Actor, Permission, Role, require
+from cati.accounts.rules.throttle import (
+    FORGET_AFTER,
+    MESSAGE_WAIT,
+    Counter,
+    name_key,
+    source_key,
+    wait_seconds,
+)
 from cati.accounts.service.audit import record
 from cati.core.languages import SOURCE, parse_languages
 from cati.platform.context import ServiceContext
-from cati.platform.models import ApiToken, User, UserLanguage, UserRole
+from cati.platform.models import ApiToken, LoginThrottle, User, UserLanguage, UserRole
+from cati.platform.types import UTCDateTime
 
 #: How long a login waits for another process's write (SQLite: a long import holds the database's write
 #: lock while it saves): the login's audit row is written in a transaction that waits, so a read-only
 #: command is never refused because logging in writes. Longer than this ends in "database bezet".
 LOGIN_WAIT_SECONDS = 120
+
+_PYTEST = "PYTEST_CURRENT_TEST"  # set by pytest while a test runs
 
 
 class LoginFailed(Exception):
@@ -41,6 +56,57 @@ class LoginFailed(Exception):
 
 class UserError(ValueError):
     pass
+
+
+GENERIC_FAILURE = "Onbekende gebruikersnaam of onjuist wachtwoord."
+
+
+@dataclass(frozen=True)
+class Lockout:
+    """A name (at a source) or a source that must wait before its next login."""
+
+    kind: str  # "name" | "source"
+    name: str  # the name typed ("" for a source)
+    source: str
+    failures: int
+    until: datetime
+
+    @classmethod
+    def of(cls, key: str, failures: int, until: datetime) -> Lockout:
+        kind, _, rest = key.partition(":")
+        if kind == "name":
+            name, _, source = rest.partition("@")
+            return cls("name", name, source, failures, until)
+        return cls("source", "", rest, failures, until)
+
+
+@functools.cache
+def this_source() -> str:
+    """Where logins of this process come from: the operating-system user and the machine."""
+    try:
+        who = getpass.getuser()
+    except (KeyError, OSError, ImportError):  # no user name in the environment or the password database
+        who = "?"
+    return f"{who}@{socket.gethostname()}"
+
+
+def _counters(s: Session, keys: list[str]) -> list[Counter]:
+    rows = s.scalars(select(LoginThrottle).where(LoginThrottle.key.in_(keys)).execution_options(
+        populate_existing=True))
+    return [Counter(r.key, r.failures, r.last_failed_at) for r in rows]
+
+
+_COUNT_FAILURE = text(
+    "INSERT INTO login_throttle (key, failures, last_failed_at) VALUES (:key, 1, :now) "
+    "ON CONFLICT (key) DO UPDATE SET failures = CASE WHEN login_throttle.last_failed_at IS NULL "
+    "OR login_throttle.last_failed_at <= :forget THEN 1 ELSE login_throttle.failures + 1 END, "
+    "last_failed_at = :now"
+).bindparams(bindparam("now", type_=UTCDateTime()), bindparam("forget", type_=UTCDateTime()))
+
+
+def _count_failure(s: Session, key: str, now: datetime) -> None:
+    """One more failure on a counter (one statement: two desks failing at once both count)."""
+    s.execute(_COUNT_FAILURE, {"key": key, "now": now, "forget": now - FORGET_AFTER})
 
 
 @dataclass(frozen=True)
@@ -67,8 +133,16 @@ def _row(u: User) -> UserRow:
 
 
 class UserService:
-    def __init__(self, ctx: ServiceContext) -> None:
+    def __init__(self, ctx: ServiceContext, password_cost: ScryptCost = PRODUCTION_COST) -> None:
+        """``password_cost``: the scrypt cost of new hashes. Only the test fixtures pass a cheaper one, and
+        that is refused outside pytest, so no code path can weaken production hashes by accident."""
+        if password_cost.work < PRODUCTION_COST.work and _PYTEST not in os.environ:
+            raise ValueError(f"scrypt {password_cost} is weaker than production: for the test suite only")
         self.ctx = ctx
+        self.password_cost = password_cost
+
+    def _hash(self, password: str) -> str:
+        return hash_password(password, self.password_cost)
 
     # -- accounts --------------------------------------------------------------------------
     def has_users(self) -> bool:
@@ -100,7 +174,8 @@ class UserService:
                 raise UserError("De eerste gebruiker moet de rol admin hebben.")
             if s.scalar(select(User).where(User.username == username)):
                 raise UserError(f"Gebruiker {username} bestaat al.")
-            user = User(username=username, display_name=display_name or username, password_hash=hash_password(password))
+            user = User(username=username, display_name=display_name or username,
+                        password_hash=self._hash(password))
             user.roles = [UserRole(role=r.value) for r in sorted(roles)]
             s.add(user)
             s.flush()
@@ -167,46 +242,90 @@ class UserService:
             raise UserError(problem)
         with self.ctx.db.unit_of_work() as s:
             user = self._get(s, username)
-            user.password_hash = hash_password(password)
+            user.password_hash = self._hash(password)
             user.failed_logins = 0
             record(s, actor, "user_password", at=self.ctx.now(), object_type="user", object_id=user.id)
 
     # -- logging in -----------------------------------------------------------------------
-    def login(self, username: str, password: str) -> Actor:
-        result = self._check_login(username, password)
+    def login(self, username: str, password: str, source: str | None = None) -> Actor:
+        """Log in with a password. ``source``: where the login comes from (default: this machine and
+        operating-system user); failures are throttled by the name typed at it and by it alike
+        (``accounts.rules.throttle``)."""
+        result = self._check_login(username, password, source)
         if isinstance(result, LoginFailed):
             raise result  # raised after the commit, so the failure count and audit event persist
         return result
 
-    def _check_login(self, username: str, password: str) -> Actor | LoginFailed:
+    def _check_login(self, username: str, password: str, source: str | None = None) -> Actor | LoginFailed:
         now = self.ctx.now()
-        generic = "Onbekende gebruikersnaam of onjuist wachtwoord."
+        source = source or this_source()
+        keys = [name_key(username, source), source_key(source)]
         # immediate: read-then-write; on SQLite another desk's write in between would fail the upgrade
         with self.ctx.db.unit_of_work(immediate=True, wait_seconds=LOGIN_WAIT_SECONDS) as s:
             user = s.scalar(select(User).where(User.username == username.strip()))
-            if user is None:
-                verify_password(password, _dummy_hash())  # same cost as a real check
-                record(s, None, "login_failed", at=now, object_type="user", reason="unknown_user")
-                return LoginFailed(generic)
-            wait = login_delay_seconds(user.failed_logins)
-            if wait and user.last_failed_at and now < user.last_failed_at + timedelta(seconds=wait):
-                left = math.ceil((user.last_failed_at + timedelta(seconds=wait) - now).total_seconds())
-                record(s, None, "login_throttled", at=now, object_type="user", object_id=user.id)
-                return LoginFailed(f"Te veel mislukte pogingen. Probeer het over {left} seconden opnieuw.", left)
-            if not verify_password(password, user.password_hash):
-                user.failed_logins += 1
-                user.last_failed_at = now
-                record(s, None, "login_failed", at=now, object_type="user", object_id=user.id,
-                       failed_logins=user.failed_logins)
-                return LoginFailed(generic, login_delay_seconds(user.failed_logins))
+            wait = wait_seconds(_counters(s, keys), now)
+            if wait:  # the same for every name, real or not
+                record(s, None, "login_throttled", at=now, object_type="user", object_id=user.id if user else "",
+                       source=source)
+                return LoginFailed(MESSAGE_WAIT.format(seconds=wait), wait)
+            if user is None or not verify_password(password, user.password_hash):
+                if user is None:
+                    verify_password(password, _dummy_hash(self.password_cost))  # same cost as a real check
+                    record(s, None, "login_failed", at=now, object_type="user", reason="unknown_user", source=source)
+                else:
+                    user.failed_logins += 1
+                    user.last_failed_at = now
+                    record(s, None, "login_failed", at=now, object_type="user", object_id=user.id,
+                           failed_logins=user.failed_logins, source=source)
+                for key in keys:
+                    _count_failure(s, key, now)
+                return LoginFailed(GENERIC_FAILURE, wait_seconds(_counters(s, keys), now))
             if user.disabled:
                 record(s, None, "login_disabled", at=now, object_type="user", object_id=user.id)
                 return LoginFailed("Dit account is uitgeschakeld. Vraag de beheerder.")
+            s.execute(delete(LoginThrottle).where(LoginThrottle.key == keys[0]))  # not the source's count
             user.failed_logins = 0
             user.last_login_at = now
+            stored = cost_of(user.password_hash)
+            rehashed = stored is None or stored.work < self.password_cost.work
+            if rehashed:  # a hash from before the cost went up: made again now that the password is known
+                user.password_hash = self._hash(password)
             actor = _actor(user)
-            record(s, actor, "login", at=now, object_type="user", object_id=user.id)
+            record(s, actor, "login", at=now, object_type="user", object_id=user.id,
+                   **({"rehashed": True} if rehashed else {}))
             return actor
+
+    # -- lock-outs ------------------------------------------------------------------------
+    def lockouts(self, actor: Actor | None) -> list[Lockout]:
+        """Names and sources that must wait now before their next login (admin)."""
+        require(actor, Permission.MANAGE_USERS)
+        now = self.ctx.now()
+        with self.ctx.db.unit_of_work() as s:
+            rows = s.scalars(select(LoginThrottle).order_by(LoginThrottle.key)).all()
+            out = []
+            for row in rows:
+                counter = Counter(row.key, row.failures, row.last_failed_at)
+                until = counter.blocked_until(now)
+                if until is not None:
+                    out.append(Lockout.of(row.key, counter.current(now), until))
+            return out
+
+    def clear_lockout(self, actor: Actor | None, *, name: str | None = None, source: str | None = None) -> int:
+        """Let a name log in again at every source (``name``), or a source again (``source``); audited.
+        How many counters were cleared."""
+        require(actor, Permission.MANAGE_USERS)
+        if (name is None) == (source is None):
+            raise UserError("Geef een gebruikersnaam of een bron.")
+        with self.ctx.db.unit_of_work() as s:
+            if name is not None:
+                prefix = name_key(name, "")
+                stmt = delete(LoginThrottle).where(LoginThrottle.key.startswith(prefix, autoescape=True))
+            else:
+                stmt = delete(LoginThrottle).where(LoginThrottle.key == source_key(source or ""))
+            cleared = int(getattr(s.execute(stmt), "rowcount", 0) or 0)
+            record(s, actor, "lockout_cleared", at=self.ctx.now(), object_type="login",
+                   object_id=name if name is not None else f"source:{source}", counters=cleared)
+            return cleared
 
     def create_token(self, actor: Actor | None, username: str, label: str = "") -> str:
         """A token for a scheduled job acting as ``username``. Shown once; only its hash is kept."""
@@ -240,5 +359,5 @@ def _token_hash(token: str) -> str:
 
 
 @functools.cache
-def _dummy_hash() -> str:
-    return hash_password(secrets.token_hex(8))
+def _dummy_hash(cost: ScryptCost) -> str:
+    return hash_password(secrets.token_hex(8), cost)

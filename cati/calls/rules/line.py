@@ -22,9 +22,8 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from cati.calls.rules.calendar import ensure_aware
+from cati.core.yaml_files import safe_load
 
 
 class LineState(StrEnum):
@@ -189,7 +188,7 @@ def load_line_outcomes(source: Path | Mapping[str, Any], selectable: Collection[
     (``selectable``), every rule has statuses (codes or ``"500-599"``) or causes."""
     if isinstance(source, Path):
         with source.open(encoding="utf-8") as fh:
-            data = yaml.safe_load(fh)
+            data = safe_load(fh)
     else:
         data = source
     if not isinstance(data, Mapping) or data.get("version") != 1 or not isinstance(data.get("rules"), list):

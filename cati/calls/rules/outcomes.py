@@ -12,9 +12,8 @@ from enum import Enum
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from cati.core.paths import resources_dir
+from cati.core.yaml_files import load_data_file
 
 DEFAULT_OUTCOMES_PATH = resources_dir() / "outcomes.yaml"
 
@@ -143,13 +142,14 @@ class OutcomeTable:
 
 
 def load_outcome_table(source: Path | str | Mapping[str, Any] | None = None) -> OutcomeTable:
-    """Load from a YAML path, an already parsed mapping, or (None) the packaged default."""
+    """Load from a YAML path (read and checked once per version of the file), an already parsed
+    mapping, or (None) the packaged default."""
     if source is None or isinstance(source, (str, Path)):
-        path = Path(source) if source is not None else DEFAULT_OUTCOMES_PATH
-        with path.open(encoding="utf-8") as handle:
-            data = yaml.safe_load(handle)
-    else:
-        data = source
+        return load_data_file(source if source is not None else DEFAULT_OUTCOMES_PATH, _table_from_data)
+    return _table_from_data(source)
+
+
+def _table_from_data(data: Any) -> OutcomeTable:
     if not isinstance(data, Mapping):
         raise OutcomeTableError("outcome table: top level must be a mapping with 'outcomes'")
     raw = data.get("outcomes")

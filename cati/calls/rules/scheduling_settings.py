@@ -7,10 +7,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from cati.calls.rules.calendar import CalendarError, CallingCalendar
 from cati.core.paths import resources_dir
+from cati.core.yaml_files import load_data_file
 
 DEFAULT_SCHEDULING_PATH = resources_dir() / "scheduling.yaml"
 
@@ -63,7 +62,10 @@ class SchedulerSettings:
 
     @classmethod
     def load(cls, path: Path | str | None = None) -> SchedulerSettings:
-        """Load a YAML file (default: the shipped resources/scheduling.yaml)."""
-        with Path(path or DEFAULT_SCHEDULING_PATH).open(encoding="utf-8") as handle:
-            data = yaml.safe_load(handle)
-        return cls.from_mapping(data or {})
+        """Load a YAML file (default: the shipped resources/scheduling.yaml), read and checked once per
+        version of the file."""
+        return load_data_file(path or DEFAULT_SCHEDULING_PATH, _from_yaml)
+
+
+def _from_yaml(data: Any) -> SchedulerSettings:
+    return SchedulerSettings.from_mapping(data or {})

@@ -239,6 +239,7 @@ class CallService:
         never premium-rate or pager). Raises DialRefused (Dutch reason) or CallError."""
         actor = require(actor, Permission.WORK_CASES)
         settings = self.scheduler
+        self.ctx.db.keys  # noqa: B018 - numbers are read: the key file must be there (KeyFileError)
         with self.ctx.db.unit_of_work(immediate=False) as s:
             now = self.ctx.now()
             loaded, dnc = self._queries.load(s.connection(), [case_id])
@@ -279,6 +280,9 @@ class CallService:
     def _claim(
         self, actor: Actor, provider_id: int | None, queues: tuple[str, ...], caps: Mapping[str, int | None]
     ) -> Claimed | None:
+        # Without the key file numbers read as purged and cases would close for want of one: refuse
+        # instead (KeyFileError says what to do).
+        self.ctx.db.keys  # noqa: B018
         if self._pg is not None:
             asker = self._asker(actor)
             try:
@@ -340,6 +344,7 @@ class CallService:
         """The case this interviewer holds now (e.g. after restarting the app), or None."""
         actor = require(actor, Permission.WORK_CASES)
         settings = self.scheduler
+        self.ctx.db.keys  # noqa: B018 - as in _claim
         with self.ctx.db.unit_of_work(immediate=False) as s:
             now = self.ctx.now()
             conn = s.connection()
@@ -442,6 +447,24 @@ class CallService:
             raise CaseNotHeld(actor, case_id)
         return case
 
+    def take_back_in(self, s: Session, actor: Actor, case: CallCase) -> bool:
+        """A desk whose lease ran out comes back to end its interview: when the sweep released the
+        case for this interviewer (its last attempt is this interviewer's DESK_LOST) and nobody has
+        claimed it since, the case is held by this interviewer again, with a fresh lease. True when
+        taken back; the interview service uses it for a complete that came late, so a fully answered
+        interview never loses its COMPLETE to a lapsed lease."""
+        if case.held_by is not None or case.status == cq.FINAL:
+            return False
+        claimed = cq.lost_by(s, case.id, actor.user_id)
+        if claimed is None:
+            return False
+        now = self.ctx.now()
+        case.held_by, case.claimed_at = actor.user_id, claimed
+        case.lease_expires_at = now + timedelta(minutes=self.scheduler.lease_minutes)
+        s.flush()
+        record(s, actor, "lease_taken_back", at=now, object_type="call_case", object_id=case.id)
+        return True
+
     # -- outcomes ---------------------------------------------------------------------------
     def record_outcome(
         self,
@@ -516,6 +539,7 @@ class CallService:
     ) -> OutcomeResult:
         """The shared body of recording an outcome, inside the caller's unit of work
         (``outcome_recording.record_in``)."""
+        self.ctx.db.keys  # noqa: B018 - as in _claim: never decide on numbers that cannot be read
         return record_in(s, actor, case_id, code, started_at, ended_at, note, appointment, phone_position, caps,
                          ctx=self.ctx, queries=self._queries, writes=self._writes, settings=self.scheduler,
                          table=self.outcome_table, interview_id=interview_id, interview_status=interview_status,

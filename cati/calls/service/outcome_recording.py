@@ -50,6 +50,7 @@ from cati.calls.service.errors import CallError, CaseNotHeld, QuotaFull
 from cati.calls.store import case_queries as cq
 from cati.calls.store.case_mapping import case_values, phone_changes, to_state
 from cati.calls.store.outcome_writes import OutcomeWrites
+from cati.platform.contact import contact_sealer
 from cati.platform.context import ServiceContext
 from cati.platform.models import Setting
 from cati.sample.rules.forms import form_id_for_case
@@ -202,6 +203,8 @@ def record_in(
         raise CallError(str(e)) from None
     new = applied.state
     dialled = rows.phones[state.current_number] if rows.phones else None
+    if note:  # free text: sealed like contact data
+        note = contact_sealer(s, case.period_id).text(note) or ""
     attempt = {"case_id": case_id, "phone_id": dialled.id if dialled else None, "user_id": actor.user_id,
                "started_at": started_at, "ended_at": ended_at, "outcome": code, "note": note, **line_columns(line)}
     if rows.appointment is not None:  # the case has open appointments: this attempt ends them

@@ -20,12 +20,12 @@ from cati.calls.rules.outcomes import DESK_LOST, DO_NOT_CALL, PARTIAL
 from cati.calls.store.case_mapping import CaseRows
 from cati.calls.store.claim_queries import CardRows, ClaimQueries
 from cati.calls.store.claim_sql import COMPLETE, FINAL, OPEN_INTERVIEW, Pair
+from cati.platform.do_not_call import add, listed
 from cati.platform.models import (
     Appointment,
     CallAttempt,
     CallCase,
     Client,
-    DoNotCall,
     Interview,
     MeasurementPeriod,
     PhoneNumber,
@@ -143,23 +143,13 @@ def load_rows(session: Session, cases: Iterable[CallCase]) -> dict[int, CaseRows
 
 
 def do_not_call(session: Session, numbers: Iterable[str]) -> set[str]:
-    wanted = sorted({n for n in numbers if n})
-    if not wanted:
-        return set()
-    return set(session.scalars(select(DoNotCall.e164).where(DoNotCall.e164.in_(wanted))))
+    """The numbers among ``numbers`` on the do-not-call list (:mod:`cati.platform.do_not_call`)."""
+    return listed(session, numbers)
 
 
 def add_do_not_call(session: Session, e164: str, source: str, at: datetime) -> None:
     """Put a number on the do-not-call list (no error when it is already there)."""
-    values = {"e164": e164, "source": source[:100], "added_at": at}
-    if is_postgres(session):
-        from sqlalchemy.dialects.postgresql import insert as pg_insert
-
-        session.execute(pg_insert(DoNotCall).values(**values).on_conflict_do_nothing())
-    else:
-        from sqlalchemy.dialects.sqlite import insert as sqlite_insert
-
-        session.execute(sqlite_insert(DoNotCall).values(**values).on_conflict_do_nothing())
+    add(session, (e164,), source, at)
 
 
 def completes(session: Session, period_id: int, queue: str) -> int:
@@ -296,6 +286,18 @@ def release_lost(session: Session, now: datetime, lease_minutes: int) -> list[tu
         released.append((held.id, held.held_by, attempt.id))
         held.held_by, held.lease_expires_at, held.claimed_at, held.released_at = None, None, None, ended
     return released
+
+
+def lost_by(session: Session, case_id: int, user: int) -> datetime | None:
+    """When the case's last attempt is this user's DESK_LOST (the sweep released the case of this
+    user's desk and nobody has called it since): that attempt's start, the claim; else None."""
+    last = session.execute(select(CallAttempt.user_id, CallAttempt.outcome, CallAttempt.started_at)
+                           .where(CallAttempt.case_id == case_id)
+                           .order_by(CallAttempt.id.desc()).limit(1)).one_or_none()
+    if last is None or last.user_id != user or last.outcome != DESK_LOST:
+        return None
+    started: datetime = last.started_at
+    return started
 
 
 def close_without_number(session: Session, client_ids: Collection[int], now: datetime) -> int:

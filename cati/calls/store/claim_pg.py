@@ -58,6 +58,7 @@ from cati.calls.store.claim_sql import (
     const,
 )
 from cati.calls.store.order_sql import APPOINTMENT_COLUMNS, day_params, order_params
+from cati.platform.keys import unseal
 from cati.platform.types import UTCDateTime, utcnow
 
 
@@ -200,7 +201,7 @@ class PgClaim(StatementCache):
                 func.json_build_array(PH.c.id, PH.c.position, PH.c.e164, PH.c.kind, PH.c.flagged, PH.c.status,
                                       PH.c.final_outcome, PH.c.attempts, DN.c.e164),
                 PH.c.position, PH.c.id)))
-            .select_from(PH.outerjoin(DN, DN.c.e164 == PH.c.e164))
+            .select_from(PH.outerjoin(DN, DN.c.e164 == PH.c.e164_hash))
             .where(PH.c.client_id == u.c.client_id)
             .scalar_subquery()
         )
@@ -241,22 +242,23 @@ class PgClaim(StatementCache):
         )
         phones: list[PhoneRecord] = []
         dnc: set[str] = set()
-        for p_id, position, e164, kind, flagged, status, final, attempts, listed in _json(r["phones"]):
+        for p_id, position, sealed, kind, flagged, status, final, attempts, listed in _json(r["phones"]):
+            e164 = unseal(sealed)  # JSON is not read through the column's type
             phones.append(PhoneRecord(p_id, position, e164, kind or "", bool(flagged), status or "active", final,
                                       attempts or 0))
-            if listed is not None:
-                dnc.add(listed)
+            if listed is not None and e164 is not None:
+                dnc.add(e164)
         appointment = None
         if r["a_id"] is not None:
             appointment = AppointmentRecord(r["a_id"], case_id, r["a_made_by"], r["a_kind"], r["a_due_at"].astimezone(UTC),
-                                            r["a_day_part"], r["a_note"] or "", r["a_status"])
+                                            r["a_day_part"], unseal(r["a_note"]) or "", r["a_status"])
         attempts = tuple(
             AttemptRow(a_id, _time(started), None if ended is None else _time(ended), user, username, outcome, phone,
-                       note or "")
+                       unseal(note) or "")
             for a_id, started, ended, user, username, outcome, phone, note in _json(r["attempts_json"])
         )
         card = CardRows(
-            r["client_id"], r["client_number"], r["name"] or "", r["service"], r["variant"], r["learning_profile"],
+            r["client_id"], r["client_number"], unseal(r["name"]) or "", r["service"], r["variant"], r["learning_profile"],
             r["period_id"], r["start_date"], r["end_date"], r["provider_id"], r["provider_name"], r["interview_id"],
             r["made_by_name"] or "", attempts, r["client_language"],
         )

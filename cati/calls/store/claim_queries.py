@@ -64,7 +64,7 @@ class ClaimQueries(StatementCache):
         ]
         joined = (
             cases.outerjoin(PH, PH.c.client_id == cases.c.client_id)
-            .outerjoin(DN, DN.c.e164 == PH.c.e164)
+            .outerjoin(DN, DN.c.e164 == PH.c.e164_hash)
             .outerjoin(AP, and_(AP.c.case_id == cases.c.id, AP.c.status == const("open")))
         )
         stmt = select(*cols).select_from(joined)
@@ -121,8 +121,8 @@ class ClaimQueries(StatementCache):
             if p_id is not None and p_id not in phones[cid]:
                 phones[cid][p_id] = PhoneRecord(p_id, p_position, p_e164, p_kind or "", bool(p_flagged),
                                                 p_status or "active", p_final, p_attempts or 0)
-                if p_dnc is not None:
-                    dnc.add(p_dnc)
+                if p_dnc is not None and p_e164 is not None:
+                    dnc.add(p_e164)  # the number (the list holds its hash)
             if a_id is not None and (cid not in appts or appts[cid].id < a_id):
                 appts[cid] = AppointmentRecord(a_id, cid, a_made_by, a_kind, a_due_at, a_day_part, a_note or "",
                                                a_status)  # the newest open one

@@ -164,7 +164,7 @@ def callable_number(c: Cols) -> Any:
     return exists().where(
         PH.c.client_id == c.client_id, PH.c.e164.is_not(None),
         or_(PH.c.status.is_(None), PH.c.status.in_([const(""), const("active")])),
-        ~exists().where(DN.c.e164 == PH.c.e164),
+        ~exists().where(DN.c.e164 == PH.c.e164_hash),
     )
 
 

@@ -64,6 +64,7 @@ from cati.interviews.rules.paradata import (
     Leave,
 )
 from cati.platform.context import ServiceContext
+from cati.platform.keys import unseal
 from cati.platform.models import (
     CallCase,
     Client,
@@ -90,6 +91,7 @@ FAMILIES: dict[str, tuple[str, ...]] = {
 FAMILY_OF_FORM = {"client_regular": "client", "client_low_threshold": "client", "inburgering": "inburgering"}
 CONTACT_MARKER = "_MET_CONTACTGEGEVENS"
 CONTACT_COLUMNS = ("client_name", "phone", "email")
+SEALED_FIELDS = frozenset({"client_name", "email", "name_to_mask"})  # stored sealed (cati.platform.keys)
 
 
 class ExportError(ValueError):
@@ -339,6 +341,7 @@ class ExportService:
             fields += [("started_by", Interview.started_by), ("attempts", CallCase.attempts),
                        ("last_outcome", CallCase.last_outcome), ("final_outcome", CallCase.final_outcome)]
         if with_contact:
+            self.ctx.db.keys  # noqa: B018 - contact data asked for: the key file must be there (KeyFileError)
             fields += [("client_name", Client.name), ("email", Client.email)]
         text_fields = tuple(i for i, c in enumerate(form_cols) if c.kind == "text")
         if mask and text_fields:
@@ -371,6 +374,8 @@ class ExportService:
                 rows.sort(key=lambda r: periods[r[at]][0])
         n = len(rows)
         by_column = columns_of(rows, [name for name, _ in fields])
+        for sealed in SEALED_FIELDS & by_column.keys():  # the raw cursor does not read through the column type
+            by_column[sealed] = tuple(map(unseal, by_column[sealed]))
         data = meta_data(by_column, [c.name for c in meta], periods)
         if with_contact:
             data["phone"] = [None] * n

@@ -1,4 +1,4 @@
-"""Admin area: users (add, roles, languages, disable) and the audit trail."""
+"""Admin area: users (add, roles, languages, disable), lock-outs after failed logins, the audit trail."""
 
 from __future__ import annotations
 
@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
 
 from cati.accounts.rules.roles import Actor, Role
 from cati.accounts.service.audit import AuditRow
-from cati.accounts.service.users import UserError, UserRow
+from cati.accounts.service.users import Lockout, UserError, UserRow
 from cati.container import Services
 from cati.gui.areas.admin_settings import SettingsBox
 from cati.gui.table_model import Column, RowTableModel
@@ -52,7 +52,15 @@ class AdminArea(QWidget):
             Column(self.tr("Details"), lambda r: ", ".join(f"{k}={v}" for k, v in sorted(r.detail.items()))),
         ], self)
 
+        self.lockouts_model: RowTableModel[Lockout] = RowTableModel([
+            Column(self.tr("Kind"), lambda r: self.tr("user name") if r.kind == "name" else self.tr("source")),
+            Column(self.tr("User name typed"), lambda r: r.name),
+            Column(self.tr("Source"), lambda r: r.source),
+            Column(self.tr("Failed"), lambda r: r.failures, align_right=True),
+            Column(self.tr("Waits until"), lambda r: r.until.astimezone().strftime("%d-%m-%Y %H:%M:%S")),
+        ], self)
         self.users_view = _table(self.users_model, "usersTable")
+        self.lockouts_view = _table(self.lockouts_model, "lockoutsTable")
         self.audit_view = _table(self.audit_model, "auditTable")
 
         users_box = QGroupBox(self.tr("Users"))
@@ -105,9 +113,23 @@ class AdminArea(QWidget):
         export_row.addStretch(1)
         export_row.addWidget(self.export_button)
         ab.addLayout(export_row)
+        lockouts_box = QWidget()
+        lb = QVBoxLayout(lockouts_box)
+        hint = named(QLabel(self.tr(
+            "After failed logins a user name must wait at the computer it was typed at, and a computer that tried "
+            "many names waits for every name. Clearing lets them try again at once.")), "lockoutsHint")
+        hint.setWordWrap(True)
+        lb.addWidget(hint)
+        lb.addWidget(self.lockouts_view)
+        clear_row = QHBoxLayout()
+        self.clear_lockout_button = named(QPushButton(self.tr("Clear selected lock-out")), "clearLockout")
+        clear_row.addStretch(1)
+        clear_row.addWidget(self.clear_lockout_button)
+        lb.addLayout(clear_row)
         self.settings_box = SettingsBox(services, runner, actor)
         lower = named(QTabWidget(), "adminLower")
         lower.addTab(audit_box, self.tr("Audit trail (newest first)"))
+        lower.addTab(lockouts_box, self.tr("Lock-outs"))
         lower.addTab(self.settings_box, self.tr("Settings"))
         # how the export asks for a file name; tests replace it
         self.choose_export_file: Callable[[], str] = lambda: QFileDialog.getSaveFileName(
@@ -131,13 +153,15 @@ class AdminArea(QWidget):
         self.languages_edit.returnPressed.connect(self.set_languages)
         self.users_view.selectionModel().selectionChanged.connect(self._selected)
         self.export_button.clicked.connect(self.export_audit)
+        self.clear_lockout_button.clicked.connect(self.clear_lockout)
         self.refresh()
 
     def refresh(self) -> None:
         users, audit, actor = self.services.users, self.services.audit, self.actor
-        self.runner.submit(lambda: (users.list_users(actor), audit.events(actor, limit=500)), self._show, self._error)
+        self.runner.submit(lambda: (users.list_users(actor), audit.events(actor, limit=500), users.lockouts(actor)),
+                           self._show, self._error)
 
-    def _show(self, data: tuple[list[UserRow], list[AuditRow]]) -> None:
+    def _show(self, data: tuple[list[UserRow], list[AuditRow], list[Lockout]]) -> None:
         sel = self.users_view.selectionModel().selectedRows()
         kept = self.users_model.row(sel[0].row()).username if sel else None
         self.users_model.set_rows(data[0])
@@ -145,6 +169,8 @@ class AdminArea(QWidget):
             if r.username == kept:  # the selected user stays selected
                 self.users_view.selectRow(i)
         self.audit_model.set_rows(data[1])
+        self.lockouts_model.set_rows(data[2])
+        self.lockouts_view.resizeColumnsToContents()
         self.users_view.resizeColumnsToContents()
         self.audit_view.resizeColumnsToContents()
 
@@ -210,6 +236,27 @@ class AdminArea(QWidget):
 
         self.runner.submit(lambda: users.set_languages(actor, row.username, text), done, failed)
 
+    def clear_lockout(self) -> None:
+        """The selected lock-out: a user name at every computer, or a computer for every name."""
+        sel = self.lockouts_view.selectionModel().selectedRows()
+        if not sel:
+            self.message.setText(self.tr("Select a lock-out first."))
+            return
+        row = self.lockouts_model.row(sel[0].row())
+        users, actor = self.services.users, self.actor
+        who = row.name if row.kind == "name" else row.source
+
+        def work() -> int:
+            if row.kind == "name":
+                return users.clear_lockout(actor, name=row.name)
+            return users.clear_lockout(actor, source=row.source)
+
+        def done(_: object) -> None:
+            self.message.setText(self.tr("%s may log in again.") % who)
+            self.refresh()
+
+        self.runner.submit(work, done, self._error)
+
     def toggle_disabled(self) -> None:
         sel = self.users_view.selectionModel().selectedRows()
         if not sel:
@@ -231,7 +278,8 @@ class AdminArea(QWidget):
         self.runner.submit(work, done, failed)
 
 
-def _table(model: RowTableModel[object] | RowTableModel[UserRow] | RowTableModel[AuditRow], name: str) -> QTableView:
+def _table(model: RowTableModel[object] | RowTableModel[UserRow] | RowTableModel[AuditRow] | RowTableModel[Lockout],
+           name: str) -> QTableView:
     view = named(QTableView(), name)
     view.setModel(model)
     view.setSelectionBehavior(QTableView.SelectionBehavior.SelectRows)

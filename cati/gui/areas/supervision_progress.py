@@ -36,7 +36,7 @@ from cati.gui.table_model import Column, RowTableModel
 from cati.gui.tasks import TaskRunner
 from cati.gui.widgets import named
 from cati.supervision.rules.report_figures import format_number
-from cati.supervision.service.progress import (
+from cati.supervision.service.progress_figures import (
     RATE_NAMES,
     InterviewerStats,
     LanguageProgress,

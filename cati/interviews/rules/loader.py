@@ -1,4 +1,4 @@
-"""Load a form from YAML (``yaml.SafeLoader`` only), collecting every error with file and line.
+"""Load a form from YAML (the safe loader only), collecting every error with file and line.
 
 A form file comes from outside: it is read within limits, and every way YAML can go wrong is an error
 with its line, never a traceback. A file larger than ``MAX_FORM_BYTES`` is not read; aliases
@@ -7,7 +7,8 @@ values once expanded (a two-kilobyte "billion laughs" would otherwise expand to 
 form is checked) and may not refer to itself; nesting deeper than ``MAX_DEPTH`` is refused while
 composing (Python's own recursion would otherwise end it with a traceback). A value YAML cannot make
 (``2021-13-45`` as a date, an integer of thousands of digits) is an error at its line. A quote opened
-and never closed is reported at the line where it opens.
+and never closed is reported at the line where it opens. libyaml scans and parses when PyYAML has it
+(the costly part); the document is composed in Python, so these limits hold either way.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from yaml.composer import ComposerError
 from yaml.constructor import ConstructorError
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
+from cati.core.yaml_files import ComposingSafeLoader
 from cati.sample.rules.forms import form_id_for_case
 
 from .errors import FormError, FormLoadError
@@ -34,10 +36,13 @@ KEY_LINES = "__keylines__"
 MAX_FORM_BYTES = 1_000_000  # the shipped forms are about 12 KB
 MAX_NODES = 100_000  # values in the document with every alias expanded (the shipped forms: under 1,000)
 MAX_DEPTH = 40  # levels of nesting (the shipped forms: 8)
+#: libyaml refuses more than 1000 levels; its scanner looks ahead (a flow ``[`` may start a key) and can meet
+#: that limit before the composer reaches MAX_DEPTH
+_LIBYAML_TOO_DEEP = "exceeded maximum nesting depth"
 
 
-class _LineLoader(yaml.SafeLoader):
-    """A SafeLoader that records, in every mapping, its line and the line of each key."""
+class _LineLoader(ComposingSafeLoader):  # libyaml's scanner and parser when PyYAML has them
+    """A safe loader that records, in every mapping, its line and the line of each key."""
 
     duplicate_keys: list[tuple[int, str]]
     depth: int = 0
@@ -100,6 +105,8 @@ def _yaml_error(file: str, exc: yaml.MarkedYAMLError) -> FormError:
     """One YAML error at its line: where a quote (or a bracket) was opened when it is never closed,
     else where the problem was found."""
     problem = exc.problem or exc.context or "onleesbare YAML"
+    if problem == _LIBYAML_TOO_DEEP:  # libyaml's scanner, looking ahead, reached its own limit before ours
+        problem = f"dieper genest dan {MAX_DEPTH} niveaus"
     context = exc.context or ""
     if exc.context_mark is not None and "quoted scalar" in context:
         end = exc.problem_mark.line + 1 if exc.problem_mark is not None else 0

@@ -344,7 +344,7 @@ class InterviewService:
                 raise InterviewError(f"Interview {interview_id} is al afgesloten ({iv.status})")
             case = s.get(CallCase, iv.case_id)
             assert case is not None
-            if case.held_by != actor.user_id:
+            if case.held_by != actor.user_id and not (code == COMPLETE and self.calls.take_back_in(s, actor, case)):
                 raise CaseNotHeld(actor, case.id)
             completed: tuple[Form, dict[str, object], dict[str, Answer]] | None = None
             form = self.forms[iv.form_id]

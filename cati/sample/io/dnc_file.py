@@ -17,7 +17,7 @@ from pathlib import Path
 
 from cati.sample.io.errors import ClientFileError
 from cati.sample.io.text_file import decode_text, file_kind
-from cati.sample.rules.client_rows import AccountingError
+from cati.sample.rules.accounting import AccountingError
 from cati.sample.rules.phones import parse_phone_cell
 
 MAX_FILE_BYTES = 64 * 1024 * 1024

@@ -48,13 +48,17 @@ from sqlalchemy.orm import Session
 from cati.accounts.rules.roles import Actor, Permission, require
 from cati.accounts.service.audit import record
 from cati.core.languages import needed
+from cati.platform import do_not_call as dnc_list
+from cati.platform.contact import contact_sealer
 from cati.platform.context import ServiceContext
 from cati.platform.models import CallCase, Client, ImportBatch, MeasurementPeriod, PhoneNumber, Provider
-from cati.sample.io.client_file import ClientFileError, ImportResult, import_client_file, rejects_path
-from cati.sample.io.client_file import write_rejects as write_rejects_file
+from cati.sample.io.client_file import ClientFileError, ImportResult, import_client_file
 from cati.sample.io.dnc_file import read_do_not_call
-from cati.sample.rules.client_rows import Accounting, AccountingError, find_duplicates
+from cati.sample.io.rejects_file import rejects_path
+from cati.sample.io.rejects_file import write_rejects as write_rejects_file
+from cati.sample.rules.accounting import Accounting, AccountingError
 from cati.sample.rules.client_rows import MeasurementPeriod as PeriodRange
+from cati.sample.rules.duplicates import find_duplicates
 from cati.sample.rules.phones import NUMBER_DO_NOT_CALL
 from cati.sample.store import clients_repo as repo
 
@@ -306,7 +310,9 @@ class ImportService:
                                             known_client_numbers=known_ids, known_phones=known_tel)
         before = repo.previous_import(s, t.period_id, sha)
         records = result.records
-        blocked = repo.on_do_not_call(s, (n for rec in records for n in rec.phone_numbers))
+        blocked = dnc_list.listed(s, (n for rec in records for n in rec.phone_numbers))
+        # contact data goes in sealed with the period's key (the bulk insert writes the values as given)
+        sealer = contact_sealer(s, t.period_id)
 
         batch = ImportBatch(period_id=t.period_id, filename=path.name[:500], sha256=sha, imported_at=now,
                             user_id=actor.user_id if actor else None, summary="{}")
@@ -316,13 +322,13 @@ class ImportService:
         used_keys: set[str] = set()
         clients: list[dict[str, Any]] = []
         for rec in records:
-            key = secrets.token_hex(8)
-            while key in used_keys:  # pragma: no cover - 64 random bits
-                key = secrets.token_hex(8)
-            used_keys.add(key)
+            respondent = secrets.token_hex(8)
+            while respondent in used_keys:  # pragma: no cover - 64 random bits
+                respondent = secrets.token_hex(8)
+            used_keys.add(respondent)
             clients.append({
                 "period_id": t.period_id, "import_id": batch.id, "client_number": rec.client_number,
-                "respondent_key": key, "name": rec.name, "email": (rec.email or None),
+                "respondent_key": respondent, "name": sealer.text(rec.name), "email": sealer.text(rec.email or None),
                 "service": rec.service.number, "end_date": rec.end_date, "variant": rec.variant,
                 "learning_profile": rec.learning_profile, "phone_option": rec.phone_option, "created_at": now,
                 "language": rec.language,
@@ -349,10 +355,10 @@ class ImportService:
             dialable = [ph for ph in rec.phones if ph.e164 not in blocked]
             stopped = [ph for ph in rec.phones if ph.e164 in blocked]
             for pos, ph in enumerate(dialable):
-                phones.append({"client_id": client_id, "position": pos, "e164": ph.e164, "kind": ph.kind,
+                phones.append({"client_id": client_id, "position": pos, **sealer.number(ph.e164), "kind": ph.kind,
                                "flagged": ph.doubtful, "status": "active", "final_outcome": None, "attempts": 0})
             for pos, ph in enumerate(stopped, start=len(dialable)):
-                phones.append({"client_id": client_id, "position": pos, "e164": ph.e164, "kind": ph.kind,
+                phones.append({"client_id": client_id, "position": pos, **sealer.number(ph.e164), "kind": ph.kind,
                                "flagged": ph.doubtful, "status": "do_not_call", "final_outcome": NUMBER_DO_NOT_CALL,
                                "attempts": 0})
             c = counts[rec.queue]
@@ -424,7 +430,7 @@ class ImportService:
             label = label[:99] + "…"  # only the list's label, shown as its source
         now = self.ctx.now()
         with self.ctx.db.unit_of_work(immediate=True, wait_seconds=IMPORT_WAIT_SECONDS) as s:
-            added = repo.add_do_not_call(s, distinct, label, now)
+            added = dnc_list.add(s, distinct, label, now)
             marked, clients = repo.apply_do_not_call(s, distinct)
             closed = self.close_without_number(s, clients, now)
             record(s, actor, "dnc_import", at=now, object_type="do_not_call", file=p.name, lines=len(listed.lines),

@@ -1,11 +1,14 @@
 """Retention: closing a measurement period and purging its clients' contact data.
 
 After a period is closed, ``purge`` removes names, phone numbers and e-mail addresses of its clients
-and every free text that could hold them (call notes, appointment notes). Answers stay, keyed by the
-random respondent key. Do-not-call entries of purged numbers stay effective but unreadable: the number
-is replaced by a keyed hash (see :mod:`cati.sample.store.dnc`). The period's paradata (screen visits:
-how interviewers worked each screen) goes too, in the same transaction (the interview service's
-``purge_paradata_in``, handed by the composition root): the review it served is over.
+and every free text that could hold them (call notes, appointment notes), then destroys the period's
+key (:mod:`cati.platform.keys`): every copy of that data still on disk (old pages, the WAL, backups)
+was sealed with it and is unreadable from then on. SQLite then VACUUMs (``secure_delete`` already
+zeroes what is deleted), PostgreSQL VACUUMs the tables. Answers stay, keyed by the random respondent
+key. The do-not-call list holds numbers only as keyed hashes, so purged clients' opt-outs keep working.
+The period's paradata (screen visits: how interviewers worked each screen) goes too, in the same
+transaction (the interview service's ``purge_paradata_in``, handed by the composition root): the review
+it served is over.
 """
 
 from __future__ import annotations
@@ -29,7 +32,6 @@ from cati.platform.models import (
     PhoneNumber,
     Provider,
 )
-from cati.sample.store import dnc
 
 
 class PrivacyError(ValueError):
@@ -44,7 +46,7 @@ class PurgeResult:
     clients: int
     phone_numbers: int
     notes_cleared: int
-    do_not_call_hashed: int
+    key_destroyed: bool  # False: the period had no key (no contact data was ever stored) or it was gone
     screen_visits: int = 0  # paradata rows deleted
 
 
@@ -113,17 +115,11 @@ class PrivacyService:
                 raise PrivacyError("Niet gewist: sluit eerst de meetperiode (cati period close).")
             client_ids = select(Client.id).where(Client.period_id == mp.id).scalar_subquery()
             case_ids = select(CallCase.id).where(CallCase.period_id == mp.id).scalar_subquery()
-            numbers = [
-                n
-                for n in s.scalars(select(PhoneNumber.e164).where(PhoneNumber.client_id.in_(client_ids)))
-                if n
-            ]
-            hashed = dnc.hash_entries(s, numbers)
             n_clients = _rowcount(
                 s, update(Client).where(Client.period_id == mp.id).values(name=None, email=None)
             )
             n_phones = _rowcount(
-                s, update(PhoneNumber).where(PhoneNumber.client_id.in_(client_ids)).values(e164=None)
+                s, update(PhoneNumber).where(PhoneNumber.client_id.in_(client_ids)).values(e164=None, e164_hash=None)
             )
             notes = _rowcount(
                 s,
@@ -138,6 +134,7 @@ class PrivacyService:
                 .values(note=""),
             )
             visits = self._purge_paradata(s, mp.id) if self._purge_paradata is not None else 0
+            key_id = mp.key_id
             mp.purged_at = now
             record(
                 s,
@@ -149,7 +146,11 @@ class PrivacyService:
                 clients=n_clients,
                 phone_numbers=n_phones,
                 notes_cleared=notes,
-                do_not_call_hashed=hashed,
+                key_id=key_id,
                 screen_visits=visits,
             )
-            return PurgeResult(provider, start, end, n_clients, n_phones, notes, hashed, visits)
+        # After the commit: the rows no longer need the key. Should this fail, the purge stands and
+        # running it again destroys the key.
+        destroyed = self.ctx.db.keys.destroy(key_id) if key_id is not None else False
+        self.ctx.db.compact()
+        return PurgeResult(provider, start, end, n_clients, n_phones, notes, destroyed, visits)

@@ -7,24 +7,24 @@ in chunks so no statement exceeds SQLite's or PostgreSQL's bound-parameter limit
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from datetime import date
 from typing import Any, TypeVar
 
 from sqlalchemy import func, insert, select, text, update
 from sqlalchemy.orm import Session
 
+from cati.platform import do_not_call
+from cati.platform.database import keys_of
 from cati.platform.models import (
     CallCase,
     Client,
-    DoNotCall,
     ImportBatch,
     MeasurementPeriod,
     PhoneNumber,
     Provider,
 )
 from cati.sample.rules.phones import NUMBER_DO_NOT_CALL
-from cati.sample.store import dnc
 
 T = TypeVar("T")
 CHUNK = 5000  # rows per executemany call (the driver pages them further)
@@ -66,18 +66,30 @@ def cases_per_period(s: Session) -> dict[tuple[int, str], int]:
 
 
 # -- what earlier imports of a period hold --------------------------------------------------------
-def known_clients(s: Session, period_id: int) -> tuple[set[str], dict[str, str]]:
-    """Client numbers of the period, and E.164 -> client number of their (readable) phone numbers."""
+class KnownPhones:
+    """Who had a number in a period (E.164 -> client number), looked up by the number's hash."""
+
+    def __init__(self, s: Session, by_hash: dict[str, str]) -> None:
+        self._key = keys_of(s).number_hash
+        self._by_hash = by_hash
+
+    def get(self, e164: str, /) -> str | None:
+        return self._by_hash.get(self._key(e164))
+
+
+def known_clients(s: Session, period_id: int) -> tuple[set[str], KnownPhones]:
+    """Client numbers of the period, and who had each of its phone numbers that are not purged."""
     numbers = set(s.scalars(select(Client.client_number).where(Client.period_id == period_id)))
     phones: dict[str, str] = {}
-    rows = s.execute(select(PhoneNumber.e164, Client.client_number)
+    rows = s.execute(select(PhoneNumber.e164_hash, Client.client_number)
                      .join(Client, PhoneNumber.client_id == Client.id)
-                     .where(Client.period_id == period_id, PhoneNumber.e164.is_not(None))
+                     .where(Client.period_id == period_id, PhoneNumber.e164_hash.is_not(None),
+                            PhoneNumber.e164.is_not(None))
                      .order_by(PhoneNumber.id))
-    for e164, client_number in rows:
-        if e164:
-            phones.setdefault(e164, client_number)
-    return numbers, phones
+    for number_hash, client_number in rows:
+        if number_hash is not None:
+            phones.setdefault(number_hash, client_number)
+    return numbers, KnownPhones(s, phones)
 
 
 def previous_import(s: Session, period_id: int, sha256: str) -> ImportBatch | None:
@@ -110,45 +122,16 @@ def batch_counts(s: Session, batch_id: int) -> tuple[int, int]:
     return int(clients), int(cases)
 
 
-# -- the do-not-call list -------------------------------------------------------------------------
-def on_do_not_call(s: Session, numbers: Iterable[str]) -> set[str]:
-    """The numbers among ``numbers`` on the do-not-call list (plain or hashed entries)."""
-    wanted = sorted({n for n in numbers if n})
-    found: set[str] = set()
-    if not wanted:
-        return found
-    hashed = s.scalar(select(DoNotCall.e164).where(DoNotCall.e164.like("h:%")).limit(1)) is not None
-    if not hashed and (s.scalar(select(func.count()).select_from(DoNotCall)) or 0) <= len(wanted):
-        # a list no longer than the numbers asked about (a client file's 100,000 against a list of
-        # a few thousand): read it whole, one query instead of one per chunk of numbers
-        return set(s.scalars(select(DoNotCall.e164))) & set(wanted)
-    if not hashed:  # a long list: one plain IN look-up per chunk
-        for part in chunks(wanted, IN_CHUNK):
-            found.update(s.scalars(select(DoNotCall.e164).where(DoNotCall.e164.in_(part))))
-        return found
-    # Hashed entries exist (purged clients): the dnc module checks both forms.
-    for part in chunks(wanted, IN_CHUNK // 2):
-        found |= dnc.contains(s, part)
-    return found
-
-
-def add_do_not_call(s: Session, numbers: Sequence[str], source: str, now: Any) -> int:
-    """Add numbers not yet on the list. Returns how many were new."""
-    present = on_do_not_call(s, numbers)
-    new = sorted({n for n in numbers if n not in present})
-    for part in chunks(new):
-        s.execute(insert(DoNotCall), [{"e164": n, "source": source, "added_at": now} for n in part])
-    return len(new)
-
-
+# -- the do-not-call list (cati.platform.do_not_call) -----------------------------------------------
 def apply_do_not_call(s: Session, numbers: Sequence[str]) -> tuple[int, set[int]]:
     """Mark active phone numbers on the list ``do_not_call``. Returns (numbers marked, the clients
     they belong to: the call service ends their open cases that have no active number left)."""
     marked = 0
     clients: set[int] = set()
-    for part in chunks(sorted(set(numbers)), IN_CHUNK):
+    hashes = sorted({do_not_call.number_key(s, n) for n in numbers if n})
+    for part in chunks(hashes, IN_CHUNK):
         hits = s.execute(select(PhoneNumber.id, PhoneNumber.client_id)
-                         .where(PhoneNumber.e164.in_(part), PhoneNumber.status == "active")).all()
+                         .where(PhoneNumber.e164_hash.in_(part), PhoneNumber.status == "active")).all()
         if not hits:
             continue
         ids = [h[0] for h in hits]

@@ -6,6 +6,7 @@ from dataclasses import replace
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 
+import pytest
 from billing_helpers import P2021
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -28,6 +29,7 @@ cents = st.integers(min_value=0, max_value=250_000).map(from_cents)
 shares = st.integers(min_value=0, max_value=10_000).map(lambda n: Decimal(n) / 10_000)
 
 
+@pytest.mark.slow(seconds=2)  # 3000 examples
 @settings(max_examples=3000, deadline=None)
 @given(cost=cents, share=shares)
 def test_split_always_adds_up(cost: Decimal, share: Decimal) -> None:
@@ -49,6 +51,7 @@ step = st.fixed_dictionaries(
 )
 
 
+@pytest.mark.slow(seconds=3)  # 1000 random histories
 @settings(max_examples=1000, deadline=None)
 @given(
     steps=st.lists(step, min_size=1, max_size=6),

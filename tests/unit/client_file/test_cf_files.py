@@ -9,14 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from cati.sample.io.client_file import (
-    HEADER_ALIASES,
-    ClientFileError,
-    ImportResult,
-    import_client_file,
-    open_client_file,
-    write_rejects_csv,
-)
+from cati.sample.io.client_columns import HEADER_ALIASES
+from cati.sample.io.client_file import ClientFileError, ImportResult, import_client_file, open_client_file
+from cati.sample.io.rejects_file import write_rejects_csv
 from cati.sample.rules.client_rows import MeasurementPeriod
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "data"))

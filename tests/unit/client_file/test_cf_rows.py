@@ -8,11 +8,11 @@ from cati.sample.rules.client_rows import (
     Accepted,
     ClientRecord,
     MeasurementPeriod,
-    RawValue,
     Rejection,
-    find_duplicates,
     validate_row,
 )
+from cati.sample.rules.client_values import RawValue
+from cati.sample.rules.duplicates import find_duplicates
 
 
 def row(**over: RawValue) -> dict[str, RawValue]:
@@ -200,18 +200,22 @@ def test_duplicates_against_an_earlier_import(period: MeasurementPeriod) -> None
 def test_a_duration_cell_as_end_date_is_rejected_not_a_crash() -> None:
     from datetime import timedelta
 
-    from cati.sample.rules.client_rows import parse_end_date
+    from cati.sample.rules.client_values import parse_end_date
 
     assert parse_end_date(timedelta(hours=30)) == (None, None, "einddatum is geen datum")
 
 
-def test_the_longest_values_are_the_client_table_columns() -> None:
-    """A value longer than its column is rejected, never cut: the limits are the columns'."""
+def test_the_longest_values_fit_the_client_table_columns() -> None:
+    """A value longer than its limit is rejected, never cut: the client number's limit is its column's;
+    names and e-mail addresses are stored sealed, in columns without a length (``Sealed``)."""
     from cati.platform.models import Client
+    from cati.platform.types import Sealed
     from cati.sample.rules.client_rows import MAX_LENGTHS
 
-    columns = {"klantnummer": "client_number", "naam": "name", "email": "email"}
-    assert {k: Client.__table__.c[c].type.length for k, c in columns.items()} == MAX_LENGTHS
+    assert Client.__table__.c["client_number"].type.length == MAX_LENGTHS["klantnummer"]
+    for column in ("name", "email"):
+        assert isinstance(Client.__table__.c[column].type, Sealed)
+        assert Client.__table__.c[column].type.impl_instance.length is None
 
 
 def test_a_value_longer_than_its_column_is_rejected_not_cut(period: MeasurementPeriod) -> None:

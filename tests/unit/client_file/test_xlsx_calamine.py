@@ -1,4 +1,4 @@
-"""XLSX client files are read with python-calamine (:func:`cati.sample.io.client_file.xlsx_sheets`). On every
+"""XLSX client files are read with python-calamine (:func:`cati.sample.io.client_xlsx.xlsx_sheets`). On every
 xlsx test file it gives exactly the rows openpyxl gives (``load_workbook(read_only=True, data_only=True)``,
 ``iter_rows(values_only=True)``), value and type, and the import comes out the same whichever of the two
 read the file. Where the two differ, it is on XML that Excel does not write; each such difference is named
@@ -17,15 +17,9 @@ import pytest
 from openpyxl import Workbook, load_workbook
 from openpyxl.chart import BarChart, Reference
 
-from cati.sample.io.client_file import (
-    ClientFile,
-    ClientFileError,
-    Sheet,
-    import_client_file,
-    open_client_file,
-    sheet_client_file,
-    xlsx_sheets,
-)
+from cati.sample.io.client_columns import ClientFile
+from cati.sample.io.client_file import ClientFileError, import_client_file, open_client_file
+from cati.sample.io.client_xlsx import Sheet, sheet_client_file, xlsx_sheets
 from cati.sample.rules.client_rows import Accepted, MeasurementPeriod, Rejection, validate_row
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "data"))
