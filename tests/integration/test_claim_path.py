@@ -85,13 +85,13 @@ def test_do_not_call_numbers_of_a_claimed_case_are_marked(services, clock) -> No
 
 
 def test_a_changed_cap_counts_once_the_cached_caps_expire(services, clock, monkeypatch) -> None:  # type: ignore[no-untyped-def]
-    import cati.calls.service.calls as calls
+    import cati.calls.service.quota_caps as quota_caps
 
     u = users(services)
     q = add_queue(services.db, 3, "inburgering")
     assert services.calls.next_case(u["anna"], q.provider_id) is not None
     ticks = iter(range(10**9, 10**10, 1000))
-    monkeypatch.setattr(calls.time, "monotonic", lambda: float(next(ticks)))  # every read is past the TTL
+    monkeypatch.setattr(quota_caps.time, "monotonic", lambda: float(next(ticks)))  # every read is past the TTL
     services.settings.set(u["admin"], "queue.inburgering.cap", 0, valid_from=date(2026, 1, 1))
     nxt = services.calls.claim_next(u["bram"], q.provider_id)
     assert nxt.card is None and nxt.reason.code == "QUOTA_NO_ROOM"
@@ -154,11 +154,11 @@ def test_a_claim_is_one_statement_on_postgresql(services, clock, monkeypatch) ->
         pytest.skip("SQLite claims in a BEGIN IMMEDIATE transaction: several statements under its write lock")
     import psycopg
 
-    import cati.calls.service.calls as calls_module
+    import cati.calls.service.quota_caps as quota_caps
 
     u = users(services)
     q = add_queue(services.db, 10, numbers_per_client=2)
-    monkeypatch.setattr(calls_module, "CAPS_TTL", 3600.0)
+    monkeypatch.setattr(quota_caps, "CAPS_TTL", 3600.0)
     assert services.calls.next_case(u["anna"], q.provider_id) is not None  # reads the caps, opens the connection
     sent: list[str] = []
     sa.event.listen(services.db.engine, "before_cursor_execute", lambda *a: sent.append(a[2]))
@@ -190,7 +190,7 @@ def test_a_dropped_connection_costs_no_claim(services, clock, monkeypatch) -> No
     monkeypatch.setattr(database, "PING_AFTER_IDLE_SECONDS", 0.0)
     with services.db.engine.connect() as conn:
         pooled = conn.exec_driver_sql("SELECT pg_backend_pid()").scalar()
-    claiming_pid = services.calls._pg._raw.info.backend_pid
+    claiming_pid = services.calls._claims.pg._raw.info.backend_pid
     admin = sa.create_engine(services.db.url)
     with admin.connect() as conn:
         for pid in (pooled, claiming_pid):
@@ -230,7 +230,7 @@ def test_the_claim_statement_is_planned_on_the_indexes(services, clock, monkeypa
                         or sent[-1])
     for actor in (u["anna"], u["bram"], u["cees"]):
         assert services.calls.next_case(actor, q.provider_id) is not None
-    raw = services.calls._pg._raw
+    raw = services.calls._claims.pg._raw
     [(name, generic)] = raw.execute("SELECT name, generic_plans FROM pg_prepared_statements").fetchall()
     assert generic >= 2
     plan = "\n".join(r[0] for r in raw.execute(f"EXPLAIN EXECUTE {name}({', '.join(map(_literal, sent[-1]))})"))

@@ -1,7 +1,7 @@
 """Next case, claims and leases, call outcomes, appointments, quota caps.
 
 A claim takes the case the call order (:mod:`cati.calls.rules.order`) ranks first for this
-interviewer: one path per backend (``services/claiming.py``), both on the SQL generated from the one
+interviewer: one path per backend (``service/claiming.py``), both on the SQL generated from the one
 description (``store/order_sql.py``, ``store/claim_select.py``):
 
 - SQLite: in ``BEGIN IMMEDIATE`` (one writer at a time), the best case's id, its rows, one conditional
@@ -11,115 +11,55 @@ description (``store/order_sql.py``, ``store/claim_select.py``):
   leased and its card read, in one round trip.
 
 When no case is claimed, a read-only look says why (outside calling hours, quota, nothing due until
-…). Quota caps and the body of recording an outcome live in ``services/outcome_recording.py``.
+…). CallService is the one face of the feature; its parts live beside it: the claim path
+(``service/claiming.py``), the leases and the sweep of lost desks (``service/leases.py``), the
+queues' caps (``service/quota_caps.py``), the body of recording an outcome
+(``service/outcome_recording.py``), the card (``service/case_card.py``) and the read-only views of
+the queues (``service/queue_views.py`` over ``service/queue_summary.py``). Their results are
+re-exported here.
 
 Every public method takes the actor first and checks its permission before anything else.
-Results are frozen dataclasses; times are aware UTC. The card and supervision parts live in
-``services/case_card.py`` and ``services/queue_summary.py`` and are re-exported here.
+Results are frozen dataclasses; times are aware UTC.
 """
 
 from __future__ import annotations
 
-import time
 from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass, replace
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from cati.accounts.rules.roles import Actor, Permission, PermissionDenied, require
-from cati.accounts.service.audit import record
+from cati.accounts.rules.roles import Actor, Permission, require
 from cati.accounts.service.settings import SettingsService
 from cati.calls.rules.dialling import dial_refusal
 from cati.calls.rules.explain import Explanation, explain
 from cati.calls.rules.line import Line, LineOutcomes, load_line_outcomes
 from cati.calls.rules.order import Asker
 from cati.calls.rules.outcomes import Outcome, OutcomeTable, load_outcome_table
-from cati.calls.rules.quota import can_start_interview
 from cati.calls.rules.scheduling_settings import SchedulerSettings
 from cati.calls.rules.scheduling_state import Appointment as AppointmentRequest
 from cati.calls.rules.scheduling_state import CaseState
-from cati.calls.service.case_card import (
-    AppointmentInfo,
-    AttemptInfo,
-    CaseCard,
-    NumberInfo,
-    build_card,
-    case_fields,
-)
-from cati.calls.service.claiming import Claimed, claim_in, room, settle, why_nothing
+from cati.calls.service.case_card import AppointmentInfo, AttemptInfo, CaseCard, NumberInfo, case_fields
+from cati.calls.service.claiming import Claims, NextCase, why_nothing
 from cati.calls.service.errors import CallError, CaseClosed, CaseNotHeld, DialRefused, QuotaFull
-from cati.calls.service.outcome_recording import (
-    LanguageFacts,
-    OutcomeResult,
-    check_code,
-    read_caps,
-    record_in,
-)
-from cati.calls.service.queue_summary import (
-    CaseExplanation,
-    MyQueue,
-    QueueOrderRow,
-    QueueRow,
-    appointments_of,
-    explain_cases,
-    my_queues,
-    order_rows,
-    provider_ids,
-    summary,
-)
+from cati.calls.service.leases import Leases
+from cati.calls.service.outcome_recording import LanguageFacts, OutcomeResult, check_code, record_in
+from cati.calls.service.queue_summary import CaseExplanation, MyQueue, QueueOrderRow, QueueRow
+from cati.calls.service.queue_views import QueueViews
+from cati.calls.service.quota_caps import QuotaCaps
 from cati.calls.store import case_queries as cq
-from cati.calls.store.case_mapping import (
-    CaseRows,
-    to_state,
-)
-from cati.calls.store.claim_pg import ClaimUnavailable, PgClaim
-from cati.calls.store.claim_select import BestCase, QueueOrder
+from cati.calls.store.case_mapping import to_state
 from cati.calls.store.outcome_writes import OutcomeWrites
 from cati.core.paths import resources_dir
 from cati.platform.context import ServiceContext
-from cati.platform.models import CallCase, Interview
+from cati.platform.models import CallCase
 
-__all__ = [
-    "AppointmentInfo",
-    "AppointmentRequest",
-    "AttemptInfo",
-    "CallError",
-    "CallService",
-    "CaseClosed",
-    "CaseCard",
-    "CaseExplanation",
-    "CaseNotHeld",
-    "DialPermit",
-    "DialRefused",
-    "MyQueue",
-    "NextCase",
-    "NumberInfo",
-    "OutcomeResult",
-    "QueueOrderRow",
-    "QueueRow",
-    "QuotaFull",
-    "case_fields",
-]
-
-#: candidates per tier and queue: each window holds only due cases in its tier's order, so its first
-#: row is the tier's best (PostgreSQL skips rows another claimer has locked and takes the next)
-BATCH = 1
-CAPS_TTL = 5.0  # seconds a service reuses the queue caps it read (a changed cap counts within this)
-#: how often (service clock) a claim first closes the attempts of desks whose lease ran out
-SWEEP_EVERY = timedelta(seconds=30)
-
+__all__ = ["AppointmentInfo", "AppointmentRequest", "AttemptInfo", "CallError", "CallService", "CaseClosed",
+           "CaseCard", "CaseExplanation", "CaseNotHeld", "DialPermit", "DialRefused", "MyQueue", "NextCase",
+           "NumberInfo", "OutcomeResult", "QueueOrderRow", "QueueRow", "QuotaFull", "case_fields"]
 
 # ---------------------------------------------------------------- results
-
-
-@dataclass(frozen=True)
-class NextCase:
-    """The result of asking for the next case: a card, or why there is none (``reason``)."""
-
-    card: CaseCard | None
-    reason: Explanation
 
 
 @dataclass(frozen=True)
@@ -150,16 +90,14 @@ class CallService:
         self._scheduler: SchedulerSettings | None = None
         self._settings = settings
         self._queries = cq.ClaimQueries(postgres=not ctx.db.is_sqlite)
-        # SQLite: the best case, chosen inside BEGIN IMMEDIATE; PostgreSQL: the one-statement claim
-        self._best = BestCase(BATCH) if ctx.db.is_sqlite else None
-        self._pg = None if ctx.db.is_sqlite else PgClaim(BATCH, ctx.db.engine)
-        self._order = QueueOrder(postgres=not ctx.db.is_sqlite)
-        self._autocommit = ctx.db.engine.execution_options(isolation_level="AUTOCOMMIT")
         self._writes = OutcomeWrites(postgres=not ctx.db.is_sqlite)
-        self._swept: datetime | None = None
-        self._caps_read: tuple[date, float, dict[str, int | None]] | None = None
+        self._quota = QuotaCaps(ctx, settings)
         # validate the data files at start: a broken table must fail loudly, not on the first call
         _ = self.outcome_table, self.scheduler, self.line_outcome_table
+        # SQLite: the best case, chosen inside BEGIN IMMEDIATE; PostgreSQL: the one-statement claim
+        self._claims = Claims(ctx, self._queries, self.scheduler, self._label)
+        self._leases = Leases(ctx, self.scheduler)
+        self._views = QueueViews(ctx, self._quota, self.scheduler)
 
     # -- configuration ----------------------------------------------------------------------
     @property
@@ -187,30 +125,16 @@ class CallService:
 
     def cap(self, queue: str, on: date | None = None) -> int | None:
         """The queue's cap (setting ``queue.<queue>.cap``); None = no cap."""
-        try:
-            value = self._settings.get(f"queue.{queue}.cap", on)
-        except ValueError:
-            return None
-        return None if value is None else int(value)
+        return self._quota.cap(queue, on)
 
     def caps(self) -> dict[str, int | None]:
         """Every queue's cap in force today (None: no cap); read at most every ``CAPS_TTL`` seconds."""
-        return self._caps()
+        return self._quota.caps()
 
     def _caps(self, s: Session | None = None) -> dict[str, int | None]:
-        """Every queue's cap in force today, in one query (inside the caller's transaction if given),
-        reused for ``CAPS_TTL`` seconds."""
-        today = self.ctx.now().date()
-        read = self._caps_read
-        if read is not None and read[0] == today and time.monotonic() - read[1] < CAPS_TTL:
-            return dict(read[2])
-        if s is None:
-            with self.ctx.db.unit_of_work(immediate=False) as own:
-                caps = read_caps(own, today)
-        else:
-            caps = read_caps(s, today)
-        self._caps_read = (today, time.monotonic(), caps)
-        return dict(caps)
+        """Every queue's cap in force today (inside the caller's transaction if given), reused for
+        ``CAPS_TTL`` seconds (``quota_caps.QuotaCaps``)."""
+        return self._quota.caps(s)
 
     @staticmethod
     def _asker(actor: Actor) -> Asker:
@@ -271,31 +195,11 @@ class CallService:
         caps = self._caps()
         queues = (queue,) if queue else cq.QUEUES
         self.release_lost()
-        claimed = self._claim(actor, provider_id, queues, caps)
+        claimed = self._claims.claim(self._asker(actor), provider_id, queues, caps)
         if claimed is None:
             return NextCase(None, self._why_nothing(actor, provider_id, queues, caps))
-        return NextCase(self._card(claimed.rows, claimed.state, claimed.why, claimed.at, card_rows=claimed.card),
-                        claimed.why)
-
-    def _claim(
-        self, actor: Actor, provider_id: int | None, queues: tuple[str, ...], caps: Mapping[str, int | None]
-    ) -> Claimed | None:
-        # Without the key file numbers read as purged and cases would close for want of one: refuse
-        # instead (KeyFileError says what to do).
-        self.ctx.db.keys  # noqa: B018
-        if self._pg is not None:
-            asker = self._asker(actor)
-            try:
-                got = self._pg.claim(queues, caps, provider_id, self.ctx.now(), asker, self.scheduler)
-            except ClaimUnavailable:  # e.g. a dropped connection: one more try on a new one
-                got = self._pg.claim(queues, caps, provider_id, self.ctx.now(), asker, self.scheduler)
-            if got is None:
-                return None
-            return settle(self._autocommit.connect, self._queries, got, asker, self.ctx.now(), self.scheduler)
-        assert self._best is not None
-        with self.ctx.db.unit_of_work(immediate=True) as s:
-            return claim_in(s, self._asker(actor), provider_id, queues, caps, best=self._best,
-                            queries=self._queries, settings=self.scheduler, clock=self.ctx.now)
+        return NextCase(self._claims.card(claimed.rows, claimed.state, claimed.why, claimed.at,
+                                          card_rows=claimed.card), claimed.why)
 
     def _why_nothing(
         self, actor: Actor, provider_id: int | None, queues: tuple[str, ...], caps: Mapping[str, int | None]
@@ -307,44 +211,16 @@ class CallService:
             self.close_full_queue(actor, period_id, queue)
         return why
 
-    def _card(
-        self, rows: CaseRows, state: CaseState, why: Explanation, now: datetime, s: Session | None = None,
-        *, card_rows: cq.CardRows | None = None,
-    ) -> CaseCard:
-        """The case card; its rows read in their own read-only unit of work (or the caller's session)
-        unless given."""
-        card = card_rows
-        if card is None:
-            if s is None:
-                with self.ctx.db.unit_of_work(immediate=False) as own:
-                    return self._card(rows, state, why, now, own)
-            made_by = rows.appointment.made_by if rows.appointment is not None else None
-            card = self._queries.card(s.connection(), rows.case.id, made_by)
-        return build_card(rows, state, card, why, now, label=self._label,
-                          max_attempts=self.scheduler.max_attempts_per_case)
-
     def release_lost(self, *, force: bool = False) -> int:
         """Close the attempts of desks whose lease ran out and release their cases (at most every
         ``SWEEP_EVERY`` of the service clock, unless ``force``); how many. See ``leases.lost_attempt``."""
-        now = self.ctx.now()
-        if not force and self._swept is not None and self._swept <= now < self._swept + SWEEP_EVERY:
-            return 0
-        self._swept = now
-
-        def sweep(s: Session) -> int:
-            released = cq.release_lost(s, now, self.scheduler.lease_minutes)
-            for case_id, user_id, attempt_id in released:
-                record(s, None, "lease_lost", at=now, object_type="call_case", object_id=case_id, user=user_id,
-                       attempt=attempt_id)
-            return len(released)
-
-        return self.ctx.db.retrying(sweep, immediate=True)
+        return self._leases.release_lost(force=force)
 
     def held_case(self, actor: Actor | None) -> CaseCard | None:
         """The case this interviewer holds now (e.g. after restarting the app), or None."""
         actor = require(actor, Permission.WORK_CASES)
         settings = self.scheduler
-        self.ctx.db.keys  # noqa: B018 - as in _claim
+        self.ctx.db.keys  # noqa: B018 - as in Claims.claim
         with self.ctx.db.unit_of_work(immediate=False) as s:
             now = self.ctx.now()
             conn = s.connection()
@@ -354,16 +230,13 @@ class CallService:
             loaded, dnc = self._queries.load(conn, [case_id])
             rows = loaded[case_id]
             state = to_state(rows, settings.calendar, dnc)
-            return self._card(rows, state, explain(replace(state, held_by=None), now, settings, self._asker(actor)), now, s)
+            why = explain(replace(state, held_by=None), now, settings, self._asker(actor))
+            return self._claims.card(rows, state, why, now, s)
 
     def renew_lease(self, actor: Actor | None, case_id: int) -> datetime:
         """Extend the lease on a case this interviewer holds; returns the new expiry."""
         actor = require(actor, Permission.WORK_CASES)
-        with self.ctx.db.unit_of_work(immediate=True) as s:
-            case = self._held(s, actor, case_id)
-            until = self.ctx.now() + timedelta(minutes=self.scheduler.lease_minutes)
-            case.lease_expires_at = until
-            return until
+        return self._leases.renew(actor, case_id)
 
     def release(self, actor: Actor | None, case_id: int) -> None:
         """Give a claimed case back without an attempt (e.g. logging out); its history stays.
@@ -371,17 +244,7 @@ class CallService:
         An interview in progress on it becomes partial (answers kept), to be resumed by anyone.
         """
         actor = require(actor, Permission.WORK_CASES)
-        with self.ctx.db.unit_of_work(immediate=True) as s:
-            case = self._held(s, actor, case_id)
-            self._release_rows(s, case)
-
-    def _release_rows(self, s: Session, case: CallCase) -> None:
-        case.held_by = None
-        case.lease_expires_at = None
-        case.claimed_at = None
-        case.released_at = self.ctx.now()  # a next claim starts no earlier
-        for iv in s.scalars(select(Interview).where(Interview.case_id == case.id, Interview.status == "in_progress")):
-            iv.status = "partial"
+        self._leases.release(actor, case_id)
 
     def hold_for_interview(
         self, s: Session, actor: Actor, case_id: int, interview_id: int | None, caps: Mapping[str, int | None]
@@ -390,22 +253,7 @@ class CallService:
         holds, and in a capped queue room for its interview (``interview_id``: the one resumed, which
         holds its place already). The queue's period is locked first, then the case: one lock order.
         Raises CaseClosed, CaseNotHeld, QuotaFull or CallError."""
-        head = s.execute(select(CallCase.period_id, CallCase.queue).where(CallCase.id == case_id)).first()
-        if head is None:
-            raise CallError(f"Zaak {case_id} bestaat niet")
-        period_id, queue = head
-        cap = caps.get(queue)
-        if cap is not None:
-            cq.lock_period(s, period_id)
-        case = self._held(s, actor, case_id)
-        if cap is not None:
-            now = self.ctx.now()
-            done = cq.completes(s, period_id, queue)
-            live = cq.live_in_progress(s, period_id, queue, now, interview_id)
-            if not can_start_interview(done, live, cap):
-                raise QuotaFull(f"Het quotum is vol: {done} van {cap} interviews volledig, {live} bezig. "
-                                "Er kan nu geen interview starten.")
-        return case
+        return self._leases.hold_for_interview(s, actor, case_id, interview_id, caps)
 
     def add_backcheck_in(self, s: Session, actor: Actor | None, case_id: int, interviewer_id: int) -> int:
         """Inside the caller's unit of work (a supervisor's review): a back-check case for the client of
@@ -435,35 +283,13 @@ class CallService:
         return self._record(s, actor, case_id, code, started_at, ended_at, note, appointment, None, caps,
                             interview_id=interview_id, interview_status=interview_status, line=line)
 
-    def _held(self, s: Session, actor: Actor, case_id: int) -> CallCase:
-        """The case row (locked), if this actor holds it; a lease that ran out still counts while
-        nobody else has claimed the case."""
-        case = cq.lock_case(s, case_id)
-        if case is None:
-            raise CallError(f"Zaak {case_id} bestaat niet")
-        if case.status == cq.FINAL:
-            raise CaseClosed(f"Zaak {case_id} is al afgesloten ({case.final_outcome})")
-        if case.held_by != actor.user_id:
-            raise CaseNotHeld(actor, case_id)
-        return case
-
     def take_back_in(self, s: Session, actor: Actor, case: CallCase) -> bool:
         """A desk whose lease ran out comes back to end its interview: when the sweep released the
         case for this interviewer (its last attempt is this interviewer's DESK_LOST) and nobody has
         claimed it since, the case is held by this interviewer again, with a fresh lease. True when
         taken back; the interview service uses it for a complete that came late, so a fully answered
         interview never loses its COMPLETE to a lapsed lease."""
-        if case.held_by is not None or case.status == cq.FINAL:
-            return False
-        claimed = cq.lost_by(s, case.id, actor.user_id)
-        if claimed is None:
-            return False
-        now = self.ctx.now()
-        case.held_by, case.claimed_at = actor.user_id, claimed
-        case.lease_expires_at = now + timedelta(minutes=self.scheduler.lease_minutes)
-        s.flush()
-        record(s, actor, "lease_taken_back", at=now, object_type="call_case", object_id=case.id)
-        return True
+        return self._leases.take_back_in(s, actor, case)
 
     # -- outcomes ---------------------------------------------------------------------------
     def record_outcome(
@@ -513,20 +339,7 @@ class CallService:
     def close_full_queue(self, actor: Actor | None, period_id: int, queue: str) -> int:
         """End the open cases of a queue whose cap is reached as QUOTA_FULL (nothing when it is not
         full); how many. Runs again after a deadlock or serialization failure."""
-        cap = self._caps().get(queue)
-        if cap is None:
-            return 0
-
-        def close(s: Session) -> int:
-            if cq.completes(s, period_id, queue) < cap:
-                return 0
-            closed = cq.close_for_quota(s, period_id, queue)
-            if closed:
-                record(s, actor, "quota_full", at=self.ctx.now(), object_type="measurement_period",
-                       object_id=period_id, queue=queue, cap=cap, closed=closed)
-            return closed
-
-        return self.ctx.db.retrying(close, immediate=True)
+        return self._quota.close_full_queue(actor, period_id, queue)
 
     def _check_code(self, code: str) -> Outcome:
         return check_code(self.outcome_table, code)
@@ -539,96 +352,42 @@ class CallService:
     ) -> OutcomeResult:
         """The shared body of recording an outcome, inside the caller's unit of work
         (``outcome_recording.record_in``)."""
-        self.ctx.db.keys  # noqa: B018 - as in _claim: never decide on numbers that cannot be read
+        self.ctx.db.keys  # noqa: B018 - as in Claims.claim: never decide on numbers that cannot be read
         return record_in(s, actor, case_id, code, started_at, ended_at, note, appointment, phone_position, caps,
                          ctx=self.ctx, queries=self._queries, writes=self._writes, settings=self.scheduler,
                          table=self.outcome_table, interview_id=interview_id, interview_status=interview_status,
                          line=line, heard=heard, languages=languages)
 
-    # -- appointments -----------------------------------------------------------------------
+    # -- the queues as interviewers and supervisors see them (``queue_views.QueueViews``) --------
     def my_queues(self, actor: Actor | None) -> list[MyQueue]:
-        """The queues an interviewer may work, with open cases, completes today and own counts today
-        (today = the Amsterdam calendar day of the service clock)."""
-        actor = require(actor, Permission.WORK_CASES)
-        caps = self._caps()
-        start, end = self.scheduler.calendar.day_bounds(self.ctx.now())
-        with self.ctx.db.unit_of_work(immediate=False) as s:
-            return my_queues(s, actor.user_id, start, end, caps)
+        """The queues an interviewer may work, with open cases, completes and own counts today."""
+        return self._views.my_queues(actor)
 
     def my_appointments(self, actor: Actor | None) -> list[AppointmentInfo]:
         """Open appointments this interviewer made, soonest first."""
-        actor = require(actor, Permission.WORK_CASES)
-        with self.ctx.db.unit_of_work(immediate=False) as s:
-            return appointments_of(s, actor.user_id)
+        return self._views.my_appointments(actor)
 
-    # -- supervision ------------------------------------------------------------------------
     def explain(
         self, actor: Actor | None, ref: int | str, provider_id: int | None = None
     ) -> tuple[CaseExplanation, ...]:
-        """Why a case is or is not callable now, and when it will be (EXPLAIN_CASES); a case that
-        needs a language nobody who logged in today speaks waits for a speaker.
-
-        ``ref`` is a case id (int) or a client number (str; every matching case, optionally of one
-        provider). Raises CallError when nothing matches.
-        """
-        require(actor, Permission.EXPLAIN_CASES)
-        caps = self._caps()
-        with self.ctx.db.unit_of_work(immediate=False) as s:
-            now = self.ctx.now()
-            spoken = cq.spoken(s, self.scheduler.calendar.day_bounds(now)[0])
-            found = explain_cases(s, ref, provider_id, now, self.scheduler, caps,
-                                  lambda pair, cap: room(s, pair, cap, now), spoken)
-        if not found:
-            raise CallError(f"Geen zaak gevonden voor {ref}")
-        return found
+        """Why a case (an id, or a client number) is or is not callable now, and when it will be."""
+        return self._views.explain(actor, ref, provider_id)
 
     def queue_summary(self, actor: Actor | None, provider_id: int | None = None) -> list[QueueRow]:
         """Per provider, period and queue: cases, never called, in progress, final, completes, cap."""
-        require(actor, Permission.VIEW_PROGRESS)
-        caps = self._caps()
-        with self.ctx.db.unit_of_work(immediate=False) as s:
-            return summary(s, provider_id, self.ctx.now(), caps)
+        return self._views.queue_summary(actor, provider_id)
 
     def queue_order(
         self, actor: Actor | None, provider_id: int | None = None, queue: str | None = None, *,
         for_user: str | None = None, limit: int = 50,
     ) -> list[QueueOrderRow]:
-        """The due cases in the order the claims take them now (EXPLAIN_CASES): for the interviewer
-        ``for_user`` (a user name) exactly what their next claims take; without, for any interviewer,
-        with appointments kept for their own interviewer among them (``reserved_for``). Empty outside
-        the calling hours. CallError for an unknown user name."""
-        require(actor, Permission.EXPLAIN_CASES)
-        if limit < 1:
-            raise CallError("Het aantal regels moet minstens 1 zijn")
-        settings = self.scheduler
-        now = self.ctx.now()
-        if not settings.calendar.is_callable(now):
-            return []
-        caps = self._caps()
-        with self.ctx.db.unit_of_work(immediate=False) as s:
-            asker = None
-            if for_user is not None:
-                user_id = cq.user_id(s, for_user)
-                if user_id is None:
-                    raise CallError(f"Gebruiker {for_user!r} bestaat niet")
-                asker = Asker(user_id, cq.user_languages(s, user_id))
-            rows = self._order.rows(s.connection(), (queue,) if queue else cq.QUEUES, caps, provider_id, now,
-                                    asker, settings, limit)
-            return order_rows(s, rows)
+        """The due cases in the order the claims take them now (for one interviewer, or for any)."""
+        return self._views.queue_order(actor, provider_id, queue, for_user=for_user, limit=limit)
 
     def interviewer_names(self, actor: Actor | None) -> list[str]:
         """The user names of the interviewers who may work (to see the call order for one of them)."""
-        require(actor, Permission.EXPLAIN_CASES)
-        with self.ctx.db.unit_of_work(immediate=False) as s:
-            return cq.interviewer_names(s)
+        return self._views.interviewer_names(actor)
 
     def find_provider(self, actor: Actor | None, ref: str | int) -> int:
         """A provider's id from its id or (case-insensitive) name; CallError when unknown or ambiguous."""
-        if actor is None:
-            raise PermissionDenied(actor, Permission.VIEW_PROGRESS)
-        with self.ctx.db.unit_of_work(immediate=False) as s:
-            found = provider_ids(s, ref)
-        if len(found) != 1:
-            text = str(ref).strip()
-            raise CallError(f"Aanbieder {text!r} {'bestaat niet' if not found else 'is niet eenduidig'}")
-        return found[0]
+        return self._views.find_provider(actor, ref)

@@ -10,6 +10,9 @@ Both check the claimed case against the pure rules (``order.is_due``) and write 
 beyond the lease by the same rules (``case_mapping.case_values`` / ``phone_changes``: e.g. the next
 number when the current one went on the do-not-call list): on PostgreSQL only when it differs from
 what the statement wrote, which it usually does not.
+
+:class:`Claims` holds one call service's claim path (the backend's way and the claimed case's card);
+:class:`cati.calls.service.calls.CallService` checks the permissions and the calling hours first.
 """
 
 from __future__ import annotations
@@ -30,6 +33,7 @@ from cati.calls.rules.order import Asker, is_due
 from cati.calls.rules.quota import can_start_interview
 from cati.calls.rules.scheduling_settings import SchedulerSettings
 from cati.calls.rules.scheduling_state import CaseState
+from cati.calls.service.case_card import CaseCard, build_card
 from cati.calls.service.errors import CallError
 from cati.calls.store import case_queries as cq
 from cati.calls.store.case_mapping import (
@@ -42,10 +46,23 @@ from cati.calls.store.case_mapping import (
     to_state,
 )
 from cati.calls.store.claim_card import CardRows
-from cati.calls.store.claim_pg import PgClaimed
+from cati.calls.store.claim_pg import ClaimUnavailable, PgClaim, PgClaimed
 from cati.calls.store.claim_queries import ClaimQueries
 from cati.calls.store.claim_select import BestCase
 from cati.core.languages import SOURCE
+from cati.platform.context import ServiceContext
+
+#: candidates per tier and queue: each window holds only due cases in its tier's order, so its first
+#: row is the tier's best (PostgreSQL skips rows another claimer has locked and takes the next)
+BATCH = 1
+
+
+@dataclass(frozen=True)
+class NextCase:
+    """The result of asking for the next case: a card, or why there is none (``reason``)."""
+
+    card: CaseCard | None
+    reason: Explanation
 
 
 @dataclass(frozen=True)
@@ -173,3 +190,55 @@ def _why(s: Session, pairs: list[cq.Pair], usable: list[cq.Pair], now: datetime,
         return Explanation(False, "QUEUE_EMPTY", "Er zijn nu geen zaken te bellen", "no case to call", None)
     return Explanation(False, "NOTHING_DUE", "Nu is er geen zaak aan de beurt", "nothing due now",
                        settings.calendar.snap(nxt))
+
+
+class Claims:
+    """One call service's claim path: on SQLite the best case chosen inside ``BEGIN IMMEDIATE``
+    (:func:`claim_in`), on PostgreSQL the one-statement claim (``pg``, then :func:`settle`); and the
+    card of a claimed or held case."""
+
+    def __init__(self, ctx: ServiceContext, queries: ClaimQueries, settings: SchedulerSettings,
+                 label: Callable[[str | None], str]) -> None:
+        self.ctx = ctx
+        self.queries = queries
+        self.settings = settings
+        self.label = label
+        self.best = BestCase(BATCH) if ctx.db.is_sqlite else None
+        self.pg = None if ctx.db.is_sqlite else PgClaim(BATCH, ctx.db.engine)
+        self._autocommit = ctx.db.engine.execution_options(isolation_level="AUTOCOMMIT")
+
+    def claim(
+        self, asker: Asker, provider_id: int | None, queues: tuple[str, ...], caps: Mapping[str, int | None]
+    ) -> Claimed | None:
+        """Claim and lease the best due case for ``asker`` in its own transaction; None when none is due."""
+        # Without the key file numbers read as purged and cases would close for want of one: refuse
+        # instead (KeyFileError says what to do).
+        self.ctx.db.keys  # noqa: B018
+        if self.pg is not None:
+            try:
+                got = self.pg.claim(queues, caps, provider_id, self.ctx.now(), asker, self.settings)
+            except ClaimUnavailable:  # e.g. a dropped connection: one more try on a new one
+                got = self.pg.claim(queues, caps, provider_id, self.ctx.now(), asker, self.settings)
+            if got is None:
+                return None
+            return settle(self._autocommit.connect, self.queries, got, asker, self.ctx.now(), self.settings)
+        assert self.best is not None
+        with self.ctx.db.unit_of_work(immediate=True) as s:
+            return claim_in(s, asker, provider_id, queues, caps, best=self.best,
+                            queries=self.queries, settings=self.settings, clock=self.ctx.now)
+
+    def card(
+        self, rows: CaseRows, state: CaseState, why: Explanation, now: datetime, s: Session | None = None,
+        *, card_rows: CardRows | None = None,
+    ) -> CaseCard:
+        """The case card; its rows read in their own read-only unit of work (or the caller's session)
+        unless given."""
+        card = card_rows
+        if card is None:
+            if s is None:
+                with self.ctx.db.unit_of_work(immediate=False) as own:
+                    return self.card(rows, state, why, now, own)
+            made_by = rows.appointment.made_by if rows.appointment is not None else None
+            card = self.queries.card(s.connection(), rows.case.id, made_by)
+        return build_card(rows, state, card, why, now, label=self.label,
+                          max_attempts=self.settings.max_attempts_per_case)

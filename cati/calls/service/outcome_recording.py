@@ -1,4 +1,5 @@
-"""Recording a call outcome (the body of ``CallService.record_outcome``), quota caps, outcome codes.
+"""Recording a call outcome (the body of ``CallService.record_outcome``), the quota check of a complete,
+outcome codes.
 
 Quota (inburgering, ``queue.inburgering.cap``): starting an interview and recording a COMPLETE
 both first lock the queue's measurement period (PostgreSQL ``SELECT … FOR UPDATE`` on the
@@ -8,7 +9,7 @@ be passed. When a complete takes the last place, the result says so (``quota_fil
 caller closes the rest of the queue as QUOTA_FULL in a transaction of its own, after the complete
 has committed (``CallService.close_full_queue``): the complete never waits for, nor dies with, the
 closing of thousands of cases. A claim only skips queues without a place (it starts no interview);
-the caps themselves are read at most every ``CAPS_TTL`` seconds per service (``CallService._caps``).
+the caps themselves are read at most every ``CAPS_TTL`` seconds per service (``quota_caps.py``).
 
 Lock order, everywhere (so that no two transactions wait for each other in a circle): the period
 row, then case rows (several: in id order), then their appointments, phones and interviews.
@@ -16,17 +17,14 @@ row, then case rows (several: in id order), then their appointments, phones and 
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
-from datetime import date, datetime
+from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from cati.accounts.rules.roles import Actor
-from cati.accounts.service.settings import defaults as settings_defaults
 from cati.calls.rules.calendar import ensure_aware
 from cati.calls.rules.language_route import LanguageRoute, language_route
 from cati.calls.rules.line import Line
@@ -52,10 +50,9 @@ from cati.calls.store.case_mapping import case_values, phone_changes, to_state
 from cati.calls.store.outcome_writes import OutcomeWrites
 from cati.platform.contact import contact_sealer
 from cati.platform.context import ServiceContext
-from cati.platform.models import Setting
 from cati.sample.rules.forms import form_id_for_case
 
-__all__ = ["LanguageFacts", "OutcomeResult", "check_code", "line_columns", "read_caps", "record_in"]
+__all__ = ["LanguageFacts", "OutcomeResult", "check_code", "line_columns", "record_in"]
 
 
 @dataclass(frozen=True)
@@ -85,19 +82,6 @@ class OutcomeResult:
     quota_filled: tuple[int, str] | None = None  # (period, queue) whose last place this complete took
     routed_to: str | None = None  # a language problem sent the case to the speakers of this language
     route_nl: str = ""  # where a language problem sent the case, or why it ended (Dutch)
-
-
-def read_caps(s: Session, today: date) -> dict[str, int | None]:
-    """Every queue's cap (setting ``queue.<queue>.cap``) in force on ``today``, in one query; None = no cap."""
-    keys = {f"queue.{q}.cap": q for q in cq.QUEUES}
-    values: dict[str, Any] = {q: settings_defaults().get(k) for k, q in keys.items()}
-    rows = s.execute(
-        select(Setting.key, Setting.value).where(Setting.key.in_(list(keys)), Setting.valid_from <= today)
-        .order_by(Setting.valid_from)
-    )
-    for key, value in rows:
-        values[keys[key]] = json.loads(value)
-    return {q: None if v is None else int(v) for q, v in values.items()}
 
 
 def line_columns(line: Line | None) -> dict[str, Any]:
