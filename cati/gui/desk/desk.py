@@ -70,7 +70,7 @@ from cati.gui.widgets import named
 from cati.interviews.rules import Answer, AnswerRejected, Form, Interview
 from cati.interviews.rules.paradata import Arrival, Leave, ScreenVisit
 from cati.interviews.rules.translations import TO_CHECK
-from cati.interviews.service.interviews import InterviewState
+from cati.interviews.service.interview_state import InterviewState
 from cati.telephony.io.desk_settings import DeskSettings, DeskSettingsError, load_desk_settings
 from cati.telephony.io.dialer import DialerError, make_dialer, softphone_uri
 from cati.telephony.io.softphone import LineEvent, SoftphoneProblem

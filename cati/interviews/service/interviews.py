@@ -23,33 +23,27 @@ Back-checks: a back-check case (queue ``backcheck``, a supervisor's verification
 the back-check script and ends, when completed, with the interview status ``backcheck`` (never a
 survey complete: not counted, billed or exported); its answers go to the review that asked for it
 (``BackcheckRecorder``, in the same transaction).
+
+Beside the service: the state it hands the GUI and the main language (``interview_state.py``), the
+reads of an interview's rows and who may touch them (``interview_rows.py``), the paradata writes
+(``paradata.py``).
 """
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
 from datetime import datetime
 from types import MappingProxyType
 from typing import Protocol
 
-from sqlalchemy import CursorResult, delete, insert, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from cati.accounts.rules.roles import Actor, Permission, require
 from cati.accounts.service.audit import record
 from cati.calls.rules.line import Line
 from cati.calls.rules.outcomes import COMPLETE, PARTIAL
-from cati.calls.service.calls import (
-    AppointmentRequest,
-    CallError,
-    CallService,
-    CaseClosed,
-    CaseNotHeld,
-    OutcomeResult,
-    case_fields,
-)
+from cati.calls.service.calls import AppointmentRequest, CallService, CaseClosed, CaseNotHeld, OutcomeResult
 from cati.core.languages import SOURCE, name_nl
 from cati.interviews.rules import (
     Answer,
@@ -60,70 +54,29 @@ from cati.interviews.rules import (
     export_values,
     is_complete,
     route,
-    split_answers,
 )
 from cati.interviews.rules import Interview as Engine
 from cati.interviews.rules import record as rec
-from cati.interviews.rules.codec import answer_from_json, answer_to_json
-from cati.interviews.rules.paradata import Leave, ScreenVisit
+from cati.interviews.rules.codec import answer_to_json
+from cati.interviews.rules.paradata import ScreenVisit
 from cati.interviews.service.catalog import catalog
+from cati.interviews.service.interview_rows import (
+    BACKCHECK,
+    BREAKOFF,
+    ENDED,
+    InterviewError,
+    access,
+    case_fields_of,
+    stored_answers,
+)
+from cati.interviews.service.interview_state import InterviewState, build_state, main_language
+from cati.interviews.service.paradata import purge_visits, write_visits
 from cati.platform.context import ServiceContext
 from cati.platform.models import Answer as AnswerRow
-from cati.platform.models import (
-    AnswerChange,
-    CallAttempt,
-    CallCase,
-    Client,
-    Interview,
-    MeasurementPeriod,
-    Provider,
-)
-from cati.platform.models import ScreenVisit as VisitRow
+from cati.platform.models import AnswerChange, CallCase, Client, Interview
 from cati.sample.rules.forms import BACKCHECK_FORM
 
-__all__ = ["BackcheckRecorder", "InterviewError", "InterviewService", "InterviewState", "ScreenVisit"]
-
-BREAKOFF = "BREAKOFF"
-#: a back-check call's completed verification (not a survey complete)
-BACKCHECK = "backcheck"
-ENDED = ("complete", "breakoff", BACKCHECK)
-
-
-class InterviewError(CallError):
-    """An interview action that cannot be done (unknown, voided, not complete yet); Dutch message."""
-
-
-@dataclass(frozen=True)
-class InterviewState:
-    """An interview as stored: form, case fields for fills, answers and where to continue.
-
-    ``engine()`` gives the questionnaire engine's state for the GUI to navigate with.
-    """
-
-    interview_id: int
-    case_id: int
-    status: str  # in_progress | partial | complete | breakoff
-    form: Form
-    case_fields: Mapping[str, object]
-    answers: Mapping[str, Answer]
-    current_variable: str | None  # the question to show; None: past the last screen
-    on_route: tuple[str, ...]  # answered variables on the route (form order)
-    off_route: tuple[str, ...]  # answered variables routing now skips (kept, not exported)
-    complete: bool  # the engine's is_complete: closing screen reached, core questions answered
-    started_at: datetime
-    started_by: int | None
-    language: str = SOURCE  # the language ``form`` is in: the one to show (the case's, when translated)
-    versions: Mapping[str, Form] = field(default_factory=dict)  # the form in every language it has, Dutch too
-    answer_languages: Mapping[str, str] = field(default_factory=dict)  # variable -> the language it was asked in
-    main_language: str = SOURCE  # the language most answers were given in
-
-    @property
-    def form_id(self) -> str:
-        return self.form.id
-
-    def engine(self) -> Engine:
-        """The engine state at ``current_variable`` (back/jump are navigation only, in the GUI)."""
-        return Engine(self.form, self.case_fields, self.answers, self.current_variable)
+__all__ = ["BackcheckRecorder", "InterviewError", "InterviewService", "ScreenVisit"]
 
 
 class RecordWriter(Protocol):
@@ -183,7 +136,7 @@ class InterviewService:
                 raise InterviewError(str(e)) from None
             queue = case.queue
             now = self.ctx.now()
-            fields = self._fields(s, case)
+            fields = case_fields_of(s, case)
             if iv is None:
                 client = s.get(Client, case.client_id)
                 assert client is not None
@@ -199,7 +152,7 @@ class InterviewService:
                 iv.status = "in_progress"
                 record(s, actor, "interview_resume", at=now, object_type="interview", object_id=iv.id, case=case_id)
             form = self.forms[iv.form_id]
-            stored = self._answers(s, iv.id)
+            stored = stored_answers(s, iv.id)
             answers = {k: a for k, (a, _) in stored.items()}
             q = current(form, fields, answers)
             iv.current_variable = q.var if q is not None else None
@@ -209,10 +162,10 @@ class InterviewService:
         """The stored interview (the holder of its case, or who ended it)."""
         actor = require(actor, Permission.WORK_CASES)
         with self.ctx.db.unit_of_work() as s:
-            iv, case = self._access(s, actor, interview_id)
+            iv, case = access(s, actor, interview_id)
             form = self.forms[iv.form_id]
-            answers = self._answers(s, iv.id)
-            return self._state(iv, form, self._fields(s, case), {k: a for k, (a, _) in answers.items()}, answers)
+            answers = stored_answers(s, iv.id)
+            return self._state(iv, form, case_fields_of(s, case), {k: a for k, (a, _) in answers.items()}, answers)
 
     # -- answers ------------------------------------------------------------------------------
     def save_answer(
@@ -232,7 +185,7 @@ class InterviewService:
         """
         actor = require(actor, Permission.WORK_CASES)
         with self.ctx.db.unit_of_work(immediate=True) as s:
-            iv, case = self._access(s, actor, interview_id, lock=True)
+            iv, case = access(s, actor, interview_id, for_update=not self.ctx.db.is_sqlite)
             form = self.forms[iv.form_id]
             asked_in = language or iv.language or SOURCE
             if asked_in not in self._versions(form.id):
@@ -243,8 +196,8 @@ class InterviewService:
             value: Answer | Mapping[str, Answer] = answer
             if question.type is QType.GRID and isinstance(answer, Answer):
                 value = {variable: answer}
-            fields = self._fields(s, case)
-            stored = self._answers(s, iv.id)
+            fields = case_fields_of(s, case)
+            stored = stored_answers(s, iv.id)
             answers = {k: a for k, (a, _) in stored.items()}
             if question not in route(form, fields, answers):
                 raise AnswerRejected(["Deze vraag wordt bij de huidige antwoorden niet gesteld."])
@@ -284,7 +237,7 @@ class InterviewService:
             iv.language = main_language(form, rows.values(), iv.language)
             if iv.status == "complete":  # the export record follows the changed answer
                 self._write_record(s, iv, form, fields, final, now)
-            self._write_visits(s, iv.id, actor, form, visits, question.var if changed else None)
+            write_visits(s, iv.id, actor, form, visits, question.var if changed else None)
             return self._state(iv, form, fields, final, {v: (final.get(v, Answer()), r) for v, r in rows.items()},
                                asked_in)
 
@@ -350,14 +303,14 @@ class InterviewService:
             form = self.forms[iv.form_id]
             checking = iv.form_id == BACKCHECK_FORM
             if code == COMPLETE:
-                answers = {k: a for k, (a, _) in self._answers(s, iv.id).items()}
-                fields = self._fields(s, case)
+                answers = {k: a for k, (a, _) in stored_answers(s, iv.id).items()}
+                fields = case_fields_of(s, case)
                 if not is_complete(form, fields, answers):
                     raise InterviewError("Het interview is nog niet volledig: beantwoord eerst alle vragen.")
                 completed = form, fields, answers
             now = self.ctx.now()
             start = started_at or case.claimed_at or iv.started_at
-            self._write_visits(s, iv.id, actor, form, visits, None)
+            write_visits(s, iv.id, actor, form, visits, None)
             result = self.calls.record_in(s, actor, case.id, code, min(start, now), now, note, appointment, caps,
                                           interview_id=iv.id, interview_status=BACKCHECK if checking and completed
                                           else status, line=line)
@@ -373,35 +326,10 @@ class InterviewService:
         return self.calls.after_outcome(actor, result)  # a full queue closes after the complete committed
 
     # -- paradata ---------------------------------------------------------------------------
-    def _write_visits(
-        self, s: Session, interview_id: int, actor: Actor, form: Form, visits: Sequence[ScreenVisit],
-        changed: str | None,
-    ) -> None:
-        """Store the screen visits (one INSERT); ``changed``: the question whose answer this save changed
-        (its last visit is marked). Visits of variables the form does not know are left out."""
-        known = [v for v in visits if form.has_var(v.variable)]
-        if not known:
-            return
-        last = max((i for i, v in enumerate(known) if v.variable == changed and v.left_by is Leave.NEXT),
-                   default=-1)
-        s.execute(insert(VisitRow), [
-            {"interview_id": interview_id, "user_id": actor.user_id, "variable": v.variable, "shown_at": v.shown_at,
-             "left_at": v.left_at, "arrived": v.arrived.value, "left_by": v.left_by.value,
-             "language": None if v.language == SOURCE else v.language, "corrections": v.corrections,
-             "changed": i == last,
-             "row_seconds": json.dumps(dict((k, round(sec, 3)) for k, sec in v.row_seconds)) if v.row_seconds
-             else None}
-            for i, v in enumerate(known)
-        ])
-
     def purge_paradata_in(self, s: Session, period_id: int) -> int:
         """In the caller's unit of work (the retention purge of a closed period): delete the screen visits
         of the period's interviews; how many."""
-        interviews = (select(Interview.id).join(CallCase, CallCase.id == Interview.case_id)
-                      .where(CallCase.period_id == period_id))
-        result = s.execute(delete(VisitRow).where(VisitRow.interview_id.in_(interviews)))
-        assert isinstance(result, CursorResult)
-        return int(result.rowcount)
+        return purge_visits(s, period_id)
 
     # -- helpers ------------------------------------------------------------------------------
     def _form_for(self, queue: str, variant: str) -> Form:
@@ -412,46 +340,12 @@ class InterviewService:
         except KeyError as e:
             raise InterviewError(f"Vragenlijst {e} is niet geladen") from None
 
-    def _access(self, s: Session, actor: Actor, interview_id: int, lock: bool = False) -> tuple[Interview, CallCase]:
-        """The interview and its case, if this actor holds the case, or ended the interview."""
-        stmt = select(Interview).where(Interview.id == interview_id).execution_options(populate_existing=True)
-        if lock and not self.ctx.db.is_sqlite:
-            stmt = stmt.with_for_update()
-        iv = s.scalars(stmt).one_or_none()
-        if iv is None or iv.voided_at is not None:
-            raise InterviewError(f"Interview {interview_id} bestaat niet of is ongeldig verklaard")
-        case = s.get(CallCase, iv.case_id)
-        assert case is not None
-        if case.held_by == actor.user_id:
-            return iv, case
-        if iv.status in ENDED:
-            last = s.scalar(select(CallAttempt.user_id).where(CallAttempt.case_id == case.id)
-                            .order_by(CallAttempt.id.desc()).limit(1))
-            if last == actor.user_id:
-                return iv, case
-        raise CaseNotHeld(actor, case.id)
-
-    def _fields(self, s: Session, case: CallCase) -> dict[str, object]:
-        row = s.execute(
-            select(Client, MeasurementPeriod, Provider.name)
-            .join(MeasurementPeriod, MeasurementPeriod.id == Client.period_id)
-            .join(Provider, Provider.id == MeasurementPeriod.provider_id)
-            .where(Client.id == case.client_id)
-        ).one()
-        client, period, provider = row
-        return case_fields(provider, client.name or "", period.start_date, period.end_date, client.service,
-                           client.variant, case.queue)
-
     def _write_record(
         self, s: Session, iv: Interview, form: Form, fields: dict[str, object], answers: Mapping[str, Answer],
         now: datetime,
     ) -> None:
         line = rec.record_line(form, export_values(form, fields, answers))
         self.records(s, [(iv.id, rec.layout_key(form), line)], now)
-
-    def _answers(self, s: Session, interview_id: int) -> dict[str, tuple[Answer, AnswerRow]]:
-        rows = s.scalars(select(AnswerRow).where(AnswerRow.interview_id == interview_id))
-        return {r.variable: (answer_from_json(r.value), r) for r in rows}
 
     def _start_language(self, form_id: str, wanted: str | None) -> str:
         """The language an interview starts in: the case's when the form is translated into it, else Dutch."""
@@ -461,31 +355,4 @@ class InterviewService:
         self, iv: Interview, form: Form, fields: dict[str, object], answers: dict[str, Answer],
         rows: Mapping[str, tuple[Answer, AnswerRow]], shown: str | None = None,
     ) -> InterviewState:
-        split = split_answers(form, fields, answers)
-        versions = self._versions(form.id)
-        language = shown if shown in versions else (iv.language if iv.language in versions else SOURCE)
-        assert language is not None
-        return InterviewState(
-            interview_id=iv.id, case_id=iv.case_id, status=iv.status, form=versions[language],
-            case_fields=MappingProxyType(dict(fields)), answers=MappingProxyType(dict(answers)),
-            current_variable=iv.current_variable, on_route=split.on_route, off_route=split.off_route,
-            complete=is_complete(form, fields, answers), started_at=iv.started_at, started_by=iv.started_by,
-            language=language, versions=MappingProxyType(dict(versions)),
-            answer_languages=MappingProxyType({v: r.language or SOURCE for v, (_, r) in rows.items()}),
-            main_language=iv.language or SOURCE,
-        )
-
-
-def main_language(form: Form, rows: Iterable[AnswerRow], current: str | None) -> str:
-    """The language most on-route answers (info screens not counted) were given in; a tie keeps
-    ``current`` (the language the interview had), else the first in alphabetical order."""
-    counts: dict[str, int] = {}
-    for row in rows:
-        if row.on_route and form.has_var(row.variable) and form.question(row.variable).type is not QType.INFO:
-            language = row.language or SOURCE
-            counts[language] = counts.get(language, 0) + 1
-    if not counts:
-        return current or SOURCE
-    most = max(counts.values())
-    tied = sorted(lang for lang, n in counts.items() if n == most)
-    return current if current in tied else tied[0]
+        return build_state(iv, form, fields, answers, rows, self._versions(form.id), shown)
