@@ -1,4 +1,4 @@
-"""The errors of call actions (``calls/service/calls.py``, ``calls/service/outcome_recording.py``); Dutch messages."""
+"""The errors of call actions (the modules of ``calls/service/``); Dutch messages."""
 
 from __future__ import annotations
 
