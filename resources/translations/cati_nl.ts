@@ -310,6 +310,45 @@
     </message>
 </context>
 <context>
+    <name>CaseClosing</name>
+    <message>
+        <source>The line is still ringing: wait, or hang up first (F3).</source>
+        <translation>De lijn gaat nog over: wacht, of hang eerst op (F3).</translation>
+    </message>
+    <message>
+        <source>%1 with %2</source>
+        <translation>%1 met %2</translation>
+    </message>
+    <message>
+        <source>Recorded: %1 for %2.</source>
+        <translation>Vastgelegd: %1 voor %2.</translation>
+    </message>
+    <message>
+        <source>Next call %s.</source>
+        <translation>Volgende poging %s.</translation>
+    </message>
+    <message>
+        <source>F5 or Enter: next case.</source>
+        <translation>F5 of Enter: volgende zaak.</translation>
+    </message>
+    <message>
+        <source>Recording the complete interview…</source>
+        <translation>Volledig interview vastleggen…</translation>
+    </message>
+    <message>
+        <source>The interview ended without a complete interview: choose the outcome (for example a refusal or wrong person).</source>
+        <translation>Het interview is geëindigd zonder volledig interview: kies de uitkomst (bijvoorbeeld een weigering of verkeerde persoon).</translation>
+    </message>
+    <message>
+        <source>The interview could not be closed: %s</source>
+        <translation>Het interview kon niet worden afgesloten: %s</translation>
+    </message>
+    <message>
+        <source>Stop the interview with %s: when shall we call back?</source>
+        <translation>Interview met %s stoppen: wanneer bellen we terug?</translation>
+    </message>
+</context>
+<context>
     <name>CaseScreen</name>
     <message>
         <source>Earlier attempts</source>
@@ -453,158 +492,6 @@
     <message>
         <source>The dialer setting is wrong (%s); dial by hand.</source>
         <translation>De instelling van de dialer klopt niet (%s); bel met de hand.</translation>
-    </message>
-    <message>
-        <source>The line is still ringing: wait, or hang up first (F3).</source>
-        <translation>De lijn gaat nog over: wacht, of hang eerst op (F3).</translation>
-    </message>
-    <message>
-        <source>%1 with %2</source>
-        <translation>%1 met %2</translation>
-    </message>
-    <message>
-        <source>Recorded: %1 for %2.</source>
-        <translation>Vastgelegd: %1 voor %2.</translation>
-    </message>
-    <message>
-        <source>Next call %s.</source>
-        <translation>Volgende poging %s.</translation>
-    </message>
-    <message>
-        <source>F5 or Enter: next case.</source>
-        <translation>F5 of Enter: volgende zaak.</translation>
-    </message>
-    <message>
-        <source>Opening the questionnaire…</source>
-        <translation>Vragenlijst openen…</translation>
-    </message>
-    <message>
-        <source>This answer was not saved: %s Please give it again.</source>
-        <translation>Dit antwoord is niet opgeslagen: %s Geef het antwoord opnieuw.</translation>
-    </message>
-    <message>
-        <source>to be checked by a translator</source>
-        <translation>nog te controleren door een vertaler</translation>
-    </message>
-    <message>
-        <source>Recording the complete interview…</source>
-        <translation>Volledig interview vastleggen…</translation>
-    </message>
-    <message>
-        <source>The interview ended without a complete interview: choose the outcome (for example a refusal or wrong person).</source>
-        <translation>Het interview is geëindigd zonder volledig interview: kies de uitkomst (bijvoorbeeld een weigering of verkeerde persoon).</translation>
-    </message>
-    <message>
-        <source>The interview could not be closed: %s</source>
-        <translation>Het interview kon niet worden afgesloten: %s</translation>
-    </message>
-    <message>
-        <source>Stop the interview with %s: when shall we call back?</source>
-        <translation>Interview met %s stoppen: wanneer bellen we terug?</translation>
-    </message>
-    <message>
-        <source>Not dialled: the softphone still cannot call (see above).</source>
-        <translation>Niet gebeld: de softphone kan nog steeds niet bellen (zie boven).</translation>
-    </message>
-    <message>
-        <source>The softphone is ready: press F2 to dial.</source>
-        <translation>De softphone is klaar: druk op F2 om te bellen.</translation>
-    </message>
-    <message>
-        <source>This desk's settings file cannot be used: %s</source>
-        <translation>Het instellingenbestand van deze werkplek is niet te gebruiken: %s</translation>
-    </message>
-    <message>
-        <source>Softphone: not started.</source>
-        <translation>Softphone: niet gestart.</translation>
-    </message>
-    <message>
-        <source>Softphone: starting…</source>
-        <translation>Softphone: wordt gestart…</translation>
-    </message>
-    <message>
-        <source>Softphone: registering at the exchange…</source>
-        <translation>Softphone: meldt zich aan bij de centrale…</translation>
-    </message>
-    <message>
-        <source>Softphone ready (%s).</source>
-        <translation>Softphone klaar (%s).</translation>
-    </message>
-    <message>
-        <source>The softphone is not installed on this computer (%s not found). Ask the administrator; meanwhile dial by hand.</source>
-        <translation>De softphone is niet geïnstalleerd op deze computer (%s niet gevonden). Vraag de beheerder; bel intussen met de hand.</translation>
-    </message>
-    <message>
-        <source>The softphone has no SIP account: set softphone.account in %1 (%2).</source>
-        <translation>De softphone heeft geen SIP-account: vul softphone.account in in %1 (%2).</translation>
-    </message>
-    <message>
-        <source>The softphone is not registered at the exchange (%s): it cannot call.</source>
-        <translation>De softphone is niet aangemeld bij de centrale (%s): bellen kan niet.</translation>
-    </message>
-    <message>
-        <source>The softphone stopped (%s). Press F2 to start it again.</source>
-        <translation>De softphone is gestopt (%s). Druk op F2 om hem opnieuw te starten.</translation>
-    </message>
-    <message>
-        <source>A call is still on the line: hang up first (F3).</source>
-        <translation>Er is nog een gesprek op de lijn: hang eerst op (F3).</translation>
-    </message>
-    <message>
-        <source>The softphone did not start (%s). Press F2 to try again.</source>
-        <translation>De softphone startte niet (%s). Druk op F2 om het opnieuw te proberen.</translation>
-    </message>
-    <message>
-        <source>Not dialled: the softphone cannot call (see above). Starting it again…</source>
-        <translation>Niet gebeld: de softphone kan niet bellen (zie boven). Hij wordt opnieuw gestart…</translation>
-    </message>
-    <message>
-        <source>Not dialled: the softphone cannot call (see above).</source>
-        <translation>Niet gebeld: de softphone kan niet bellen (zie boven).</translation>
-    </message>
-    <message>
-        <source>The softphone is still starting: press F2 again in a moment.</source>
-        <translation>De softphone start nog: druk zo dadelijk opnieuw op F2.</translation>
-    </message>
-    <message>
-        <source>The setting dialer.softphone_uri is wrong (%s): nothing was dialled.</source>
-        <translation>De instelling dialer.softphone_uri klopt niet (%s): er is niet gebeld.</translation>
-    </message>
-    <message>
-        <source>Not dialled: %s</source>
-        <translation>Niet gebeld: %s</translation>
-    </message>
-    <message>
-        <source>Dialling…</source>
-        <translation>Kiest…</translation>
-    </message>
-    <message>
-        <source>Ringing  %s</source>
-        <translation>Gaat over  %s</translation>
-    </message>
-    <message>
-        <source>Connected  %s</source>
-        <translation>Verbonden  %s</translation>
-    </message>
-    <message>
-        <source>Hung up: %s</source>
-        <translation>Opgehangen: %s</translation>
-    </message>
-    <message>
-        <source>Hung up by the respondent</source>
-        <translation>Opgehangen door de respondent</translation>
-    </message>
-    <message>
-        <source>Line lost: the softphone stopped</source>
-        <translation>Verbinding verbroken: de softphone is gestopt</translation>
-    </message>
-    <message>
-        <source>Hung up</source>
-        <translation>Opgehangen</translation>
-    </message>
-    <message>
-        <source>F3: hang up</source>
-        <translation>F3: ophangen</translation>
     </message>
 </context>
 <context>
@@ -899,6 +786,21 @@
     <message>
         <source>Exported to %s.</source>
         <translation>Geëxporteerd naar %s.</translation>
+    </message>
+</context>
+<context>
+    <name>InterviewSteps</name>
+    <message>
+        <source>Opening the questionnaire…</source>
+        <translation>Vragenlijst openen…</translation>
+    </message>
+    <message>
+        <source>This answer was not saved: %s Please give it again.</source>
+        <translation>Dit antwoord is niet opgeslagen: %s Geef het antwoord opnieuw.</translation>
+    </message>
+    <message>
+        <source>to be checked by a translator</source>
+        <translation>nog te controleren door een vertaler</translation>
     </message>
 </context>
 <context>
@@ -2077,6 +1979,113 @@
     <message>
         <source>Saved.</source>
         <translation>Opgeslagen.</translation>
+    </message>
+</context>
+<context>
+    <name>SoftphoneLine</name>
+    <message>
+        <source>Not dialled: the softphone still cannot call (see above).</source>
+        <translation>Niet gebeld: de softphone kan nog steeds niet bellen (zie boven).</translation>
+    </message>
+    <message>
+        <source>The softphone is ready: press F2 to dial.</source>
+        <translation>De softphone is klaar: druk op F2 om te bellen.</translation>
+    </message>
+    <message>
+        <source>This desk's settings file cannot be used: %s</source>
+        <translation>Het instellingenbestand van deze werkplek is niet te gebruiken: %s</translation>
+    </message>
+    <message>
+        <source>Softphone: not started.</source>
+        <translation>Softphone: niet gestart.</translation>
+    </message>
+    <message>
+        <source>Softphone: starting…</source>
+        <translation>Softphone: wordt gestart…</translation>
+    </message>
+    <message>
+        <source>Softphone: registering at the exchange…</source>
+        <translation>Softphone: meldt zich aan bij de centrale…</translation>
+    </message>
+    <message>
+        <source>Softphone ready (%s).</source>
+        <translation>Softphone klaar (%s).</translation>
+    </message>
+    <message>
+        <source>The softphone is not installed on this computer (%s not found). Ask the administrator; meanwhile dial by hand.</source>
+        <translation>De softphone is niet geïnstalleerd op deze computer (%s niet gevonden). Vraag de beheerder; bel intussen met de hand.</translation>
+    </message>
+    <message>
+        <source>The softphone has no SIP account: set softphone.account in %1 (%2).</source>
+        <translation>De softphone heeft geen SIP-account: vul softphone.account in in %1 (%2).</translation>
+    </message>
+    <message>
+        <source>The softphone is not registered at the exchange (%s): it cannot call.</source>
+        <translation>De softphone is niet aangemeld bij de centrale (%s): bellen kan niet.</translation>
+    </message>
+    <message>
+        <source>The softphone stopped (%s). Press F2 to start it again.</source>
+        <translation>De softphone is gestopt (%s). Druk op F2 om hem opnieuw te starten.</translation>
+    </message>
+    <message>
+        <source>A call is still on the line: hang up first (F3).</source>
+        <translation>Er is nog een gesprek op de lijn: hang eerst op (F3).</translation>
+    </message>
+    <message>
+        <source>The softphone did not start (%s). Press F2 to try again.</source>
+        <translation>De softphone startte niet (%s). Druk op F2 om het opnieuw te proberen.</translation>
+    </message>
+    <message>
+        <source>Not dialled: the softphone cannot call (see above). Starting it again…</source>
+        <translation>Niet gebeld: de softphone kan niet bellen (zie boven). Hij wordt opnieuw gestart…</translation>
+    </message>
+    <message>
+        <source>Not dialled: the softphone cannot call (see above).</source>
+        <translation>Niet gebeld: de softphone kan niet bellen (zie boven).</translation>
+    </message>
+    <message>
+        <source>The softphone is still starting: press F2 again in a moment.</source>
+        <translation>De softphone start nog: druk zo dadelijk opnieuw op F2.</translation>
+    </message>
+    <message>
+        <source>The setting dialer.softphone_uri is wrong (%s): nothing was dialled.</source>
+        <translation>De instelling dialer.softphone_uri klopt niet (%s): er is niet gebeld.</translation>
+    </message>
+    <message>
+        <source>Not dialled: %s</source>
+        <translation>Niet gebeld: %s</translation>
+    </message>
+    <message>
+        <source>Dialling…</source>
+        <translation>Kiest…</translation>
+    </message>
+    <message>
+        <source>Ringing  %s</source>
+        <translation>Gaat over  %s</translation>
+    </message>
+    <message>
+        <source>Connected  %s</source>
+        <translation>Verbonden  %s</translation>
+    </message>
+    <message>
+        <source>Hung up: %s</source>
+        <translation>Opgehangen: %s</translation>
+    </message>
+    <message>
+        <source>Hung up by the respondent</source>
+        <translation>Opgehangen door de respondent</translation>
+    </message>
+    <message>
+        <source>Line lost: the softphone stopped</source>
+        <translation>Verbinding verbroken: de softphone is gestopt</translation>
+    </message>
+    <message>
+        <source>Hung up</source>
+        <translation>Opgehangen</translation>
+    </message>
+    <message>
+        <source>F3: hang up</source>
+        <translation>F3: ophangen</translation>
     </message>
 </context>
 <context>

@@ -206,6 +206,12 @@ def test_an_admin_sees_and_clears_lockouts(services, clock) -> None:  # type: ig
         with pytest.raises(LoginFailed):
             services.users.login(f"gok{i}", "fout", source="kelder")
     assert [(x.kind, x.source) for x in services.users.lockouts(admin)] == [("source", "kelder")]
+    # the command line runs on the real clock, some seconds later: a lock-out that lasts five minutes
+    from cati.accounts.rules.throttle import source_key
+    from cati.platform.models import LoginThrottle
+
+    with services.db.unit_of_work() as s:
+        s.get(LoginThrottle, source_key("kelder")).failures = 30
     out = io.StringIO()
     with pytest.MonkeyPatch.context() as mp:
         mp.setattr("sys.stdin", io.StringIO("admin-wachtwoord\n"))
