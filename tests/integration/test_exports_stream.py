@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 import sqlalchemy as sa
 
-import cati.exports.service.exports as exports_service
+import cati.exports.service.export_table as export_table
 from cati.container import Services
 from cati.exports.io.table import ExportCancelled, ExportTable
 from cati.interviews.rules import Answer as A
@@ -38,8 +38,8 @@ def _put(services: Services, interview_id: int, variable: str, value: str, on_ro
 
 def test_small_batches_give_the_same_table_and_exact_progress(services, scenario, tmp_path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
     whole = _table(services, scenario)
-    monkeypatch.setattr(exports_service, "ANSWER_BATCH", 2)
-    monkeypatch.setattr(exports_service, "FETCH_INTERVIEWS", 1)
+    monkeypatch.setattr(export_table, "ANSWER_BATCH", 2)
+    monkeypatch.setattr(export_table, "FETCH_INTERVIEWS", 1)
     seen: list[tuple[int, int]] = []
     batched = _table(services, scenario, progress=lambda d, t: seen.append((d, t)))
     assert batched == whole
@@ -71,7 +71,7 @@ def test_a_separator_inside_a_stored_value_is_read_answer_by_answer(services, sc
 
 
 def test_cancel_while_reading_the_answers(services, scenario, tmp_path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
-    monkeypatch.setattr(exports_service, "ANSWER_BATCH", 2)
+    monkeypatch.setattr(export_table, "ANSWER_BATCH", 2)
     calls = 0
 
     def cancel() -> bool:

@@ -44,7 +44,7 @@ def gc_paused() -> Iterator[None]:
 def meta_data(
     cols: dict[str, tuple[Any, ...]], names: Sequence[str], periods: dict[int, tuple[str, Any, Any]]
 ) -> dict[str, list[Any]]:
-    """The leading export columns ``names`` (see ``services/exports.py``) from the query's columns
+    """The leading export columns ``names`` (see ``export_table.meta_columns``) from the query's columns
     (by name: ``form_id``, ``language``, ``started_at``, ``period_id`` …; ``started_by``, ``attempts``,
     ``last_outcome`` and ``final_outcome`` with paradata, ``client_name`` and ``email`` with
     contact data) and ``periods``: period id -> (provider name, start, end)."""

@@ -1,5 +1,5 @@
 """Reading an export's answers: the on-route answers of many interviews, in batches, straight from the
-DB-API cursor, decoded into the export's form columns (used by ``services/exports.py``).
+DB-API cursor, decoded into the export's form columns (used by ``export_table.py``).
 
 * Read in batches of interviews (exact progress; one plain query on the answer index per batch,
   on both backends), straight from the DB-API cursor: no ORM, no Row objects.
