@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+import os
 import shutil
 import subprocess
 import sys
@@ -24,17 +26,25 @@ def lrelease_command() -> list[str] | None:
 
 
 def compiled_translation(lang: str) -> Path | None:
-    """The .qm for ``lang``, compiled from its .ts when missing or older (idempotent, quick)."""
+    """The .qm for ``lang``, compiled from its .ts when there is none for this very .ts yet.
+
+    The compiled file is named by a hash of the .ts's content, so two versions or checkouts of cati
+    that share the user's cache folder never read each other's (an mtime comparison would: an
+    upgrade may bring an older-dated .ts); it is compiled beside and moved into place, so two desks
+    starting at once never read half a file."""
     ts = resources_dir() / "translations" / f"cati_{lang}.ts"
     if not ts.exists():
         return None
-    qm = cache_dir() / f"cati_{lang}.qm"
-    if qm.exists() and qm.stat().st_mtime >= ts.stat().st_mtime:
+    digest = hashlib.sha256(ts.read_bytes()).hexdigest()[:16]
+    qm = cache_dir() / f"cati_{lang}_{digest}.qm"
+    if qm.exists():
         return qm
     cmd = lrelease_command()
     if cmd is None:
         return None
-    subprocess.run([*cmd, "-silent", str(ts), "-qm", str(qm)], check=True)
+    partial = qm.with_name(f"{qm.stem}.{os.getpid()}.partial.qm")
+    subprocess.run([*cmd, "-silent", str(ts), "-qm", str(partial)], check=True)
+    os.replace(partial, qm)
     return qm
 
 

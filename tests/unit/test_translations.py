@@ -54,3 +54,19 @@ def test_every_context_is_a_gui_class() -> None:
     }
     contexts = {ctx for ctx, _ in _messages(TS)}
     assert contexts <= classes, f"strings outside a class context: {sorted(contexts - classes)}"
+
+
+def test_the_compiled_translation_belongs_to_this_ts_file(tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """The compiled .qm is named by its .ts's content: another checkout or version sharing the cache
+    folder, even with a newer file, is never read for this one."""
+    from cati.gui import i18n
+
+    monkeypatch.setenv("CATI_CACHE", str(tmp_path))
+    qm = i18n.compiled_translation("nl")
+    assert qm is not None and qm.parent == tmp_path and qm.stat().st_size > 1000
+    stale = tmp_path / "cati_nl.qm"  # how an older version named it
+    stale.write_bytes(b"not ours")
+    other = tmp_path / "cati_nl_0000000000000000.qm"  # another version's, newer
+    other.write_bytes(b"not ours either")
+    assert i18n.compiled_translation("nl") == qm and qm.read_bytes()[:4] != b"not "
+    assert not list(tmp_path.glob("*.partial.qm"))
