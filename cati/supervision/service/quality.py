@@ -1,7 +1,7 @@
 """Interview quality control (issue 17): flagged interviews, the interviewers' standing, and the
 supervisor's decisions: accept, void, back-check.
 
-The rules are pure (:mod:`cati.supervision.rules.quality`); this service reads what they need:
+The rules are pure (:mod:`cati.supervision.rules.interview_flags`); this service reads what they need:
 
 * **the selection**: complete, not voided interviews of the open (not purged) measurement periods, of
   one provider or all, optionally completed within ``first``..``last`` (local days). The comparison
@@ -70,24 +70,13 @@ from cati.platform.models import (
     User,
 )
 from cati.sample.rules.forms import BACKCHECK_FORM, form_id_for_case
-from cati.supervision.rules.quality import (
-    LENGTH_BINS,
-    SECONDS_BINS,
-    Flag,
-    FlagCode,
-    GridAnswers,
-    InterviewerFigures,
-    InterviewFacts,
-    QualitySettings,
-    ScreenTime,
-    Standing,
-    band,
-    interview_flags,
-    question_norms,
-    sessions_of,
-    shares,
-    standing,
-)
+from cati.supervision.rules.flag_route_length import question_norms
+from cati.supervision.rules.interview_flags import interview_flags
+from cati.supervision.rules.interviewer_standing import InterviewerFigures, Standing, standing
+from cati.supervision.rules.quality_charts import LENGTH_BINS, SECONDS_BINS, band, shares
+from cati.supervision.rules.quality_facts import GridAnswers, InterviewFacts, ScreenTime, sessions_of
+from cati.supervision.rules.quality_flags import Flag, FlagCode
+from cati.supervision.rules.quality_settings import QualitySettings
 from cati.supervision.service.reports import ReportError, find_provider, outcome_table
 
 __all__ = ["AnswerLine", "BackcheckResult", "InterviewerStanding", "QualityError", "QualityService",
