@@ -14,7 +14,7 @@ from cati.core.localtime import format_local
 from cati.supervision.rules.quality_charts import bin_label
 from cati.supervision.rules.quality_flags import FLAG_LABELS, FlagCode
 from cati.supervision.rules.quality_text import duration_text
-from cati.supervision.service.quality import (
+from cati.supervision.service.quality_results import (
     QualityError,
     ReviewDecision,
     ReviewedInterview,

@@ -43,7 +43,7 @@ from cati.supervision.rules.quality_charts import bin_label
 from cati.supervision.rules.quality_flags import Flag, FlagCode
 from cati.supervision.rules.quality_text import duration_text
 from cati.supervision.rules.report_figures import format_number
-from cati.supervision.service.quality import (
+from cati.supervision.service.quality_results import (
     AnswerLine,
     InterviewerStanding,
     ReviewDecision,

@@ -1,6 +1,6 @@
 """Interview quality control: every flag one interview raises (:func:`interview_flags`).
 
-Pure: the service (``supervision/service/quality.py``) reads the interviews, their paradata
+Pure: the service (``supervision/service/quality_reading.py``) reads the interviews, their paradata
 and answers into :class:`~cati.supervision.rules.quality_facts.InterviewFacts`; everything that
 decides lives in the rules, with its thresholds as settings
 (:class:`~cati.supervision.rules.quality_settings.QualitySettings`, the dated ``qc.*`` settings).

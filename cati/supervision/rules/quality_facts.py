@@ -2,7 +2,7 @@
 on screen per question, its grids' answers, its changes after the end, the interviewer's attempts
 around it), and how screen visits make the sessions it was worked in (:func:`sessions_of`).
 
-The service (``supervision/service/quality.py``) reads the interviews, their paradata and
+The service (``supervision/service/quality_reading.py``) reads the interviews, their paradata and
 answers into these; an interview without paradata (before revision 0010, or purged) has no screens.
 """
 
