@@ -11,8 +11,10 @@ from typing import Any
 
 from cati.commands.common import CommandError, login, open_services, print_json, print_table
 from cati.core.localtime import format_local
-from cati.supervision.rules.quality import FLAG_LABELS, FlagCode, bin_label, duration_text
-from cati.supervision.service.quality import (
+from cati.supervision.rules.quality_charts import bin_label
+from cati.supervision.rules.quality_flags import FLAG_LABELS, FlagCode
+from cati.supervision.rules.quality_text import duration_text
+from cati.supervision.service.quality_results import (
     QualityError,
     ReviewDecision,
     ReviewedInterview,

@@ -16,7 +16,7 @@ from cati.interviews.rules import Answer, AnswerRejected
 from cati.interviews.rules.paradata import Arrival, Leave, ScreenVisit
 from cati.platform.models import AuditEvent, CallCase, Client, Interview, InterviewReview
 from cati.platform.models import ScreenVisit as VisitRow
-from cati.supervision.service.quality import QualityError
+from cati.supervision.service.quality_results import QualityError
 
 
 def _visits(services, interview_id: int) -> list[VisitRow]:  # type: ignore[no-untyped-def]

@@ -17,22 +17,13 @@ from cati.interviews.rules.paradata import (
     reading_seconds,
     words_to_read,
 )
-from cati.supervision.rules.quality import (
-    LENGTH_BINS,
-    SETTING_KEYS,
-    FlagCode,
-    GridAnswers,
-    InterviewerFigures,
-    InterviewFacts,
-    QualitySettings,
-    ScreenTime,
-    band,
-    interview_flags,
-    question_norms,
-    sessions_of,
-    shares,
-    standing,
-)
+from cati.supervision.rules.flag_route_length import question_norms
+from cati.supervision.rules.interview_flags import interview_flags
+from cati.supervision.rules.interviewer_standing import InterviewerFigures, standing
+from cati.supervision.rules.quality_charts import LENGTH_BINS, band, shares
+from cati.supervision.rules.quality_facts import GridAnswers, InterviewFacts, ScreenTime, sessions_of
+from cati.supervision.rules.quality_flags import FlagCode
+from cati.supervision.rules.quality_settings import SETTING_KEYS, QualitySettings
 
 CAL = CallingCalendar()
 QS = QualitySettings()  # 180 words a minute: 3 words a second

@@ -39,9 +39,11 @@ from cati.gui.charts import BandChart
 from cati.gui.table_model import Column, RowTableModel
 from cati.gui.tasks import TaskRunner
 from cati.gui.widgets import named
-from cati.supervision.rules.quality import Flag, FlagCode, bin_label, duration_text
+from cati.supervision.rules.quality_charts import bin_label
+from cati.supervision.rules.quality_flags import Flag, FlagCode
+from cati.supervision.rules.quality_text import duration_text
 from cati.supervision.rules.report_figures import format_number
-from cati.supervision.service.quality import (
+from cati.supervision.service.quality_results import (
     AnswerLine,
     InterviewerStanding,
     ReviewDecision,
