@@ -29,6 +29,7 @@ class TaskRunner(QObject):
         self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="cati-db")
         self._long = ThreadPoolExecutor(max_workers=1, thread_name_prefix="cati-jobs")
         self._pending = 0
+        self._closed = False
         self._finished.connect(self._deliver)
 
     def submit(
@@ -56,6 +57,10 @@ class TaskRunner(QObject):
         on_done: Callable[[Any], None] | None,
         on_error: Callable[[BaseException], None] | None,
     ) -> Future[Any]:
+        if self._closed:  # the window is closing: a screen's timer fired after the lanes stopped
+            dropped: Future[Any] = Future()
+            dropped.cancel()
+            return dropped
         self._pending += 1
         if self._pending == 1:
             self.busy_changed.emit(True)
@@ -85,6 +90,8 @@ class TaskRunner(QObject):
         return self._pending
 
     def shutdown(self) -> None:
+        """Finish what was submitted; what is submitted from now on is dropped (a cancelled future)."""
+        self._closed = True
         self._long.shutdown(wait=True)
         self._pool.shutdown(wait=True)
 

@@ -33,3 +33,17 @@ def test_errors_come_back_on_either_lane(qtbot) -> None:  # type: ignore[no-unty
     runner.submit_long(lambda: fail("long"), None, lambda e: errors.append(str(e)))
     qtbot.waitUntil(lambda: sorted(errors) == ["long", "quick"], timeout=5000)
     runner.shutdown()
+
+
+def test_work_submitted_after_shutdown_is_dropped_not_raised(qtbot) -> None:  # type: ignore[no-untyped-def]
+    """A screen's refresh timer that fires while the window closes must not raise in the event loop."""
+    runner = TaskRunner()
+    done: list[int] = []
+    runner.submit(lambda: 1, done.append)
+    runner.shutdown()
+    qtbot.waitUntil(lambda: done == [1], timeout=5_000)
+    for submit in (runner.submit, runner.submit_long):
+        future = submit(lambda: done.append(2), done.append)
+        assert future.cancelled()
+    qtbot.wait(50)
+    assert done == [1] and runner.pending == 0
