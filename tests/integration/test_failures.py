@@ -195,3 +195,20 @@ def test_a_full_disk_is_one_line(services, db_url, tmp_path, clock) -> None:  # 
     line = one_line(done.stderr)
     assert "vol" in line
     assert list(out.parent.iterdir()) == []
+
+
+def test_a_fault_in_cati_says_so_shows_its_traceback_and_exits_70(sqlite_url, monkeypatch, capsys) -> None:  # type: ignore[no-untyped-def]
+    """What no rule classifies is a fault of cati's own: never dressed up as the user's mistake."""
+    from cati.cli import main
+    from cati.platform.failures import EXIT_INTERNAL
+
+    def broken(_args):  # type: ignore[no-untyped-def]
+        raise ZeroDivisionError("a bug")
+
+    monkeypatch.setattr("cati.commands.database.run_init", broken)
+    from cati.commands import database
+
+    assert database.run_init is broken
+    assert main(["--db", sqlite_url, "init"]) == EXIT_INTERNAL == 70
+    err = capsys.readouterr().err
+    assert "interne fout" in err and "Traceback" in err and "ZeroDivisionError: a bug" in err
