@@ -117,6 +117,9 @@ def test_the_review_finds_the_careless_interviews_and_the_decisions_are_audited(
     grid_rows = [line for line in shown.lines if line.question == "tev_contact"]
     assert len(grid_rows) == 5 and len({line.answer for line in grid_rows}) == 1 and grid_rows[0].seconds
     assert next(line for line in shown.lines if line.variable == "rapportcijfer").seconds is not None
+    texts = {line.variable: line.text for line in shown.lines}  # as read out, without the client's name
+    assert "{" not in "".join(texts.values()) and texts["identiteit"] == "Spreek ik met [naam cliënt]?"
+    assert shown.item.provider in texts["intro"]
 
     # accept: cleared, with a note
     with pytest.raises(QualityError, match="toelichting"):

@@ -11,10 +11,11 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from cati.calls.rules.calendar import CallingCalendar
-from cati.interviews.rules import QType, answer_label
+from cati.calls.service.calls import case_fields
+from cati.interviews.rules import QType, answer_label, render
 from cati.interviews.rules.codec import answer_from_json
 from cati.interviews.service.catalog import catalog
-from cati.platform.models import AnswerChange
+from cati.platform.models import AnswerChange, CallCase, Client, MeasurementPeriod
 from cati.supervision.service.quality_reading import LoadedInterview, user_names
 from cati.supervision.service.quality_results import AnswerLine
 
@@ -40,6 +41,7 @@ def answer_lines(s: Session, iv: LoadedInterview, calendar: CallingCalendar) -> 
                             f"{users.get(user or 0, '?')})")
         if at > iv.completed_at:
             after.add(var)
+    fields = _fields(s, iv)
     lines: list[AnswerLine] = []
     for q in form.questions:
         if q.var not in iv.facts.route:
@@ -49,14 +51,30 @@ def answer_lines(s: Session, iv: LoadedInterview, calendar: CallingCalendar) -> 
         if q.type is QType.GRID:
             for item in q.items:
                 a = iv.answers.get(item.var)
-                lines.append(AnswerLine(item.var, q.var, item.text, answer_label(form, item.var, a) if a else "",
+                lines.append(AnswerLine(item.var, q.var, render(item.text, form, fields, iv.answers), answer_label(form, item.var, a) if a else "",
                                         rows.get(item.var), screen.visits if screen else 0,
                                         screen.corrections if screen else 0, tuple(changes.get(item.var, ())),
                                         item.var in after))
             continue
         a = iv.answers.get(q.var)
         shown = "" if a is None or q.type is QType.INFO else answer_label(form, q.var, a)
-        lines.append(AnswerLine(q.var, q.var, q.text, shown, screen.seconds if screen else None,
+        lines.append(AnswerLine(q.var, q.var, render(q.text, form, fields, iv.answers), shown, screen.seconds if screen else None,
                                 screen.visits if screen else 0, screen.corrections if screen else 0,
                                 tuple(changes.get(q.var, ())), q.var in after))
     return lines
+
+
+#: what the review shows for ``{client_name}``: the question as read, without the client's name (the review
+#: judges how an interview went, not who gave it)
+CLIENT_NAME_SHOWN = "[naam cliënt]"
+
+
+def _fields(s: Session, iv: LoadedInterview) -> dict[str, object]:
+    """The case fields the question texts were filled with, the client's name left out."""
+    row = s.execute(select(Client.service, Client.variant, CallCase.queue, MeasurementPeriod.start_date,
+                           MeasurementPeriod.end_date)
+                    .join(CallCase, CallCase.client_id == Client.id)
+                    .join(MeasurementPeriod, MeasurementPeriod.id == Client.period_id)
+                    .where(CallCase.id == iv.case_id)).one()
+    return case_fields(iv.provider, CLIENT_NAME_SHOWN, row.start_date, row.end_date, row.service, row.variant,
+                       row.queue)
