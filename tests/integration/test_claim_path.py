@@ -180,7 +180,7 @@ def test_a_dropped_connection_costs_no_claim(services, clock, monkeypatch) -> No
     """PostgreSQL: the server ends the claim's connection and an idle pooled one (a restart, a network
     drop): the next claims still work (the pool pings a connection that sat idle)."""
     if services.db.is_sqlite:
-        pytest.skip("PostgreSQL connections")
+        pytest.skip("a PostgreSQL server ending connections: an embedded SQLite file has no server or connection to lose")
     import cati.platform.database as database
 
     u = users(services)
@@ -216,7 +216,7 @@ def test_the_claim_statement_is_planned_on_the_indexes(services, clock, monkeypa
     """PostgreSQL plans the claim once, for any parameters (a generic plan): no part of it may read the
     whole queue."""
     if services.db.is_sqlite:
-        pytest.skip("PostgreSQL plans")
+        pytest.skip("PostgreSQL's generic plan of the claim statement: SQLite claims with other statements and plans")
     import cati.calls.store.claim_pg as claim_pg
 
     u = users(services)
