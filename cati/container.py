@@ -6,7 +6,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
-from cati.accounts.rules.passwords import PRODUCTION_COST, ScryptCost
+from cati.accounts.rules.passwords import ScryptCost
 from cati.accounts.service.audit import AuditService
 from cati.accounts.service.settings import SettingsService
 from cati.accounts.service.users import UserService
@@ -52,10 +52,11 @@ def build_services(
     *,
     clock: Callable[[], datetime] = system_clock,
     upgrade: bool = True,
-    password_cost: ScryptCost = PRODUCTION_COST,
+    password_cost: ScryptCost | None = None,
 ) -> Services:
-    """Every service on one database. ``password_cost`` is for the test fixtures only (cheap scrypt for
-    the users they make); the app, the CLI and the tools never pass it."""
+    """Every service on one database. ``password_cost`` is for the tests only (the app, the CLI and the
+    tools never pass it): by default the user service hashes at production's cost, or at the test suite's
+    (``CATI_TEST_SCRYPT_N``, which it refuses outside pytest)."""
     db = Database(url)
     if upgrade:
         db.upgrade()

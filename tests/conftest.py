@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 
-from cati.accounts.rules.passwords import ScryptCost
+from cati.accounts.rules.passwords import TEST_COST_VARIABLE, ScryptCost
 
 if TYPE_CHECKING:
     from cati.container import Services
@@ -192,10 +192,13 @@ def db_url(request: pytest.FixtureRequest) -> str:
     return str(request.getfixturevalue(f"{_fixture_backend(request.param)}_url"))
 
 
-#: The scrypt cost of the users the fixtures make: about a thousandth of production's, so that making
-#: and logging in users costs next to nothing. A test-only choice, passed explicitly: ``UserService``
-#: refuses it outside pytest, and the password tests check the production cost (docs/design.md).
+#: The scrypt cost of the users the tests make: about a thousandth of production's, so that making and
+#: logging in users costs next to nothing. A test-only choice: the fixtures pass it, and the environment
+#: gives it to every user service the tests do not build themselves (the CLI's, the desk's, simulation
+#: workers', a `cati` subprocess's: ``CATI_TEST_SCRYPT_N``). ``UserService`` refuses it outside pytest,
+#: and the password tests check the production cost with the variable removed (docs/design.md).
 FIXTURE_PASSWORD_COST = ScryptCost(n=2**4, r=8, p=1)
+os.environ[TEST_COST_VARIABLE] = str(FIXTURE_PASSWORD_COST.n)
 
 
 @pytest.fixture
@@ -280,39 +283,40 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
 
 @pytest.hookimpl(optionalhook=True)
 def pytest_xdist_make_scheduler(config: pytest.Config, log: Any) -> Any:
-    """xdist's ``load`` scheduling, except for the first batch: instead of consecutive chunks (which gave
-    every slow test to the first worker, one after another), it is dealt out a test at a time to the
-    workers in turn, the runs of one test on the two backends together. So the slow tests start side
-    by side, yet the two 8-process claim runs never overlap (on 2 cores they starve each other's SQLite
-    writers). No fixture here is module-scoped: neighbours gain nothing from sharing a worker."""
-    from itertools import cycle
+    """xdist's work stealing, except for the first deal: instead of consecutive chunks (which gave every
+    slow test to the first worker, one after another), the whole collection is dealt out a test at a time
+    to the workers in turn, the runs of one test on the two backends together. So the slow tests start
+    side by side, yet the two 8-process claim runs never overlap (on 2 cores they starve each other's
+    SQLite writers). A worker that runs out takes the last half of the longest queue (quick tests: the
+    slow ones come first), so the workers end together. No fixture here is module-scoped: neighbours
+    gain nothing from sharing a worker."""
+    from xdist.scheduler import WorkStealingScheduling
 
-    from xdist.scheduler import LoadScheduling
-
-    class DealtLoadScheduling(LoadScheduling):
+    class DealtWorkStealing(WorkStealingScheduling):  # type: ignore[misc]
         def schedule(self) -> None:
             if self.collection is not None or not self.collection_is_completed \
                     or not self._check_nodes_have_same_collection():
                 return super().schedule()
             self.collection = next(iter(self.node2collection.values()))
-            self.pending[:] = range(len(self.collection))
-            if self.maxschedchunk is None:
-                self.maxschedchunk = len(self.collection)
-            first_batch = max(2, len(self.collection) // len(self.nodes) // 4) * len(self.nodes)  # as xdist's
-            workers = cycle(self.nodes)
-            dealt = 0
-            while self.pending and dealt < first_batch:
-                test = [_same_test(self.collection[i]) for i in self.pending[:len(BACKENDS)]]
-                runs = 1  # this test's consecutive runs on the other backends go along
-                while runs < len(test) and test[runs] == test[0]:
-                    runs += 1
-                self._send_tests(next(workers), runs)
-                dealt += runs
-            if not self.pending:
-                for node in self.nodes:
+            nodes = [node for node in self.node2pending if not node.shutting_down]
+            dealt: list[list[int]] = [[] for _ in nodes]
+            first, turn = 0, 0
+            while first < len(self.collection):
+                last = first + 1  # this test's consecutive runs on the other backends go along
+                while last < len(self.collection) and last - first < len(BACKENDS) \
+                        and _same_test(self.collection[last]) == _same_test(self.collection[first]):
+                    last += 1
+                dealt[turn % len(nodes)].extend(range(first, last))
+                first, turn = last, turn + 1
+            self.pending[:] = []
+            for node, indices in zip(nodes, dealt, strict=True):
+                if indices:
+                    self.node2pending[node].extend(indices)
+                    node.send_runtest_some(indices)
+                else:
                     node.shutdown()
 
-    return DealtLoadScheduling(config, log)
+    return DealtWorkStealing(config, log)
 
 
 # -- a per-backend tally at the end, so the output shows both databases ran ----------------

@@ -169,29 +169,63 @@ def test_purge_cli(services, admin, db_url, monkeypatch, capsys) -> None:  # typ
 
 
 # -- what is on the disk: the database files themselves, read byte by byte -------------------------
-def _disk_files(services, db_url) -> list[Path]:  # type: ignore[no-untyped-def]
-    """Every file the database keeps its rows in: SQLite's file, WAL and journal; PostgreSQL's data
-    files of this database and its write-ahead log (after a checkpoint, so the pages are written)."""
+Extent = tuple[Path, int, int | None]  # a file, from this byte, up to that one (None: to its end)
+
+
+def _wal_position(services, db_url) -> int | None:  # type: ignore[no-untyped-def]
+    """Where PostgreSQL's write-ahead log is now (an LSN, as a number); None on SQLite."""
+    if db_url.startswith("sqlite"):
+        return None
+    with services.db.engine.connect() as conn:
+        return int(conn.exec_driver_sql("SELECT pg_current_wal_insert_lsn() - '0/0'::pg_lsn").scalar())
+
+
+def _disk_files(services, db_url, wal_from: int | None) -> list[Extent]:  # type: ignore[no-untyped-def]
+    """Every file the database keeps its rows in: SQLite's file, WAL and journal; on PostgreSQL (after a
+    checkpoint, so the pages are written) the files of this test's schema (tables, indexes, their TOAST),
+    of the system catalogs (statistics keep sample values), and the write-ahead log. The server is
+    shared by all tests: other tests' schemas are left out, and of the WAL the part written since
+    ``wal_from`` (:func:`_wal_position` when the test began; other tests' records in it are read too)."""
     if db_url.startswith("sqlite"):
         path = Path(services.db.engine.url.database)
-        return [p for p in (path, Path(f"{path}-wal"), Path(f"{path}-journal")) if p.exists()]
+        return [(p, 0, None) for p in (path, Path(f"{path}-wal"), Path(f"{path}-journal")) if p.exists()]
+    assert wal_from is not None
     with services.db.engine.connect() as conn:
         conn = conn.execution_options(isolation_level="AUTOCOMMIT")
         conn.exec_driver_sql("CHECKPOINT")
         data = Path(conn.exec_driver_sql("SHOW data_directory").scalar())
-        oid = conn.exec_driver_sql("SELECT oid FROM pg_database WHERE datname = current_database()").scalar()
+        relations = conn.exec_driver_sql(
+            "SELECT pg_relation_filepath(c.oid) FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
+            "WHERE n.nspname IN (current_schema(), 'pg_catalog') AND pg_relation_filepath(c.oid) IS NOT NULL "
+            "UNION SELECT pg_relation_filepath(t.oid) FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
+            "JOIN pg_class t ON t.oid = c.reltoastrelid OR t.oid IN (SELECT indexrelid FROM pg_index "
+            "WHERE indrelid = c.reltoastrelid) WHERE n.nspname = current_schema()").scalars().all()
+        wal_to = int(conn.exec_driver_sql("SELECT pg_current_wal_insert_lsn() - '0/0'::pg_lsn").scalar())
+        timeline = str(conn.exec_driver_sql("SELECT pg_walfile_name(pg_current_wal_lsn())").scalar())[:8]
+        segment = int(conn.exec_driver_sql(
+            "SELECT setting::bigint FROM pg_settings WHERE name = 'wal_segment_size'").scalar())
     if not os.access(data, os.R_OK | os.X_OK):
         pytest.skip(f"PostgreSQL's data directory {data} is not readable by this user")
-    return [p for folder in (data / "base" / str(oid), data / "pg_wal") for p in folder.rglob("*") if p.is_file()]
+    assert len(relations) > 50, relations  # the schema's tables and indexes, and the catalogs
+    files = [(p, 0, None) for rel in relations
+             for p in [data / rel, *(data / rel).parent.glob(f"{Path(rel).name}[._]*")] if p.is_file()]
+    per_id = 0x100000000 // segment  # WAL file names: timeline, then the segment number in two parts
+    for number in range(wal_from // segment, wal_to // segment + 1):
+        start = max(wal_from, number * segment) - number * segment
+        end = min(wal_to, (number + 1) * segment) - number * segment
+        files.append((data / "pg_wal" / f"{timeline}{number // per_id:08X}{number % per_id:08X}", start, end))
+    return files
 
 
-def _on_disk(files: list[Path], tokens: list[str]) -> set[str]:
+def _on_disk(files: list[Extent], tokens: list[str]) -> set[str]:
     found: set[str] = set()
     wanted = {t: t.encode("utf-8") for t in tokens}
-    for path in files:
+    for path, start, end in files:
         try:
-            blob = path.read_bytes()
-        except FileNotFoundError:  # PostgreSQL removed it meanwhile (a recycled WAL segment, a cache file)
+            with path.open("rb") as f:
+                f.seek(start)
+                blob = f.read() if end is None else f.read(end - start)
+        except FileNotFoundError:  # PostgreSQL removed it meanwhile (a cache file)
             continue
         found |= {t for t, b in wanted.items() if b in blob}
     return found
@@ -221,6 +255,7 @@ def test_contact_data_never_reaches_the_disk_readable_and_a_purge_leaves_nothing
     WAL): no name, e-mail address or number in any written form, before or after the purge; after
     it, what is still on the disk of the purged period was sealed with a key that no longer exists."""
     # names, addresses and numbers of this run only: the PostgreSQL server's WAL is shared by all tests
+    wal_from = _wal_position(services, db_url)
     rng = random.Random()
     mark = "".join(rng.choice(string.ascii_lowercase) for _ in range(8))
     people_2021 = [(k, f"{name.split()[0]} {name.split()[1]}{mark}", f"{mark}.{email}",
@@ -228,8 +263,10 @@ def test_contact_data_never_reaches_the_disk_readable_and_a_purge_leaves_nothing
     people_2022 = [(k, f"{name.split()[0]} {name.split()[1]}{mark}", f"{mark}.{email}",
                     [f"+316{rng.randrange(10**7, 10**8)}" for _ in phones]) for k, name, email, phones in PEOPLE_2022]
     _people(services, admin, people_2021, people_2022)
-    files = _disk_files(services, db_url)
+    files = _disk_files(services, db_url, wal_from)
     assert {"rk20210", "rk20220"} <= _on_disk(files, ["rk20210", "rk20220"])  # the scan sees the rows
+    wal = [f for f in files if f[0].parent.name == "pg_wal"]
+    assert db_url.startswith("sqlite") or _on_disk(wal, ["rk20210"])  # the WAL read is where the rows went
     everyone = [(k, name.split()[1], email, phones) for k, name, email, phones in people_2021 + people_2022]
     assert _on_disk(files, _all_forms(everyone)) == set()
     sealed = _sealed_values(services, P2021)
@@ -241,7 +278,7 @@ def test_contact_data_never_reaches_the_disk_readable_and_a_purge_leaves_nothing
 
     services.privacy.close_period(admin, "Werkpad", *P2021)
     assert services.privacy.purge(admin, "Werkpad", *P2021).key_destroyed
-    files = _disk_files(services, db_url)
+    files = _disk_files(services, db_url, wal_from)
     assert _on_disk(files, _all_forms(everyone)) == set()
     left = _on_disk(files, sealed)
     if db_url.startswith("sqlite"):

@@ -15,12 +15,12 @@ def run(argv: list[str], monkeypatch: pytest.MonkeyPatch, stdin: str = "") -> in
     return main(argv)
 
 
-@pytest.mark.slow(seconds=4)
+@pytest.mark.slow(seconds=3)  # a demo, then two workers until 20 completes
 def test_simulate_on_the_demo_database(db_url, monkeypatch, capsys) -> None:  # type: ignore[no-untyped-def]
     assert run(["--db", db_url, "demo", "--clients", "40"], monkeypatch) == 0
     capsys.readouterr()
-    code = run(["--db", db_url, "--user", "sanne", "simulate", "--workers", "2", "--duration", "4", "--seed", "3",
-                "--respond-rate", "0.5"], monkeypatch, "welkom-sanne\n")
+    code = run(["--db", db_url, "--user", "sanne", "simulate", "--workers", "2", "--completes", "20", "--duration", "60",
+                "--seed", "3", "--respond-rate", "0.5"], monkeypatch, "welkom-sanne\n")
     out = capsys.readouterr().out
     assert code == 0, out
     assert "Simulatie: 2 werkers" in out and "Controles: in orde" in out

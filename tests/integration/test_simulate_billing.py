@@ -18,13 +18,13 @@ def run(argv: list[str], monkeypatch: pytest.MonkeyPatch, capsys: pytest.Capture
     return out
 
 
-@pytest.mark.slow(seconds=5)
+@pytest.mark.slow(seconds=4)  # a demo, then two workers until 50 completes
 def test_billing_matches_the_simulators_tally(db_url, monkeypatch, capsys, tmp_path) -> None:  # type: ignore[no-untyped-def]
     run(["--db", db_url, "demo", "--clients", "40"], monkeypatch, capsys, "")
-    sim = json.loads(run(["--db", db_url, "--user", "sanne", "simulate", "--workers", "2", "--duration", "5",
-                          "--seed", "11", "--respond-rate", "0.6", "--format", "json"], monkeypatch, capsys,
+    sim = json.loads(run(["--db", db_url, "--user", "sanne", "simulate", "--workers", "2", "--completes", "50",
+                          "--duration", "60", "--seed", "11", "--respond-rate", "0.6", "--format", "json"], monkeypatch, capsys,
                          "welkom-sanne\n"))
-    assert sim["violations"] == [] and sim["completes"] > 0
+    assert sim["violations"] == [] and sim["completes"] >= 50
     tally: dict[tuple[str, str], int] = {}
     for q in sim["queues"]:
         tally[(q["provider"], q["queue"])] = tally.get((q["provider"], q["queue"]), 0) + q["completes"]

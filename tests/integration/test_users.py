@@ -6,7 +6,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from cati.accounts.rules.passwords import PRODUCTION_COST, ScryptCost, cost_of
+from cati.accounts.rules.passwords import PRODUCTION_COST, TEST_COST_VARIABLE, ScryptCost, cost_of
 from cati.accounts.rules.roles import Permission, PermissionDenied, Role
 from cati.accounts.service.users import LoginFailed, UserError
 
@@ -100,8 +100,9 @@ def _stored_cost(services, username: str) -> ScryptCost | None:  # type: ignore[
 def test_the_apps_composition_hashes_at_production_cost_and_verifies_cheap_hashes(  # type: ignore[no-untyped-def]
     services, monkeypatch
 ) -> None:
-    """The fixtures make users with cheap scrypt; the app's own composition (the CLI here, as users run it)
-    hashes at the production cost, and either side logs in with the other's hashes: each names its cost."""
+    """The fixtures make users with cheap scrypt; the app's own composition (the CLI here, as users run it,
+    without the test suite's variable) hashes at the production cost, and either side logs in with the
+    other's hashes: each names its cost."""
     import io
 
     from cati.cli import main
@@ -111,6 +112,7 @@ def test_the_apps_composition_hashes_at_production_cost_and_verifies_cheap_hashe
     assert FIXTURE_PASSWORD_COST.work < PRODUCTION_COST.work
     _admin(services)
     assert _stored_cost(services, "admin") == FIXTURE_PASSWORD_COST
+    monkeypatch.delenv(TEST_COST_VARIABLE)  # as cati runs outside the suite
     # the CLI logs the admin in (a cheap hash) and adds anna (a production hash)
     monkeypatch.setattr("sys.stdin", io.StringIO("admin-wachtwoord\nwachtwoord-anna\n"))
     assert main(["--db", services.db.url, "--user", "admin", "--password-stdin", "user", "add", "anna",
@@ -136,9 +138,17 @@ def test_a_cost_below_production_is_refused_outside_the_test_suite(  # type: ign
     from cati.accounts.service.users import UserService
     from tests.conftest import FIXTURE_PASSWORD_COST
 
+    assert UserService(services.ctx).password_cost == FIXTURE_PASSWORD_COST  # the suite's, from the environment
     monkeypatch.delenv("PYTEST_CURRENT_TEST")
     with pytest.raises(ValueError, match="weaker than production"):
         UserService(services.ctx, FIXTURE_PASSWORD_COST)
+    # the suite's variable left in an environment outside pytest stops cati, and says which it is
+    with pytest.raises(ValueError, match=f"weaker than production.*remove {TEST_COST_VARIABLE}"):
+        UserService(services.ctx)
+    monkeypatch.setenv(TEST_COST_VARIABLE, "twelve")
+    with pytest.raises(ValueError, match="a power of two"):
+        UserService(services.ctx)
+    monkeypatch.delenv(TEST_COST_VARIABLE)
     assert UserService(services.ctx).password_cost == PRODUCTION_COST
     assert UserService(services.ctx, ScryptCost(n=2**18)).password_cost.n == 2**18  # dearer is fine
 

@@ -10,6 +10,7 @@ import base64
 import hashlib
 import hmac
 import secrets
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 MIN_LENGTH = 8
@@ -45,6 +46,22 @@ class ScryptCost:
 #: again at the next successful login (``UserService.login``). The composition root passes it to the
 #: user service; only the test fixtures pass anything else (docs/design.md, "Accounts and privacy").
 PRODUCTION_COST = ScryptCost(n=2**17, r=8, p=1)
+
+#: The test suite's cheaper cost: ``CATI_TEST_SCRYPT_N=16`` in the environment gives every user service
+#: that is not handed a cost (the app's, the CLI's, a simulation worker's) n=16 instead of production's.
+#: ``UserService`` refuses such a cost outside pytest, so setting it anywhere else stops cati, loudly.
+TEST_COST_VARIABLE = "CATI_TEST_SCRYPT_N"
+
+
+def configured_cost(environ: Mapping[str, str]) -> ScryptCost:
+    """:data:`PRODUCTION_COST`, or the test suite's cost from :data:`TEST_COST_VARIABLE` where it is set."""
+    value = environ.get(TEST_COST_VARIABLE, "").strip()
+    if not value:
+        return PRODUCTION_COST
+    try:
+        return ScryptCost(n=int(value), r=PRODUCTION_COST.r, p=PRODUCTION_COST.p)
+    except ValueError:
+        raise ValueError(f"{TEST_COST_VARIABLE}={value!r}: a power of two above 1 is expected") from None
 
 
 def _b64(data: bytes) -> str:

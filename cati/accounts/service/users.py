@@ -17,7 +17,9 @@ from sqlalchemy.orm import Session
 
 from cati.accounts.rules.passwords import (
     PRODUCTION_COST,
+    TEST_COST_VARIABLE,
     ScryptCost,
+    configured_cost,
     cost_of,
     hash_password,
     password_problem,
@@ -133,11 +135,16 @@ def _row(u: User) -> UserRow:
 
 
 class UserService:
-    def __init__(self, ctx: ServiceContext, password_cost: ScryptCost = PRODUCTION_COST) -> None:
-        """``password_cost``: the scrypt cost of new hashes. Only the test fixtures pass a cheaper one, and
-        that is refused outside pytest, so no code path can weaken production hashes by accident."""
+    def __init__(self, ctx: ServiceContext, password_cost: ScryptCost | None = None) -> None:
+        """``password_cost``: the scrypt cost of new hashes; by default production's, or the test suite's
+        (``CATI_TEST_SCRYPT_N``, :func:`configured_cost`). A cost below production's is refused outside
+        pytest, so no code path and no stray environment variable can weaken production hashes."""
+        if password_cost is None:
+            password_cost = configured_cost(os.environ)
         if password_cost.work < PRODUCTION_COST.work and _PYTEST not in os.environ:
-            raise ValueError(f"scrypt {password_cost} is weaker than production: for the test suite only")
+            raise ValueError(f"scrypt {password_cost} is weaker than production: for the test suite only"
+                             + (f" (remove {TEST_COST_VARIABLE} from the environment)"
+                                if TEST_COST_VARIABLE in os.environ else ""))
         self.ctx = ctx
         self.password_cost = password_cost
 

@@ -119,7 +119,7 @@ class PgClaim(StatementCache):
     def __init__(self, batch: int, engine: Engine) -> None:
         import psycopg  # PostgreSQL only (an optional dependency)
 
-        super().__init__(postgres=True)
+        super().__init__(postgres=True, variant=(batch,))
         self.batch = batch
         self._psycopg = psycopg
         self._engine = engine

@@ -165,7 +165,7 @@ class BestCase(StatementCache):
     :data:`PAIRS_PER_STATEMENT`; the chunks' winners compared by the same ranking columns)."""
 
     def __init__(self, batch: int) -> None:
-        super().__init__(postgres=False)
+        super().__init__(postgres=False, variant=(batch,))
         self.batch = batch
 
     def id_of_best(
