@@ -94,6 +94,74 @@ class _PgSchemas:
             conn.exec_driver_sql(f'DROP SCHEMA "{schema}" CASCADE')
 
 
+#: what a migrated schema is made of (tables, columns, indexes, constraints, triggers, sequences, and the
+#: revision it is at), as one digest: a schema a test left different from this is not used again
+_SHAPE_OF_SCHEMA = """
+SELECT md5(string_agg(replace(part, :s || '.', ''), '|' ORDER BY part)) FROM (
+  SELECT 'r:' || c.relname || ':' || c.relkind::text FROM pg_class c WHERE c.relnamespace = to_regnamespace(:s)
+  UNION ALL SELECT 'a:' || c.relname || '.' || a.attname || ':' || format_type(a.atttypid, a.atttypmod) || ':'
+         || a.attnotnull || ':' || coalesce(pg_get_expr(d.adbin, d.adrelid), '')
+    FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid
+    LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum
+   WHERE c.relnamespace = to_regnamespace(:s) AND a.attnum > 0 AND NOT a.attisdropped
+  UNION ALL SELECT 'c:' || conname || ':' || pg_get_constraintdef(oid) FROM pg_constraint
+   WHERE connamespace = to_regnamespace(:s)
+  UNION ALL SELECT 't:' || tgname || ':' || tgenabled::text FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid
+   WHERE c.relnamespace = to_regnamespace(:s) AND NOT t.tgisinternal
+  UNION ALL SELECT 'i:' || pg_get_indexdef(indexrelid) FROM pg_index i JOIN pg_class c ON c.oid = i.indrelid
+   WHERE c.relnamespace = to_regnamespace(:s)
+  UNION ALL SELECT 'v:' || version_num FROM {schema}.alembic_version
+) AS parts(part)
+"""
+
+
+class _PgPool:
+    """Migrated schemas for the ``pg_url`` tests of this worker, each used by one test at a time. A new
+    schema costs the migrations' DDL (about 0.1 s of the server's time); one a test is done with is
+    emptied instead (every table but ``alembic_version``, sequences restarted: a fifth of that, most of
+    it to check the make-up) and used again, unless the test changed its make-up (:data:`_SHAPE_OF_SCHEMA`)
+    or a connection it left open still holds a lock on it: then it is left alone (or dropped). ``DELETE``,
+    not ``TRUNCATE`` (which makes new files, and costs more than the check): the deleted rows' bytes
+    stay in the files until the server reuses the space, and the privacy test reads only its own values."""
+
+    def __init__(self, schemas: _PgSchemas, ddl: str) -> None:
+        self.schemas, self.ddl = schemas, ddl
+        self.free: list[tuple[str, str]] = []
+        self.shape: str | None = None
+
+    def _shape(self, conn: Any, schema: str) -> str:
+        from sqlalchemy import text
+
+        return str(conn.execute(text(_SHAPE_OF_SCHEMA.replace("{schema}", f'"{schema}"')), {"s": schema}).scalar())
+
+    def take(self) -> tuple[str, str]:
+        if self.free:
+            return self.free.pop()
+        schema, url = self.schemas.create(ddl=self.ddl)
+        if self.shape is None:
+            with self.schemas.admin.connect() as conn:
+                self.shape = self._shape(conn, schema)
+        return schema, url
+
+    def give_back(self, schema: str, url: str) -> None:
+        try:
+            with self.schemas.admin.connect() as conn:
+                if self._shape(conn, schema) != self.shape:
+                    raise LookupError(f"{schema} is not as the migrations made it")
+                tables = conn.exec_driver_sql(
+                    "SELECT quote_ident(schemaname) || '.' || quote_ident(tablename) FROM pg_tables "
+                    f"WHERE schemaname = '{schema}' AND tablename <> 'alembic_version'").scalars().all()
+                conn.exec_driver_sql(  # neither foreign keys nor the audit trail's append-only triggers fire
+                    "BEGIN; SET LOCAL lock_timeout = '2s'; SET LOCAL session_replication_role = replica; "
+                    + "".join(f"DELETE FROM {table}; " for table in tables) +
+                    "SELECT setval(quote_ident(schemaname) || '.' || quote_ident(sequencename), start_value, false) "
+                    f"FROM pg_sequences WHERE schemaname = '{schema}'; COMMIT")
+        except Exception:  # changed, or locked by a connection the test left open: not used again
+            self.schemas.drop(schema)
+            return
+        self.free.append((schema, url))
+
+
 @pytest.fixture(scope="session")
 def _pg_schemas() -> Iterator[_PgSchemas]:
     base = _pg_base_url()
@@ -165,12 +233,21 @@ def empty_db_url(request: pytest.FixtureRequest) -> str:
     return str(request.getfixturevalue(f"empty_{_fixture_backend(request.param)}_url"))
 
 
+@pytest.fixture(scope="session")
+def _pg_pool(_pg_schemas: _PgSchemas, _pg_migration: str) -> Iterator[_PgPool]:
+    pool = _PgPool(_pg_schemas, _pg_migration)
+    yield pool
+    for schema, _url in pool.free:
+        _pg_schemas.drop(schema)
+
+
 @pytest.fixture
-def pg_url(_pg_schemas: _PgSchemas, _pg_migration: str) -> Iterator[str]:
-    """A schema of its own on the test PostgreSQL server, at the newest revision; dropped afterwards."""
-    schema, url = _pg_schemas.create(ddl=_pg_migration)
+def pg_url(_pg_pool: _PgPool) -> Iterator[str]:
+    """A schema of its own on the test PostgreSQL server, at the newest revision and empty; emptied
+    afterwards for a next test (:class:`_PgPool`)."""
+    schema, url = _pg_pool.take()
     yield url
-    _pg_schemas.drop(schema)
+    _pg_pool.give_back(schema, url)
 
 
 @pytest.fixture

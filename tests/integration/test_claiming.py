@@ -167,10 +167,18 @@ def test_eight_worker_processes_never_double_claim_and_keep_the_cap(services, cl
             CallCase, CallCase.id == Appointment.case_id).where(CallCase.queue == "inburgering",
                                                                Appointment.status == "open")).scalar()
         assert open_appointments == 0  # cancelled with the queue
-        # no fully answered interview lost its COMPLETE
-        lost = conn.execute(sa.select(sa.func.count()).select_from(Interview).where(
-            Interview.current_variable.is_(None), Interview.status.in_(("partial", "in_progress")))).scalar()
-        assert lost == 0
+        # no fully answered interview lost its COMPLETE: one is complete, or its case is still open, to
+        # be resumed (at its end) and completed at the next claim. (A desk whose lease ran out while a
+        # colleague took the case may come back too late; the colleague's attempt leaves it partial.)
+        answered = conn.execute(sa.select(Interview.id, Interview.case_id, CallCase.status, CallCase.final_outcome)
+                                .join(CallCase, CallCase.id == Interview.case_id).where(
+            Interview.current_variable.is_(None), Interview.status.in_(("partial", "in_progress")))).all()
+        lost = [row for row in answered if row.status == "final"]
+        for row in lost:
+            history = conn.execute(sa.select(CallAttempt.user_id, CallAttempt.outcome, CallAttempt.started_at)
+                                   .where(CallAttempt.case_id == row.case_id).order_by(CallAttempt.id)).all()
+            print("lost:", row, history)
+        assert lost == []
     # eight processes appended to the audit trail at once: the chain holds
     check = services.audit.verify(u["admin"])
     assert check.ok and check.rows > 20
