@@ -207,8 +207,10 @@ def _disk_files(services, db_url, wal_from: int | None) -> list[Extent]:  # type
     if not os.access(data, os.R_OK | os.X_OK):
         pytest.skip(f"PostgreSQL's data directory {data} is not readable by this user")
     assert len(relations) > 50, relations  # the schema's tables and indexes, and the catalogs
-    files = [(p, 0, None) for rel in relations
-             for p in [data / rel, *(data / rel).parent.glob(f"{Path(rel).name}[._]*")] if p.is_file()]
+    wanted = {Path(rel).name for rel in relations}  # a relation's files: N, N.1, N.2 …, N_fsm, N_vm
+    folders = {(data / rel).parent for rel in relations}
+    files: list[Extent] = [(folder / name, 0, None) for folder in folders for name in os.listdir(folder)
+                           if name.split(".")[0].split("_")[0] in wanted and (folder / name).is_file()]
     per_id = 0x100000000 // segment  # WAL file names: timeline, then the segment number in two parts
     for number in range(wal_from // segment, wal_to // segment + 1):
         start = max(wal_from, number * segment) - number * segment
