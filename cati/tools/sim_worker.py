@@ -118,7 +118,11 @@ def _work(url: str, actor: Actor, provider_id: int | None, seed: int, respond_ra
             claimed_at = card.claimed_at
             clock.advance(rng.uniform(10, 40), cal)
             try:
-                resume = card.interview_id is not None and rng.random() < 0.9
+                # an open interview is resumed, mostly; one with every answer in always (the desk opens
+                # it at its closing screen), so a simulated call never leaves a finished interview behind
+                # a non-contact (a desk whose lease ran out may have answered it all, too late to close it)
+                resume = card.interview_id is not None and (
+                    rng.random() < 0.9 or interviews.state(actor, card.interview_id).current_variable is None)
                 if resume or rng.random() < respond_rate:
                     try:
                         state = interviews.start_or_resume(actor, card.case_id)
