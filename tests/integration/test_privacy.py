@@ -5,6 +5,8 @@ from __future__ import annotations
 import os
 import random
 import string
+import uuid
+from collections.abc import Iterator
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
@@ -172,12 +174,25 @@ def test_purge_cli(services, admin, db_url, monkeypatch, capsys) -> None:  # typ
 Extent = tuple[Path, int, int | None]  # a file, from this byte, up to that one (None: to its end)
 
 
-def _wal_position(services, db_url) -> int | None:  # type: ignore[no-untyped-def]
-    """Where PostgreSQL's write-ahead log is now (an LSN, as a number); None on SQLite."""
+@pytest.fixture
+def wal_from(services, db_url) -> Iterator[int | None]:  # type: ignore[no-untyped-def]
+    """Where PostgreSQL's write-ahead log is as the test begins (an LSN, as a number; None on SQLite),
+    and the WAL from there kept until the test ends: a checkpoint removes the segments before it, and
+    the scan makes one. A replication slot keeps them (the server's, so dropped afterwards)."""
     if db_url.startswith("sqlite"):
-        return None
+        yield None
+        return
+    slot = f"cati_privacy_{uuid.uuid4().hex[:12]}"
     with services.db.engine.connect() as conn:
-        return int(conn.exec_driver_sql("SELECT pg_current_wal_insert_lsn() - '0/0'::pg_lsn").scalar())
+        conn = conn.execution_options(isolation_level="AUTOCOMMIT")
+        lsn = conn.exec_driver_sql(
+            f"SELECT lsn - '0/0'::pg_lsn FROM pg_create_physical_replication_slot('{slot}', true)").scalar()
+    try:
+        yield int(lsn)
+    finally:
+        with services.db.engine.connect() as conn:
+            conn.execution_options(isolation_level="AUTOCOMMIT").exec_driver_sql(
+                f"SELECT pg_drop_replication_slot('{slot}')")
 
 
 def _disk_files(services, db_url, wal_from: int | None) -> list[Extent]:  # type: ignore[no-untyped-def]
@@ -185,7 +200,7 @@ def _disk_files(services, db_url, wal_from: int | None) -> list[Extent]:  # type
     checkpoint, so the pages are written) the files of this test's schema (tables, indexes, their TOAST),
     of the system catalogs (statistics keep sample values), and the write-ahead log. The server is
     shared by all tests: other tests' schemas are left out, and of the WAL the part written since
-    ``wal_from`` (:func:`_wal_position` when the test began; other tests' records in it are read too)."""
+    ``wal_from`` (the fixture: where it was when the test began; other tests' records in it are read too)."""
     if db_url.startswith("sqlite"):
         path = Path(services.db.engine.url.database)
         return [(p, 0, None) for p in (path, Path(f"{path}-wal"), Path(f"{path}-journal")) if p.exists()]
@@ -252,12 +267,12 @@ def _sealed_values(services, period):  # type: ignore[no-untyped-def]
         return sorted({v for row in rows for v in row if v})
 
 
-def test_contact_data_never_reaches_the_disk_readable_and_a_purge_leaves_nothing_to_read(services, admin, db_url) -> None:  # type: ignore[no-untyped-def]
+def test_contact_data_never_reaches_the_disk_readable_and_a_purge_leaves_nothing_to_read(  # type: ignore[no-untyped-def]
+        services, admin, db_url, wal_from) -> None:
     """Forensic check on the database's own files (SQLite file and WAL; PostgreSQL's data files and
     WAL): no name, e-mail address or number in any written form, before or after the purge; after
     it, what is still on the disk of the purged period was sealed with a key that no longer exists."""
     # names, addresses and numbers of this run only: the PostgreSQL server's WAL is shared by all tests
-    wal_from = _wal_position(services, db_url)
     rng = random.Random()
     mark = "".join(rng.choice(string.ascii_lowercase) for _ in range(8))
     people_2021 = [(k, f"{name.split()[0]} {name.split()[1]}{mark}", f"{mark}.{email}",
