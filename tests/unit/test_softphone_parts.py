@@ -118,3 +118,27 @@ def test_the_desk_settings_file(tmp_path: Path) -> None:
         path.write_text(bad)
         with pytest.raises(DeskSettingsError, match=why):
             load_desk_settings(path)
+
+
+# -- a port taken between cati picking it and baresip binding it -------------------------------------
+def test_a_port_taken_early_in_the_log_still_starts_baresip_again(tmp_path: Path) -> None:
+    """ctrl_tcp's port taken (another program bound it after cati picked it): baresip says so early on,
+    then goes on (its account registers, or not) without ctrl_tcp. Whether to start it again on other
+    ports is decided on the same lines as the wait for ctrl_tcp gives up on, not on the message's last
+    six: a run of the suite once reported "not started" for a baresip that only needed new ports."""
+    from cati.telephony.io.baresip import BaresipProcess, log_tail
+
+    process = BaresipProcess(BaresipConfig("<sip:cati@127.0.0.1>;regint=0"), tmp_path)
+    tmp_path.joinpath("baresip.log").write_text("\n".join([
+        "baresip v1.0.0 Copyright (C) 2010 - 2020 Alfred E. Heggestad et al.",
+        "Local network address:  IPv4=lo|127.0.0.1",
+        "\x1b[31mtcp: sock_bind: bind: Address already in use (af=2, 127.0.0.1:41234)\x1b[;m",
+        "ctrl_tcp: could not listen on 127.0.0.1:41234",
+        "Populated 4 audio codecs", "Populated 0 audio filters", "Populated 0 video codecs",
+        "Populated 0 video filters", "baresip is ready.",
+        "reg: sip:desk07@127.0.0.1:34399: Register: Connection refused",
+    ]) + "\n", encoding="utf-8")
+    assert "in use" not in log_tail(process.log)  # the message's lines: not where it says so
+    assert process._port_taken()
+    tmp_path.joinpath("baresip.log").write_text("baresip is ready.\nua: init failed (No such device)\n", encoding="utf-8")
+    assert not process._port_taken()

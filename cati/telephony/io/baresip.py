@@ -215,11 +215,16 @@ class BaresipProcess:
             sock = self._connect(timeout)
             if sock is not None:
                 return sock
-            last = log_tail(self.log)
+            last, taken = log_tail(self.log), self._port_taken()
             self.stop()
-            if "in use" not in last:
+            if not taken:
                 break
         raise SoftphoneProblem("not_started", last or "baresip stopped without a message")
+
+    def _port_taken(self) -> bool:
+        """Whether baresip says a port it was to listen on is in use (another program took it after
+        cati picked it): then cati starts it again on other ports. The same lines decide both."""
+        return "in use" in log_tail(self.log, 20)
 
     def _connect(self, timeout: float) -> socket.socket | None:
         """The ctrl_tcp connection once baresip listens; None when it stopped or never listened."""
@@ -227,7 +232,7 @@ class BaresipProcess:
         while time.monotonic() < deadline:
             if not self.alive:
                 return None
-            if "in use" in log_tail(self.log, 20):  # a SIP port taken: baresip runs on, without an account
+            if self._port_taken():  # a SIP port taken: baresip runs on, without an account
                 return None
             try:
                 return socket.create_connection(("127.0.0.1", self.ctrl_port), timeout=1.0)
