@@ -130,10 +130,11 @@ def test_a_port_taken_early_in_the_log_still_starts_baresip_again(tmp_path: Path
 
     process = BaresipProcess(BaresipConfig("<sip:cati@127.0.0.1>;regint=0"), tmp_path)
     tmp_path.joinpath("baresip.log").write_text("\n".join([
-        "baresip v1.0.0 Copyright (C) 2010 - 2020 Alfred E. Heggestad et al.",
-        "Local network address:  IPv4=lo|127.0.0.1",
-        "\x1b[31mtcp: sock_bind: bind: Address already in use (af=2, 127.0.0.1:41234)\x1b[;m",
-        "ctrl_tcp: could not listen on 127.0.0.1:41234",
+        "baresip v1.0.0 Copyright (C) 2010 - 2020 Alfred E. Heggestad et al.",  # as that run's log read
+        "Local network address:  IPv4=lo|127.0.0.1", "Populated 1 account",
+        "\x1b[31mtcp: sock_bind: bind: Address already in use (af=2, 127.0.0.1:32987)\x1b[;m",
+        "ctrl_tcp: failed to listen on TCP 127.0.0.1:32987 (Address already in use)",
+        "module ctrl_tcp.so: Address already in use", "aucodec: PCMU/8000/1", "ausrc: aufile",
         "Populated 4 audio codecs", "Populated 0 audio filters", "Populated 0 video codecs",
         "Populated 0 video filters", "baresip is ready.",
         "reg: sip:desk07@127.0.0.1:34399: Register: Connection refused",
