@@ -31,25 +31,14 @@ from typing import Any
 
 import pytest
 
+from cati.telephony.io.baresip import free_port
+
 MODULES = ("/usr/lib/baresip/modules", "/usr/lib64/baresip/modules", "/usr/local/lib/baresip/modules")
 
 # ./scripts/test installs baresip-core and sets CATI_REQUIRE_BARESIP: there its absence is a failure, not a skip
 if os.environ.get("CATI_REQUIRE_BARESIP") and shutil.which("baresip") is None:
     raise RuntimeError("CATI_REQUIRE_BARESIP is set but baresip (Debian: baresip-core) is not installed")
 NEEDS_BARESIP = pytest.mark.skipif(shutil.which("baresip") is None, reason="baresip (baresip-core) is not installed")
-
-
-def free_port() -> int:
-    while True:
-        with socket.socket() as tcp:
-            tcp.bind(("127.0.0.1", 0))
-            port = int(tcp.getsockname()[1])
-            with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as udp:
-                try:
-                    udp.bind(("127.0.0.1", port))
-                except OSError:
-                    continue
-            return port
 
 
 @dataclass
